@@ -1,0 +1,94 @@
+/**
+ * Lock kinds by name, and lock roles (which lock of the model a kind is used for).
+ * Adding a kind is adding a file and one line to KIND_CTORS.
+ */
+import type { Layout } from '../shared/layout.ts';
+import { LOCK_ID } from '../shared/layout.ts';
+import { DEFAULT_LOCK_OPTIONS, type Lock, type LockOptions } from './lock.ts';
+import { TasLock } from './tas.ts';
+import { TtasLock } from './ttas.ts';
+import { TicketLock } from './ticket.ts';
+import { McsLock } from './mcs.ts';
+import { RwLock } from './rw.ts';
+import { FutexLock } from './futex.ts';
+import { NativeLock, nativeAvailable, type NativeMutex } from './native.ts';
+
+export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'native'] as const;
+export type LockKind = (typeof LOCK_KINDS)[number];
+
+type Ctor = new (m: Int32Array, layout: Layout, id: number, worker: number, opts: LockOptions) => Lock;
+const KIND_CTORS: Record<Exclude<LockKind, 'native'>, Ctor> = {
+  tas: TasLock,
+  ttas: TtasLock,
+  ticket: TicketLock,
+  mcs: McsLock,
+  rw: RwLock,
+  futex: FutexLock,
+};
+
+/** Bad user input: the CLI prints the message as one line and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function isLockKind(name: string): name is LockKind {
+  return (LOCK_KINDS as readonly string[]).includes(name);
+}
+
+export function parseLockKind(name: string): LockKind {
+  if (!isLockKind(name)) throw new UsageError(`unknown lock kind "${name}"; kinds: ${LOCK_KINDS.join(', ')}`);
+  return name;
+}
+
+/** The model's lock roles. */
+export const LOCK_ROLES = ['siglock', 'tasklist', 'cred_guard', 'threadgroup', 'arena', 'pidmap'] as const;
+export type LockRole = (typeof LOCK_ROLES)[number];
+export type LockPlan = Record<LockRole, LockKind>;
+
+export const DEFAULT_LOCK_PLAN: LockPlan = {
+  siglock: 'ttas',
+  tasklist: 'rw',
+  cred_guard: 'futex',
+  threadgroup: 'rw',
+  arena: 'ttas',
+  pidmap: 'ttas',
+};
+
+export function parseLockRole(name: string): LockRole {
+  if (!(LOCK_ROLES as readonly string[]).includes(name))
+    throw new UsageError(`unknown lock role "${name}"; roles: ${LOCK_ROLES.join(', ')}`);
+  return name as LockRole;
+}
+
+/** Which role a lock id plays (extra locks report as 'extra'). */
+export function roleOf(layout: Layout, id: number): LockRole | 'extra' {
+  if (id === LOCK_ID.ARENA) return 'arena';
+  if (id === LOCK_ID.PIDMAP) return 'pidmap';
+  if (id === LOCK_ID.TASKLIST) return 'tasklist';
+  const g = id - LOCK_ID.FIRST_GROUP;
+  if (g < layout.cfg.groups * 3) return (['siglock', 'cred_guard', 'threadgroup'] as const)[g % 3]!;
+  return 'extra';
+}
+
+/** Native mutexes live outside the buffer: one object per lock id, shared via workerData. */
+export type NativeTable = (NativeMutex | null)[];
+
+export function makeLock(
+  kind: LockKind,
+  m: Int32Array,
+  layout: Layout,
+  id: number,
+  worker: number,
+  opts: LockOptions = DEFAULT_LOCK_OPTIONS,
+  natives: NativeTable = [],
+): Lock {
+  if (kind === 'native') {
+    const mutex = natives[id];
+    if (!mutex) throw new UsageError(nativeAvailable() ? `no native mutex was created for ${layout.lockName(id)}` : NATIVE_UNAVAILABLE);
+    return new NativeLock(m, layout, id, worker, opts, mutex);
+  }
+  return new KIND_CTORS[kind](m, layout, id, worker, opts);
+}
+
+export const NATIVE_UNAVAILABLE =
+  'lock kind "native" needs V8\'s Atomics.Mutex: start node with --harmony-struct (the tsync-lab CLI re-executes itself with it when a native lock is asked for)';

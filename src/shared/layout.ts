@@ -1,0 +1,399 @@
+/**
+ * The one place that knows where things live in the lab's SharedArrayBuffer.
+ *
+ * The buffer is a single Int32Array. Every region below is an array of fixed-size
+ * records whose fields are named constants; `Layout` turns (record, field) into a
+ * word index. Nothing else in the code base computes buffer indices by hand.
+ *
+ * Each field says who may touch it and how, in the spirit of kernel/seccomp.c:
+ *   [atomic]      read or written with Atomics (lock words, refcounts, fields read locklessly)
+ *   [siglock]     plain access with the owning group's siglock held
+ *   [arena]       plain access with the arena lock held
+ *   [pidmap]      plain access with the pidmap lock held (task-slot allocation)
+ *   [owner]       plain access by the one worker that owns the record
+ *   [immutable]   written once before the record is published, then only read
+ *
+ * Handles. A filter node or a task is referred to by a 32-bit handle
+ * `(generation << 16) | (slot + 1)`; 0 is NULL. Freeing a slot bumps its generation,
+ * so a handle kept past a free is *stale*: `handleGen(h) !== slot.GEN` detects a
+ * use-after-free instead of silently reading a recycled record.
+ */
+
+export const WORD = 4; // bytes per Int32 word
+export const LINE = 16; // words per 64-byte cache line
+
+/** Layout parameters. Everything else is computed from these. */
+export interface LayoutConfig {
+  /** task slots (simulated threads, all groups together); at most 65535 */
+  maxTasks: number;
+  /** filter-node arena slots; at most 65535 */
+  maxFilters: number;
+  /** thread groups (processes) */
+  groups: number;
+  /** worker threads (simulated CPUs), including the main thread if it runs model code */
+  workers: number;
+  /** events kept per worker ring (power of two) */
+  ringSize: number;
+  /** extra general-purpose locks (benchmarks, tests, experiments) */
+  extraLocks: number;
+  /** scratch words for tests and benchmarks, cache-line aligned */
+  scratchWords: number;
+}
+
+export const DEFAULT_LAYOUT: LayoutConfig = {
+  maxTasks: 1024,
+  maxFilters: 16384,
+  groups: 4,
+  workers: 2,
+  ringSize: 64,
+  extraLocks: 4,
+  scratchWords: 64,
+};
+
+/** Header: identity, configuration echo and run-control words. */
+export const HDR = {
+  MAGIC: 0, //        [immutable] 0x75796E63 ("tsync")
+  VERSION: 1, //      [immutable] layout version
+  MAX_TASKS: 2, //    [immutable]
+  MAX_FILTERS: 3, //  [immutable]
+  GROUPS: 4, //       [immutable]
+  WORKERS: 5, //      [immutable]
+  RING_SIZE: 6, //    [immutable]
+  N_LOCKS: 7, //      [immutable]
+  STOP: 16, //        [atomic] non-zero: workers finish their op and return (1 stop, 2 abort)
+  BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
+  BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
+  AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)
+  NEXT_TID: 64, //    [atomic] next task id to hand out
+  NEXT_LABEL: 65, //  [atomic] next filter label (stress runs name filters by number)
+  NEXT_GROUP_PID: 66, // [atomic] next process id for replacement groups
+  SIZE: 80,
+} as const;
+
+export const MAGIC = 0x75796e63;
+export const LAYOUT_VERSION = 1;
+
+/**
+ * A lock record: one cache line. The meaning of STATE/AUX depends on the lock kind
+ * (see src/locks). OWNER is written by the holder after acquiring and cleared before
+ * release, so the watchdog and lockdep can name the holder.
+ */
+export const LOCK = {
+  STATE: 0, //  [atomic] main lock word (flag, ticket "next", futex state, MCS tail, rw counts)
+  AUX: 1, //    [atomic] second word (ticket "serving", rw wait-queue lock)
+  OWNER: 2, //  [atomic] holder worker id + 1; 0 = none (for rw: last writer)
+  WAITER: 3, // [atomic] a worker id + 1 currently waiting (for deadlock reports)
+  SIZE: LINE,
+} as const;
+
+/** An MCS queue node: one per (lock, worker), one cache line each. */
+export const QNODE = {
+  LOCKED: 0, // [atomic] 1 while waiting, 0 when the predecessor handed the lock over
+  NEXT: 1, //   [atomic] successor worker id + 1, 0 = none
+  SIZE: LINE,
+} as const;
+
+/** Per-worker, per-lock statistics: only that worker writes them [owner]. */
+export const LSTAT = {
+  ACQUIRED: 0, //  acquisitions
+  CONTENDED: 1, // acquisitions whose first attempt failed
+  SPINS: 2, //     spin iterations while waiting
+  MAX_WAIT_US: 3, // longest wait, microseconds (saturating)
+  SIZE: 4,
+} as const;
+
+/**
+ * A filter node (struct seccomp_filter): 8 words = 32 bytes.
+ * Immutable after publish except REFS; GEN changes only on free.
+ */
+export const NODE = {
+  REFS: 0, //    [atomic] refcount: tasks whose head this is + live children (I1); saturates
+  PREV: 1, //    [immutable] parent handle (older filter) or 0
+  GEN: 2, //     [atomic] generation, bumped on every free (stale-handle detection)
+  LABEL: 3, //   [immutable] label id (scenario label index, or a stress serial number)
+  INSNS: 4, //   [immutable] program length
+  PATH: 5, //    [immutable] insns + 4 summed over this node and its ancestors (MAX_INSNS_PER_PATH)
+  NEXT_FREE: 6, // [arena] free-list link (slot + 1) while free
+  ALLOC: 7, //   [atomic] 1 while allocated, 0 while free
+  SIZE: 8,
+} as const;
+
+/** Task modes (struct seccomp.mode). */
+export const MODE = { DISABLED: 0, STRICT: 1, FILTER: 2 } as const;
+
+/** Task states. */
+export const TSTATE = {
+  FREE: 0, //    slot unused
+  ALIVE: 1, //   running
+  EXITING: 2, // PF_EXITING set, still on the thread list (zombie leader stays here)
+} as const;
+
+/** A task (struct task_struct's seccomp part plus list links): 16 words = 64 bytes. */
+export const TASK = {
+  GEN: 0, //        [atomic] generation, bumped when the slot is freed
+  STATE: 1, //      [atomic] TSTATE; written under siglock, read locklessly by observers
+  GROUP: 2, //      [immutable] group index
+  TID: 3, //        [immutable] thread id, unique over the run
+  MODE: 4, //       [atomic] MODE; written under siglock, read locklessly at syscall entry
+  HEAD: 5, //       [atomic] filter handle (seccomp.filter); written under siglock, read locklessly by the owner
+  NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only
+  LEADER: 7, //     [immutable] 1 for the group leader
+  NEXT: 8, //       [siglock] next task handle in the group's thread list (creation order)
+  PREVT: 9, //      [siglock] previous task handle in the thread list
+  CLAIM: 10, //     [atomic] worker id + 1 running as this task (stress engine), 0 = free
+  NAME: 11, //      [immutable] name id (scenario thread name index), -1 if unnamed
+  FILTER_COUNT: 12, // [siglock] filters on the chain (reporting only, /proc Seccomp_filters)
+  PARENT_TID: 13, // [immutable] tid of the cloning thread (0 for initial threads)
+  NEXT_FREE: 14, // [pidmap] free-list link (slot + 1) while free
+  JOIN_SEQ: 15, //  [immutable] join sequence number within the group (checker bookkeeping)
+  SIZE: 16,
+} as const;
+
+/** A thread group (signal_struct + sighand_struct essentials): 16 words. */
+export const GROUP = {
+  GEN: 0, //        [atomic] bumped whenever the group is replaced by a new process
+  STATE: 1, //      [atomic] 0 = empty, 1 = live
+  FIRST: 2, //      [siglock] first task handle of the thread list (signal->thread_head)
+  LAST: 3, //       [siglock] last task handle
+  NR_THREADS: 4, // [siglock] tasks on the list (including exiting ones)
+  NR_LIVE: 5, //    [atomic] tasks on the list that are not exiting (written under siglock)
+  LEADER: 6, //     [siglock] leader task handle
+  PID: 7, //        [siglock] tgid of the current process in this slot
+  LAST_TSYNC: 8, // [siglock] checker: node of the last successful TSYNC, 0 if none
+  LAST_TSYNC_SEQ: 9, // [siglock] checker: join sequence at that TSYNC
+  JOIN_SEQ: 10, //  [siglock] joins so far (clone bumps it)
+  SIZE: 16,
+} as const;
+
+/** Per-worker block: control, held-lock stack, current op (watchdogs, lockdep). */
+export const WORKER = {
+  ID: 0, //          [owner] worker id
+  HELD_DEPTH: 1, //  [atomic] number of locks held (lockdep stack depth)
+  HELD: 2, //        [atomic] 8 slots: lock id + 1 of each held lock, bottom first
+  HELD_MAX: 8,
+  OP: 10, //         [atomic] current op kind + 1 (0 = idle)
+  OP_TASK: 11, //    [atomic] task handle the op runs as
+  OP_SEQ: 12, //     [atomic] ops completed (progress; a livelock watchdog reads it)
+  WAITING_ON: 13, // [atomic] lock id + 1 this worker is spinning on, 0 = none
+  RING_HEAD: 14, //  [atomic] events written so far (ring index = head % ringSize)
+  SIZE: 16,
+} as const;
+
+/** An event in a worker's ring: 4 words [owner]. */
+export const EVENT = { SEQ: 0, KIND: 1, A: 2, B: 3, SIZE: 4 } as const;
+
+/** Per-worker counters [owner]; readers sum them with Atomics.load after the run. */
+export const COUNTERS_PER_WORKER = 64;
+
+/** Lockdep: a dependency matrix over lock classes [atomic]. */
+export const LOCKDEP_CLASSES = 16;
+
+/** Arena / task-table allocator metadata. */
+export const ALLOC = {
+  NODE_FREE: 0, //    [arena] head of the node free list (slot + 1), 0 = empty
+  NODE_BUMP: 1, //    [arena] slots never used yet start here
+  NODE_LIVE: 2, //    [atomic] allocated nodes (leak check)
+  NODE_PEAK: 3, //    [arena] high-water mark
+  TASK_FREE: 4, //    [pidmap] head of the task-slot free list
+  TASK_BUMP: 5, //    [pidmap]
+  TASK_LIVE: 6, //    [atomic] allocated task slots
+  NODE_ALLOCS: 7, //  [arena] total allocations
+  SIZE: LINE,
+} as const;
+
+/** Fixed lock ids; per-group locks follow, then the extra locks. */
+export const LOCK_ID = {
+  ARENA: 0, //     filter-node arena free list
+  PIDMAP: 1, //    task-slot allocation (alloc_pid)
+  TASKLIST: 2, //  global tasklist_lock (rw)
+  FIRST_GROUP: 3,
+} as const;
+export const LOCKS_PER_GROUP = 3; // siglock, cred_guard_mutex, threadgroup rwsem
+
+export type Region = { name: string; offset: number; words: number; recordWords: number; records: number };
+
+function alignLine(n: number): number {
+  return Math.ceil(n / LINE) * LINE;
+}
+
+/** Computed offsets for one configuration. Cheap to construct in every worker. */
+export class Layout {
+  readonly cfg: LayoutConfig;
+  readonly nLocks: number;
+  readonly hdr = 0;
+  readonly alloc: number;
+  readonly locks: number;
+  readonly qnodes: number;
+  readonly lstats: number;
+  readonly nodes: number;
+  readonly tasks: number;
+  readonly groups: number;
+  readonly workers: number;
+  readonly counters: number;
+  readonly rings: number;
+  readonly lockdep: number;
+  readonly scratch: number;
+  readonly words: number;
+  readonly regions: Region[];
+
+  constructor(cfg: Partial<LayoutConfig> = {}) {
+    const c = { ...DEFAULT_LAYOUT, ...cfg };
+    validateLayoutConfig(c);
+    this.cfg = c;
+    this.nLocks = LOCK_ID.FIRST_GROUP + c.groups * LOCKS_PER_GROUP + c.extraLocks;
+    const regions: Region[] = [];
+    let at = 0;
+    const region = (name: string, recordWords: number, records: number): number => {
+      const off = alignLine(at);
+      const words = recordWords * records;
+      regions.push({ name, offset: off, words, recordWords, records });
+      at = off + words;
+      return off;
+    };
+    region('header', HDR.SIZE, 1);
+    this.alloc = region('allocators', ALLOC.SIZE, 1);
+    this.locks = region('locks', LOCK.SIZE, this.nLocks);
+    this.qnodes = region('mcs-qnodes', QNODE.SIZE, this.nLocks * c.workers);
+    this.lstats = region('lock-stats', LSTAT.SIZE, this.nLocks * c.workers);
+    this.nodes = region('filter-nodes', NODE.SIZE, c.maxFilters);
+    this.tasks = region('tasks', TASK.SIZE, c.maxTasks);
+    this.groups = region('groups', GROUP.SIZE, c.groups);
+    this.workers = region('workers', WORKER.SIZE, c.workers);
+    this.counters = region('counters', COUNTERS_PER_WORKER, c.workers);
+    this.rings = region('event-rings', EVENT.SIZE, c.ringSize * c.workers);
+    this.lockdep = region('lockdep', LOCKDEP_CLASSES, LOCKDEP_CLASSES);
+    this.scratch = region('scratch', 1, c.scratchWords);
+    this.words = alignLine(at);
+    this.regions = regions;
+  }
+
+  get bytes(): number {
+    return this.words * WORD;
+  }
+
+  lock(id: number): number {
+    return this.locks + id * LOCK.SIZE;
+  }
+  qnode(lockId: number, worker: number): number {
+    return this.qnodes + (lockId * this.cfg.workers + worker) * QNODE.SIZE;
+  }
+  lstat(lockId: number, worker: number): number {
+    return this.lstats + (worker * this.nLocks + lockId) * LSTAT.SIZE;
+  }
+  node(slot: number): number {
+    return this.nodes + slot * NODE.SIZE;
+  }
+  task(slot: number): number {
+    return this.tasks + slot * TASK.SIZE;
+  }
+  group(g: number): number {
+    return this.groups + g * GROUP.SIZE;
+  }
+  worker(w: number): number {
+    return this.workers + w * WORKER.SIZE;
+  }
+  counter(w: number, k: number): number {
+    return this.counters + w * COUNTERS_PER_WORKER + k;
+  }
+  event(w: number, i: number): number {
+    return this.rings + (w * this.cfg.ringSize + (i & (this.cfg.ringSize - 1))) * EVENT.SIZE;
+  }
+  lockdepEdge(from: number, to: number): number {
+    return this.lockdep + from * LOCKDEP_CLASSES + to;
+  }
+  scratchWord(i: number): number {
+    return this.scratch + i;
+  }
+
+  siglock(g: number): number {
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP;
+  }
+  credGuard(g: number): number {
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + 1;
+  }
+  threadgroupLock(g: number): number {
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + 2;
+  }
+  extraLock(i: number): number {
+    return LOCK_ID.FIRST_GROUP + this.cfg.groups * LOCKS_PER_GROUP + i;
+  }
+
+  /** A human name for a lock id, e.g. "siglock[2]". */
+  lockName(id: number): string {
+    if (id === LOCK_ID.ARENA) return 'arena_lock';
+    if (id === LOCK_ID.PIDMAP) return 'pidmap_lock';
+    if (id === LOCK_ID.TASKLIST) return 'tasklist_lock';
+    const g = id - LOCK_ID.FIRST_GROUP;
+    if (g >= 0 && g < this.cfg.groups * LOCKS_PER_GROUP) {
+      const which = ['siglock', 'cred_guard_mutex', 'threadgroup_rwsem'][g % LOCKS_PER_GROUP];
+      return `${which}[${Math.floor(g / LOCKS_PER_GROUP)}]`;
+    }
+    return `extra_lock[${g - this.cfg.groups * LOCKS_PER_GROUP}]`;
+  }
+
+  /** Allocate and initialise a buffer for this layout. */
+  create(): Int32Array {
+    const sab = new SharedArrayBuffer(this.bytes);
+    const m = new Int32Array(sab);
+    m[HDR.MAGIC] = MAGIC;
+    m[HDR.VERSION] = LAYOUT_VERSION;
+    m[HDR.MAX_TASKS] = this.cfg.maxTasks;
+    m[HDR.MAX_FILTERS] = this.cfg.maxFilters;
+    m[HDR.GROUPS] = this.cfg.groups;
+    m[HDR.WORKERS] = this.cfg.workers;
+    m[HDR.RING_SIZE] = this.cfg.ringSize;
+    m[HDR.N_LOCKS] = this.nLocks;
+    m[HDR.NEXT_TID] = 1;
+    m[HDR.NEXT_LABEL] = 1;
+    m[HDR.NEXT_GROUP_PID] = 1;
+    for (let w = 0; w < this.cfg.workers; w++) m[this.worker(w) + WORKER.ID] = w;
+    return m;
+  }
+
+  /** Rebuild the layout from a buffer made by `create` (workers receive only the buffer). */
+  static of(m: Int32Array): Layout {
+    if (m[HDR.MAGIC] !== MAGIC) throw new Error('not a tsync-lab buffer (bad magic)');
+    if (m[HDR.VERSION] !== LAYOUT_VERSION) throw new Error(`layout version ${m[HDR.VERSION]} != ${LAYOUT_VERSION}`);
+    const extraLocks = m[HDR.N_LOCKS]! - LOCK_ID.FIRST_GROUP - m[HDR.GROUPS]! * LOCKS_PER_GROUP;
+    const l = new Layout({
+      maxTasks: m[HDR.MAX_TASKS]!,
+      maxFilters: m[HDR.MAX_FILTERS]!,
+      groups: m[HDR.GROUPS]!,
+      workers: m[HDR.WORKERS]!,
+      ringSize: m[HDR.RING_SIZE]!,
+      extraLocks,
+      scratchWords: 0,
+    });
+    // scratch size is not in the header; recompute it from the buffer length
+    const scratchWords = m.length - l.scratch;
+    return new Layout({ ...l.cfg, scratchWords: Math.max(0, scratchWords) });
+  }
+}
+
+/** Throws a one-line RangeError for impossible sizes. */
+export function validateLayoutConfig(c: LayoutConfig): void {
+  const int = (name: string, v: number, lo: number, hi: number) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${name} must be an integer in ${lo}..${hi}, got ${v}`);
+  };
+  int('maxTasks', c.maxTasks, 1, 65535);
+  int('maxFilters', c.maxFilters, 1, 65535);
+  int('groups', c.groups, 1, 4096);
+  int('workers', c.workers, 1, 256);
+  int('ringSize', c.ringSize, 1, 1 << 16);
+  if ((c.ringSize & (c.ringSize - 1)) !== 0) throw new RangeError(`ringSize must be a power of two, got ${c.ringSize}`);
+  int('extraLocks', c.extraLocks, 0, 4096);
+  int('scratchWords', c.scratchWords, 0, 1 << 24);
+}
+
+// ---- handles -------------------------------------------------------------------
+
+export const NULL_HANDLE = 0;
+export function makeHandle(slot: number, gen: number): number {
+  return ((gen & 0x7fff) << 16) | (slot + 1);
+}
+export function handleSlot(h: number): number {
+  return (h & 0xffff) - 1;
+}
+export function handleGen(h: number): number {
+  return (h >>> 16) & 0x7fff;
+}

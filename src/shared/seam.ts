@@ -1,0 +1,149 @@
+/**
+ * The seam between model code and the engines.
+ *
+ * Model code (src/seccomp) touches shared memory and locks only through a `Seam`.
+ * By default the seam is a thin pass-through: each method tests `hook === null`
+ * (one predictable branch) and does the access. Engines plug a `Hook` in:
+ *   - noise injection: tiny random delays at race windows (src/engines/noise.ts);
+ *   - lockdep: a held-lock stack and a dependency graph (src/engines/lockdep.ts);
+ *   - a controlled scheduler: park the worker at each point until it is its turn,
+ *     to replay an exact interleaving (the three-method Scheduler interface).
+ * Several hooks compose with `chainHooks`.
+ */
+import type { Layout } from './layout.ts';
+import type { Lock } from '../locks/lock.ts';
+
+/** Kinds of points at which a hook is called. */
+export const POINT = {
+  LOAD: 0,
+  STORE: 1,
+  ALOAD: 2,
+  ASTORE: 3,
+  CAS: 4,
+  ADD: 5,
+  ACQUIRE: 6,
+  RELEASE: 7,
+  /** a named race window the model marks explicitly (between check and commit, …) */
+  WINDOW: 8,
+} as const;
+export const POINT_NAMES = ['load', 'store', 'aload', 'astore', 'cas', 'add', 'acquire', 'release', 'window'] as const;
+
+export interface Hook {
+  /** before a shared access or lock operation; `arg` is the word index or the lock id */
+  point(kind: number, arg: number): void;
+  /** after `lock` was acquired (write = exclusive) */
+  acquired(lock: number, write: boolean): void;
+  /** just before `lock` is released */
+  releasing(lock: number, write: boolean): void;
+}
+
+export class Seam {
+  /** null = no engine attached: every access is a plain pass-through */
+  hook: Hook | null = null;
+
+  constructor(
+    readonly m: Int32Array,
+    readonly layout: Layout,
+    readonly worker: number,
+    readonly locks: readonly Lock[],
+  ) {}
+
+  // ---- plain accesses: fields guarded by a held lock, or immutable ones ----
+  load(a: number): number {
+    if (this.hook !== null) this.hook.point(POINT.LOAD, a);
+    return this.m[a]!;
+  }
+  store(a: number, v: number): void {
+    if (this.hook !== null) this.hook.point(POINT.STORE, a);
+    this.m[a] = v;
+  }
+
+  // ---- atomic accesses: lock words, refcounts, fields read locklessly ----
+  aload(a: number): number {
+    if (this.hook !== null) this.hook.point(POINT.ALOAD, a);
+    return Atomics.load(this.m, a);
+  }
+  astore(a: number, v: number): void {
+    if (this.hook !== null) this.hook.point(POINT.ASTORE, a);
+    Atomics.store(this.m, a, v);
+  }
+  cas(a: number, expected: number, v: number): number {
+    if (this.hook !== null) this.hook.point(POINT.CAS, a);
+    return Atomics.compareExchange(this.m, a, expected, v);
+  }
+  /** atomic add; returns the old value */
+  add(a: number, d: number): number {
+    if (this.hook !== null) this.hook.point(POINT.ADD, a);
+    return Atomics.add(this.m, a, d);
+  }
+
+  /** a named race window (no access): lets noise and schedulers act between two steps */
+  window(site: number): void {
+    if (this.hook !== null) this.hook.point(POINT.WINDOW, site);
+  }
+
+  // ---- locks (scoped: every kind, native included, supports it) ----
+  locked<T>(id: number, fn: () => T): T {
+    const h = this.hook;
+    if (h === null) return this.locks[id]!.run(fn);
+    h.point(POINT.ACQUIRE, id);
+    return this.locks[id]!.run(() => {
+      h.acquired(id, true);
+      try {
+        return fn();
+      } finally {
+        h.releasing(id, true);
+        h.point(POINT.RELEASE, id);
+      }
+    });
+  }
+
+  readLocked<T>(id: number, fn: () => T): T {
+    const h = this.hook;
+    if (h === null) return this.locks[id]!.readRun(fn);
+    h.point(POINT.ACQUIRE, id);
+    return this.locks[id]!.readRun(() => {
+      h.acquired(id, false);
+      try {
+        return fn();
+      } finally {
+        h.releasing(id, false);
+        h.point(POINT.RELEASE, id);
+      }
+    });
+  }
+
+  /** split acquire/release for kinds that support it (seeded bugs that release out of scope) */
+  acquire(id: number): void {
+    const h = this.hook;
+    if (h !== null) h.point(POINT.ACQUIRE, id);
+    this.locks[id]!.acquire();
+    if (h !== null) h.acquired(id, true);
+  }
+  release(id: number): void {
+    const h = this.hook;
+    if (h !== null) {
+      h.releasing(id, true);
+      h.point(POINT.RELEASE, id);
+    }
+    this.locks[id]!.release();
+  }
+}
+
+/** Compose hooks; null entries are dropped; returns null when nothing is left. */
+export function chainHooks(...hooks: (Hook | null | undefined)[]): Hook | null {
+  const hs = hooks.filter((h): h is Hook => h != null);
+  if (hs.length === 0) return null;
+  if (hs.length === 1) return hs[0]!;
+  return {
+    point(kind, arg) {
+      for (const h of hs) h.point(kind, arg);
+    },
+    acquired(lock, write) {
+      for (const h of hs) h.acquired(lock, write);
+    },
+    releasing(lock, write) {
+      for (let i = hs.length - 1; i >= 0; i--) hs[i]!.releasing(lock, write);
+    },
+  };
+}
