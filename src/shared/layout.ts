@@ -162,6 +162,8 @@ export const GROUP = {
   LAST_TSYNC: 8, // [siglock] checker: node of the last successful TSYNC, 0 if none
   LAST_TSYNC_SEQ: 9, // [siglock] checker: join sequence at that TSYNC
   JOIN_SEQ: 10, //  [siglock] joins so far (clone bumps it)
+  PRIVILEGED: 11, // [siglock] 1 if the process holds CAP_SYS_ADMIN (set at process creation)
+  LAST_TSYNC_LABEL: 12, // [siglock] checker: label of the last successful TSYNC's filter (0 = none)
   SIZE: 16,
 } as const;
 

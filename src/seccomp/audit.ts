@@ -1,0 +1,102 @@
+/**
+ * Quiescent audits: run when no worker is inside an op (stop-the-world barrier,
+ * end of run, after each sequential step). They read the buffer directly.
+ *   - refcount conservation (I1): refs(F) = tasks whose head is F + live children of F
+ *   - no cycles, every chain ends (I5)
+ *   - mode/head consistency for live tasks (I11)
+ *   - leak (I4): when every group has exited, no node is left allocated
+ */
+import { ALLOC, GROUP, MODE, NODE, TASK, TSTATE, handleGen, handleSlot, makeHandle, type Layout } from '../shared/layout.ts';
+import type { Violation } from './violations.ts';
+
+export interface AuditResult {
+  liveNodes: number;
+  liveTasks: number;
+  violations: Violation[];
+}
+
+function v(kind: Violation['kind'], message: string, tasks: number[] = [], nodes: number[] = []): Violation {
+  return { kind, message, worker: -1, tasks, nodes };
+}
+
+export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } = {}): AuditResult {
+  const out: Violation[] = [];
+  const nF = L.cfg.maxFilters;
+  const expected = new Int32Array(nF);
+  const allocated = new Uint8Array(nF);
+  let liveNodes = 0;
+  const handleOk = (h: number): boolean => {
+    const s = handleSlot(h);
+    return s >= 0 && s < nF && allocated[s] === 1 && handleGen(h) === Atomics.load(m, L.node(s) + NODE.GEN);
+  };
+  for (let s = 0; s < nF; s++) {
+    if (Atomics.load(m, L.node(s) + NODE.ALLOC) === 1) {
+      allocated[s] = 1;
+      liveNodes++;
+    }
+  }
+  // children links
+  for (let s = 0; s < nF; s++) {
+    if (!allocated[s]) continue;
+    const prev = m[L.node(s) + NODE.PREV]!;
+    if (prev === 0) continue;
+    if (!handleOk(prev)) {
+      out.push(v('use-after-free', `live node #${s} links to freed parent ${fmt(prev)}`, [], [prev]));
+      continue;
+    }
+    expected[handleSlot(prev)]!++;
+  }
+  // task heads
+  let liveTasks = 0;
+  for (let s = 0; s < L.cfg.maxTasks; s++) {
+    const at = L.task(s);
+    const state = Atomics.load(m, at + TASK.STATE);
+    if (state === TSTATE.FREE) continue;
+    liveTasks++;
+    const head = Atomics.load(m, at + TASK.HEAD);
+    const tid = m[at + TASK.TID]!;
+    if (head !== 0) {
+      if (!handleOk(head)) out.push(v('use-after-free', `thread ${tid} points at freed node ${fmt(head)}`, [tid], [head]));
+      else expected[handleSlot(head)]!++;
+    }
+    if (state === TSTATE.ALIVE) {
+      const mode = Atomics.load(m, at + TASK.MODE);
+      if ((mode === MODE.FILTER) !== (head !== 0))
+        out.push(v('mode-head', `thread ${tid}: mode ${mode === MODE.FILTER ? 'filter' : 'disabled'} with head ${fmt(head)}`, [tid], [head]));
+    }
+  }
+  for (let s = 0; s < nF; s++) {
+    if (!allocated[s]) continue;
+    const refs = Atomics.load(m, L.node(s) + NODE.REFS);
+    if (refs !== expected[s]) {
+      const h = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN));
+      out.push(v('refcount-mismatch', `node ${fmt(h)}: refs ${refs} but ${expected[s]} holders (heads + live children)`, [], [h]));
+    }
+  }
+  // cycles: every chain from a live node must end within nF steps
+  for (let s = 0; s < nF; s++) {
+    if (!allocated[s]) continue;
+    let h = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN));
+    let n = 0;
+    while (h !== 0 && handleOk(h) && n <= nF) {
+      h = m[L.node(handleSlot(h)) + NODE.PREV]!;
+      n++;
+    }
+    if (n > nF) {
+      out.push(v('cycle', `chain from node #${s} does not end`, [], []));
+      break;
+    }
+  }
+  const counted = Atomics.load(m, L.alloc + ALLOC.NODE_LIVE);
+  if (counted !== liveNodes) out.push(v('leak', `arena counts ${counted} live nodes but ${liveNodes} are marked allocated`));
+  if (opts.expectEmpty) {
+    let groupsLive = 0;
+    for (let g = 0; g < L.cfg.groups; g++) if (Atomics.load(m, L.group(g) + GROUP.STATE) !== 0) groupsLive++;
+    if (groupsLive === 0 && liveNodes !== 0) out.push(v('leak', `${liveNodes} filter node(s) still allocated after every thread exited`));
+  }
+  return { liveNodes, liveTasks, violations: out };
+}
+
+function fmt(h: number): string {
+  return h === 0 ? 'NULL' : `#${handleSlot(h)}.g${handleGen(h)}`;
+}

@@ -1,0 +1,59 @@
+/**
+ * clone(CLONE_THREAD): copy_process() as far as seccomp cares.
+ *
+ * The child's seccomp state is copied from the parent (copy_seccomp) under the
+ * group's siglock, in the same critical section that links it into the thread
+ * list — which is what stops a thread escaping a concurrent TSYNC. Lock order:
+ * [threadgroup (read)] -> tasklist_lock (write) -> siglock.
+ */
+import { LOCK_ID, MODE, TASK } from '../shared/layout.ts';
+import { EV } from '../shared/events.ts';
+import type { Ctx } from './context.ts';
+import { fail, type OpResult } from './errors.ts';
+import { getFilter } from './filter.ts';
+import { allocTask, groupOf, headOf, modeOf, nnpOf, linkThread, taskAt, tidOf, filterCountOf, setFilterCount } from './task.ts';
+import { checkJoin } from './checks.ts';
+import { membershipScope } from './process.ts';
+
+export type CloneResult = { ok: true; child: number } | Exclude<OpResult, { ok: true }>;
+
+/** copy_seccomp(p). Expects siglock held. */
+function copySeccomp(ctx: Ctx, parent: number, child: number): void {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, parent)), 'copySeccomp');
+  copyState(ctx, parent, child);
+}
+
+function copyState(ctx: Ctx, parent: number, child: number): void {
+  const head = headOf(ctx, parent);
+  getFilter(ctx, head, tidOf(ctx, parent)); // ref-count the new filter user
+  const c = taskAt(ctx, child);
+  ctx.seam.astore(c + TASK.HEAD, head);
+  ctx.seam.astore(c + TASK.MODE, modeOf(ctx, parent));
+  setFilterCount(ctx, child, filterCountOf(ctx, parent));
+  // nnp may have been set (e.g. by a sibling's TSYNC) after dup_task_struct
+  if (nnpOf(ctx, parent)) ctx.seam.astore(c + TASK.NNP, 1);
+}
+
+export function cloneThread(ctx: Ctx, parent: number, name = -1): CloneResult {
+  const g = groupOf(ctx, parent);
+  // dup_task_struct + alloc_pid: the child is invisible, its filter NULL
+  const child = allocTask(ctx, { group: g, leader: false, name, parentTid: tidOf(ctx, parent) });
+  if (child === 0) return fail('EAGAIN') as CloneResult;
+  if (ctx.bug === 'clone-copy-early') {
+    // B1: copy at dup_task_struct time, outside any lock; linked much later
+    copyState(ctx, parent, child);
+    ctx.seam.window(1);
+  }
+  membershipScope(ctx, g, () =>
+    ctx.lock(LOCK_ID.TASKLIST, () =>
+      ctx.lock(ctx.L.siglock(g), () => {
+        if (ctx.bug !== 'clone-copy-early') copySeccomp(ctx, parent, child);
+        linkThread(ctx, g, child);
+        if (ctx.checking) checkJoin(ctx, g, child);
+      }),
+    ),
+  );
+  ctx.ring.push(EV.CLONE, tidOf(ctx, parent), tidOf(ctx, child));
+  void MODE;
+  return { ok: true, child };
+}

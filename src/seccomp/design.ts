@@ -1,0 +1,29 @@
+/**
+ * A TSYNC design: how attach (with its flags) and the separate `sync` op behave.
+ * clone, exit, syscall entry and set_nnp are common to every design.
+ * Adding a design is adding a file under designs/ and a line in designs/index.ts.
+ */
+import type { Ctx } from './context.ts';
+import type { OpResult } from './errors.ts';
+
+/** seccomp(2) filter flags the model knows (uapi values). */
+export const FLAG = { TSYNC: 1 << 0, TSYNC_ESRCH: 1 << 4 } as const;
+export const KNOWN_FLAGS = FLAG.TSYNC | FLAG.TSYNC_ESRCH;
+
+export interface AttachRequest {
+  /** label id of the new filter */
+  label: number;
+  /** program length, 1..4096 */
+  insns: number;
+  /** FLAG bits; any other bit is unknown (EINVAL) */
+  flags: number;
+}
+
+export interface Design {
+  readonly name: string;
+  readonly summary: string;
+  /** seccomp(SECCOMP_SET_MODE_FILTER, flags, prog) by task `t` */
+  attach(ctx: Ctx, t: number, req: AttachRequest): OpResult;
+  /** the separate sync op (separate-sync only; others answer EINVAL) */
+  sync(ctx: Ctx, t: number): OpResult;
+}

@@ -1,0 +1,87 @@
+/**
+ * `force-compose`: TSYNC never fails on divergence. Under cred_guard_mutex and
+ * siglock, threads whose filter is on the caller's chain (or who have none) move to
+ * the new node, exactly as in `merged`; every divergent thread gets a new node with
+ * the same program composed on top of its own chain (the result it would have had
+ * attaching the filter itself after ours). Resource errors (ENOMEM: arena or a
+ * thread's instruction budget) are found before anything changes, so it stays
+ * all-or-nothing.
+ */
+import type { Ctx } from '../context.ts';
+import { FLAG, type AttachRequest, type Design } from '../design.ts';
+import { OK, fail, type OpResult } from '../errors.ts';
+import { allocNode, discardNode, setNodePrev } from '../filter.ts';
+import { forEachThread, groupOf, headOf, isExiting, nnpOf, setHead, setNnp, tidOf, filterCountOf, setFilterCount } from '../task.ts';
+import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
+import { eligible, syncThread } from '../tsync.ts';
+import { checkTsyncDone } from '../checks.ts';
+import { setModeFilter } from '../task.ts';
+import { tsyncScope } from '../process.ts';
+
+function attach(ctx: Ctx, t: number, req: AttachRequest): OpResult {
+  const prepared = prepareFilter(ctx, t, req);
+  if (typeof prepared !== 'number') return prepared;
+  const g = groupOf(ctx, t);
+  const r =
+    (req.flags & FLAG.TSYNC) === 0
+      ? attachCallerOnly(ctx, t, prepared, req.insns)
+      : ctx.lock(ctx.L.credGuard(g), () => tsyncScope(ctx, g, () => ctx.lock(ctx.L.siglock(g), () => forceAll(ctx, t, g, prepared, req))));
+  if (!r.ok) discardNode(ctx, prepared);
+  return r;
+}
+
+/** Expects cred_guard_mutex and siglock held. */
+function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachRequest): OpResult {
+  ctx.assertHeld(ctx.L.siglock(g), 'forceAll');
+  const callerHead = headOf(ctx, t);
+  if (pathTooLong(ctx, callerHead, req.insns)) return fail('ENOMEM');
+  const move: number[] = [];
+  const compose: { th: number; node: number }[] = [];
+  let err: OpResult | null = null;
+  forEachThread(ctx, g, (th) => {
+    if (th === t || isExiting(ctx, th)) return true;
+    if (eligible(ctx, th, callerHead)) {
+      move.push(th);
+      return true;
+    }
+    if (pathTooLong(ctx, headOf(ctx, th), req.insns)) {
+      err = fail('ENOMEM');
+      return false;
+    }
+    const node = allocNode(ctx, req.label, req.insns);
+    if (node === 0) {
+      err = fail('ENOMEM');
+      return false;
+    }
+    compose.push({ th, node });
+    return true;
+  });
+  if (err !== null) {
+    for (const c of compose) discardNode(ctx, c.node);
+    return err;
+  }
+  linkOnCaller(ctx, t, prepared);
+  for (const th of move) syncThread(ctx, t, th);
+  const callerNnp = nnpOf(ctx, t);
+  for (const { th, node } of compose) {
+    setNodePrev(ctx, node, headOf(ctx, th)); // the thread's reference moves into the link
+    setHead(ctx, th, node, 'force-compose');
+    setFilterCount(ctx, th, filterCountOf(ctx, th) + 1);
+    if (callerNnp && ctx.bug !== 'nnp-not-spread') setNnp(ctx, th);
+  }
+  setModeFilter(ctx, t);
+  if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, false);
+  void tidOf;
+  return OK;
+}
+
+function sync(): OpResult {
+  return fail('EINVAL');
+}
+
+export const forceCompose: Design = {
+  name: 'force-compose',
+  summary: 'TSYNC never fails on divergence: divergent threads get the program composed on their own chain',
+  attach,
+  sync,
+};

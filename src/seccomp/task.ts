@@ -1,0 +1,221 @@
+/**
+ * Tasks (the seccomp part of task_struct) and per-group thread lists.
+ *
+ * Lock contract, as in the kernel: a task's HEAD, MODE and NNP are written only
+ * under its group's siglock (its owner reads HEAD/MODE locklessly at syscall
+ * entry, hence Atomics); the thread list (FIRST/LAST/NEXT/PREVT, NR_THREADS) is
+ * written under siglock and, for insertion and removal, tasklist_lock for write
+ * (copy_process / release_task).
+ */
+import { ALLOC, GROUP, HDR, LOCK_ID, MODE, TASK, TSTATE, handleGen, handleSlot, makeHandle } from '../shared/layout.ts';
+import { EV } from '../shared/events.ts';
+import type { Ctx } from './context.ts';
+import { fmtNode, isAncestor } from './filter.ts';
+
+export function taskAt(ctx: Ctx, t: number): number {
+  return ctx.L.task(handleSlot(t));
+}
+
+/** Is `t` a handle to an allocated task slot of the same generation? */
+export function taskLive(ctx: Ctx, t: number): boolean {
+  const slot = handleSlot(t);
+  if (slot < 0 || slot >= ctx.L.cfg.maxTasks) return false;
+  const at = ctx.L.task(slot);
+  return ctx.seam.aload(at + TASK.GEN) === handleGen(t) && ctx.seam.aload(at + TASK.STATE) !== TSTATE.FREE;
+}
+
+/** Check a task handle read from shared memory; a stale one is a use-after-free. */
+export function checkTask(ctx: Ctx, t: number, what: string): boolean {
+  if (taskLive(ctx, t)) return true;
+  if (ctx.checking) ctx.violation('use-after-free', `${what}: task slot ${fmtTask(t)} was freed or reused`, [], []);
+  return false;
+}
+
+export function fmtTask(t: number): string {
+  return `#${handleSlot(t)}.g${handleGen(t)}`;
+}
+
+export const tidOf = (ctx: Ctx, t: number): number => ctx.seam.load(taskAt(ctx, t) + TASK.TID);
+export const groupOf = (ctx: Ctx, t: number): number => ctx.seam.load(taskAt(ctx, t) + TASK.GROUP);
+export const stateOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.STATE);
+export const modeOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.MODE);
+export const headOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.HEAD);
+export const nnpOf = (ctx: Ctx, t: number): boolean => ctx.seam.aload(taskAt(ctx, t) + TASK.NNP) !== 0;
+export const isLeader = (ctx: Ctx, t: number): boolean => ctx.seam.load(taskAt(ctx, t) + TASK.LEADER) !== 0;
+export const isExiting = (ctx: Ctx, t: number): boolean => stateOf(ctx, t) === TSTATE.EXITING;
+
+/**
+ * Publish a new filter head for `t` (smp_store_release in the kernel).
+ * Expects the group's siglock held (exit's release of its own head included).
+ * Checker: monotone restriction — a live thread's old head stays on its new chain.
+ */
+export function setHead(ctx: Ctx, t: number, head: number, why: string): void {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), `setHead(${why})`);
+  const at = taskAt(ctx, t);
+  const old = ctx.seam.aload(at + TASK.HEAD);
+  if (ctx.checking && stateOf(ctx, t) === TSTATE.ALIVE && !isAncestor(ctx, old, head)) {
+    ctx.violation('monotonicity', `${why}: thread ${tidOf(ctx, t)} lost filter ${fmtNode(old)} (new head ${fmtNode(head)})`, [tidOf(ctx, t)], [old, head]);
+  }
+  ctx.seam.astore(at + TASK.HEAD, head);
+  ctx.ring.push(EV.SET_HEAD, tidOf(ctx, t), head);
+}
+
+/** Exit-time detach: head := NULL. Expects siglock held; only for an exiting task. */
+export function clearHead(ctx: Ctx, t: number): number {
+  const at = taskAt(ctx, t);
+  const old = ctx.seam.aload(at + TASK.HEAD);
+  ctx.seam.astore(at + TASK.HEAD, 0);
+  return old;
+}
+
+/** seccomp_assign_mode(): mode only moves forward. Expects siglock held. */
+export function setModeFilter(ctx: Ctx, t: number): void {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'setModeFilter');
+  ctx.seam.astore(taskAt(ctx, t) + TASK.MODE, MODE.FILTER);
+}
+
+/** task_set_no_new_privs(): set-only atomic flag. */
+export function setNnp(ctx: Ctx, t: number): void {
+  ctx.seam.astore(taskAt(ctx, t) + TASK.NNP, 1);
+  ctx.ring.push(EV.NNP, tidOf(ctx, t), 1);
+}
+
+export function filterCountOf(ctx: Ctx, t: number): number {
+  return ctx.seam.load(taskAt(ctx, t) + TASK.FILTER_COUNT);
+}
+export function setFilterCount(ctx: Ctx, t: number, n: number): void {
+  ctx.seam.store(taskAt(ctx, t) + TASK.FILTER_COUNT, n);
+}
+
+// ---- task slots ------------------------------------------------------------------
+
+export interface NewTask {
+  group: number;
+  leader: boolean;
+  name: number;
+  parentTid: number;
+}
+
+/**
+ * alloc_pid() + dup_task_struct(): a fresh task slot with no filter, not yet on any
+ * list (state ALIVE but invisible). Returns 0 when the table is full (EAGAIN).
+ * Takes the pidmap lock (innermost).
+ */
+export function allocTask(ctx: Ctx, nt: NewTask): number {
+  const slot = ctx.lock(LOCK_ID.PIDMAP, () => {
+    const s = ctx.seam;
+    const a = ctx.L.alloc;
+    const free = s.load(a + ALLOC.TASK_FREE);
+    if (free !== 0) {
+      s.store(a + ALLOC.TASK_FREE, s.load(ctx.L.task(free - 1) + TASK.NEXT_FREE));
+      return free - 1;
+    }
+    const bump = s.load(a + ALLOC.TASK_BUMP);
+    if (bump >= ctx.L.cfg.maxTasks) return -1;
+    s.store(a + ALLOC.TASK_BUMP, bump + 1);
+    return bump;
+  });
+  if (slot < 0) return 0;
+  const s = ctx.seam;
+  const at = ctx.L.task(slot);
+  s.store(at + TASK.GROUP, nt.group);
+  s.store(at + TASK.TID, s.add(HDR.NEXT_TID, 1));
+  s.astore(at + TASK.MODE, MODE.DISABLED);
+  s.astore(at + TASK.HEAD, 0);
+  s.astore(at + TASK.NNP, 0);
+  s.store(at + TASK.LEADER, nt.leader ? 1 : 0);
+  s.store(at + TASK.NEXT, 0);
+  s.store(at + TASK.PREVT, 0);
+  s.astore(at + TASK.CLAIM, 0);
+  s.store(at + TASK.NAME, nt.name);
+  s.store(at + TASK.FILTER_COUNT, 0);
+  s.store(at + TASK.PARENT_TID, nt.parentTid);
+  s.store(at + TASK.NEXT_FREE, 0);
+  s.store(at + TASK.JOIN_SEQ, 0);
+  s.astore(at + TASK.STATE, TSTATE.ALIVE);
+  s.add(ctx.L.alloc + ALLOC.TASK_LIVE, 1);
+  return makeHandle(slot, s.aload(at + TASK.GEN));
+}
+
+/** free_task(): return the slot; its generation is bumped so stale handles are caught. */
+export function freeTask(ctx: Ctx, t: number): void {
+  const slot = handleSlot(t);
+  const at = ctx.L.task(slot);
+  ctx.lock(LOCK_ID.PIDMAP, () => {
+    const s = ctx.seam;
+    s.astore(at + TASK.STATE, TSTATE.FREE);
+    s.astore(at + TASK.GEN, (s.aload(at + TASK.GEN) + 1) & 0x7fff);
+    s.store(at + TASK.NEXT_FREE, s.load(ctx.L.alloc + ALLOC.TASK_FREE));
+    s.store(ctx.L.alloc + ALLOC.TASK_FREE, slot + 1);
+    s.add(ctx.L.alloc + ALLOC.TASK_LIVE, -1);
+  });
+}
+
+// ---- thread lists ------------------------------------------------------------------
+
+export const groupAt = (ctx: Ctx, g: number): number => ctx.L.group(g);
+
+/** list_add_tail_rcu(&p->thread_node, &signal->thread_head). Expects siglock held. */
+export function linkThread(ctx: Ctx, g: number, t: number): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'linkThread');
+  const s = ctx.seam;
+  const ga = groupAt(ctx, g);
+  const last = s.load(ga + GROUP.LAST);
+  const at = taskAt(ctx, t);
+  s.store(at + TASK.PREVT, last);
+  s.store(at + TASK.NEXT, 0);
+  if (last === 0) s.store(ga + GROUP.FIRST, t);
+  else s.store(taskAt(ctx, last) + TASK.NEXT, t);
+  s.store(ga + GROUP.LAST, t);
+  s.store(ga + GROUP.NR_THREADS, s.load(ga + GROUP.NR_THREADS) + 1);
+  s.astore(ga + GROUP.NR_LIVE, s.aload(ga + GROUP.NR_LIVE) + 1);
+  const seq = s.load(ga + GROUP.JOIN_SEQ) + 1;
+  s.store(ga + GROUP.JOIN_SEQ, seq);
+  s.store(at + TASK.JOIN_SEQ, seq);
+}
+
+/** list_del_rcu(&p->thread_node). Expects siglock held. */
+export function unlinkThread(ctx: Ctx, g: number, t: number): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'unlinkThread');
+  const s = ctx.seam;
+  const ga = groupAt(ctx, g);
+  const at = taskAt(ctx, t);
+  const prev = s.load(at + TASK.PREVT);
+  const next = s.load(at + TASK.NEXT);
+  if (prev === 0) s.store(ga + GROUP.FIRST, next);
+  else s.store(taskAt(ctx, prev) + TASK.NEXT, next);
+  if (next === 0) s.store(ga + GROUP.LAST, prev);
+  else s.store(taskAt(ctx, next) + TASK.PREVT, prev);
+  s.store(ga + GROUP.NR_THREADS, s.load(ga + GROUP.NR_THREADS) - 1);
+}
+
+/**
+ * for_each_thread(): every task on the group's list, leader first, then creation
+ * order. Expects siglock held. `fn` returning false stops the walk.
+ */
+export function forEachThread(ctx: Ctx, g: number, fn: (t: number) => boolean | void): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'forEachThread');
+  let bound = ctx.L.cfg.maxTasks + 1;
+  for (let t = ctx.seam.load(groupAt(ctx, g) + GROUP.FIRST); t !== 0; ) {
+    if (--bound < 0) {
+      ctx.violation('livelock', `thread list of group ${g} does not end`, [], []);
+      return;
+    }
+    const next = ctx.seam.load(taskAt(ctx, t) + TASK.NEXT);
+    if (fn(t) === false) return;
+    t = next;
+  }
+}
+
+/** Tasks of a group, in list order (expects siglock held). */
+export function threadsOf(ctx: Ctx, g: number): number[] {
+  const out: number[] = [];
+  forEachThread(ctx, g, (t) => {
+    out.push(t);
+  });
+  return out;
+}
+
+export function groupLocked<T>(ctx: Ctx, g: number, fn: () => T): T {
+  return ctx.lock(ctx.L.siglock(g), fn);
+}

@@ -1,0 +1,72 @@
+/**
+ * TSYNC as merged in Linux (6.11+ semantics): seccomp_can_sync_threads (may we?)
+ * and seccomp_sync_threads (do it; cannot fail), both under one siglock hold,
+ * with cred_guard_mutex taken first by the caller.
+ */
+import { MODE } from '../shared/layout.ts';
+import type { Ctx } from './context.ts';
+import { isAncestor, getFilter, putFilter } from './filter.ts';
+import { forEachThread, groupOf, headOf, isExiting, modeOf, nnpOf, setHead, setModeFilter, setNnp, tidOf, filterCountOf, setFilterCount } from './task.ts';
+
+/** Is thread `t` eligible to be moved onto the caller's (pre-attach) chain? */
+export function eligible(ctx: Ctx, t: number, callerHead: number): boolean {
+  const mode = modeOf(ctx, t);
+  if (mode === MODE.DISABLED) return true;
+  return mode === MODE.FILTER && isAncestor(ctx, headOf(ctx, t), callerHead);
+}
+
+/**
+ * seccomp_can_sync_threads(): 0 if every other non-exiting thread is eligible,
+ * else the tid of the FIRST ineligible one in list order.
+ * Expects cred_guard_mutex and siglock held.
+ */
+export function canSyncThreads(ctx: Ctx, caller: number): number {
+  const g = groupOf(ctx, caller);
+  ctx.assertHeld(ctx.L.credGuard(g), 'canSyncThreads');
+  ctx.assertHeld(ctx.L.siglock(g), 'canSyncThreads');
+  const callerHead = headOf(ctx, caller);
+  let failed = 0;
+  forEachThread(ctx, g, (t) => {
+    if (t === caller) return true; // skip the initiator
+    if (isExiting(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // 6.11+
+    if (ctx.bug === 'no-ancestor-check' || eligible(ctx, t, callerHead)) return true;
+    failed = tidOf(ctx, t);
+    return false;
+  });
+  return failed;
+}
+
+/**
+ * Move one thread onto the caller's filter: get the new head before dropping the
+ * old one, publish, spread nnp, set mode. Expects siglock held.
+ */
+export function syncThread(ctx: Ctx, caller: number, t: number): void {
+  const head = headOf(ctx, caller);
+  const tid = tidOf(ctx, t);
+  if (ctx.bug === 'put-before-get') {
+    putFilter(ctx, headOf(ctx, t), tid);
+    getFilter(ctx, head, tid);
+  } else {
+    if (ctx.bug !== 'sync-missing-get') getFilter(ctx, head, tid);
+    if (ctx.bug !== 'sync-missing-put') putFilter(ctx, headOf(ctx, t), tid);
+  }
+  setHead(ctx, t, head, 'tsync');
+  setFilterCount(ctx, t, filterCountOf(ctx, caller));
+  if (nnpOf(ctx, caller) && ctx.bug !== 'nnp-not-spread') setNnp(ctx, t);
+  if (modeOf(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
+}
+
+/**
+ * seccomp_sync_threads(): cannot fail. Expects cred_guard_mutex and siglock held.
+ */
+export function syncThreads(ctx: Ctx, caller: number): void {
+  const g = groupOf(ctx, caller);
+  ctx.assertHeld(ctx.L.credGuard(g), 'syncThreads');
+  ctx.assertHeld(ctx.L.siglock(g), 'syncThreads');
+  forEachThread(ctx, g, (t) => {
+    if (t === caller && ctx.bug !== 'put-before-get') return true;
+    if (isExiting(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // release may have run
+    syncThread(ctx, caller, t);
+    return true;
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Violation kinds: the names the stress report uses and the seeded bugs' `catches`
+ * refer to (a contract: keep the strings).
+ */
+export const VIOLATION_KINDS = [
+  'use-after-free', //       a node or task slot touched after its generation changed, or with refs 0
+  'refcount-underflow', //   a put on a node whose count was already 0
+  'refcount-overflow', //    a count reached the saturation value
+  'monotonicity', //         a live thread lost a filter, mode went back, or nnp was cleared
+  'tsync-postcondition', //  after a successful TSYNC a thread lacks the new head or nnp
+  'tsync-atomicity', //      a failed TSYNC changed something in the group
+  'escape', //               a group member without the last successful TSYNC's filter
+  'refcount-mismatch', //    audit: refs != heads + live children
+  'cycle', //                audit: a chain that does not end
+  'mode-head', //            audit: mode filter <=> head non-null broken for a live thread
+  'leak', //                 audit: nodes left allocated after every group exited
+  'deadlock', //             a lock waited on past the watchdog bound
+  'livelock', //             an op that did not finish within its bound
+  'lockdep-cycle', //        possible circular locking dependency
+  'lockdep-recursion', //    a lock acquired while already held by the same worker
+  'lock-held', //            a lock still held when an op ended
+  'crash', //                a worker threw something that is not a finding
+] as const;
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+export interface Violation {
+  kind: ViolationKind;
+  message: string;
+  worker: number;
+  /** task ids (tids) involved */
+  tasks: number[];
+  /** node handles involved */
+  nodes: number[];
+  /** op being run when it was found */
+  op?: string;
+  seed?: number;
+  /** last events of the involved workers, oldest first (filled in by the engine) */
+  trace?: string[];
+}
+
+/** Where the model sends what it finds. */
+export interface Reporter {
+  report(v: Omit<Violation, 'worker'>): void;
+}
+
+/** A reporter that keeps everything (scenario runs, tests). */
+export class ListReporter implements Reporter {
+  readonly list: Violation[] = [];
+  constructor(private readonly worker = 0) {}
+  report(v: Omit<Violation, 'worker'>): void {
+    this.list.push({ ...v, worker: this.worker });
+  }
+}
