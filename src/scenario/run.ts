@@ -1,0 +1,129 @@
+/**
+ * Running a scenario on the model, one step at a time, each step executed as the
+ * named thread on the main thread (worker 0). After every step a quiescent audit
+ * runs (refcount conservation, cycles, mode/head); violations are collected.
+ */
+import { Layout, MODE, TSTATE, TASK, handleSlot } from '../shared/layout.ts';
+import { ListReporter, type Violation } from '../seccomp/violations.ts';
+import { makeCtx } from '../seccomp/world.ts';
+import { FLAG } from '../seccomp/design.ts';
+import { createProcess } from '../seccomp/process.ts';
+import { cloneThread } from '../seccomp/clone.ts';
+import { exitThread } from '../seccomp/exit.ts';
+import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
+import { chainLabels } from '../seccomp/filter.ts';
+import { audit } from '../seccomp/audit.ts';
+import type { OpResult } from '../seccomp/errors.ts';
+import type { Ctx, Scope } from '../seccomp/context.ts';
+import type { Flag, Result, Scenario, StepResult, ThreadState } from './types.ts';
+
+export interface RunOptions {
+  design: string;
+  bug?: string | null;
+  scope?: Scope;
+  /** audit after every step (default true) */
+  audit?: boolean;
+}
+
+export interface RunOutput {
+  result: Result;
+  violations: Violation[];
+  /** filter nodes still allocated at the end */
+  liveNodes: number;
+}
+
+const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH };
+
+export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
+  const clones = s.steps.filter((x) => x.op === 'clone').length;
+  const attaches = s.steps.filter((x) => x.op === 'attach').length;
+  const nThreads = s.threads.length + clones;
+  const L = new Layout({ maxTasks: nThreads + 1, maxFilters: Math.max(16, attaches * (nThreads + 1) + 4), groups: 1, workers: 1, ringSize: 64, extraLocks: 0, scratchWords: 0 });
+  const m = L.create();
+  const reporter = new ListReporter(0);
+  const ctx: Ctx = makeCtx(m, 0, { design: o.design, bug: o.bug ?? null, scope: o.scope ?? 'siglock', reporter });
+
+  const names = [...s.threads];
+  const nameId = (n: string) => names.indexOf(n);
+  const labels: string[] = ['']; // label ids start at 1
+  const labelId = (l: string) => {
+    labels.push(l); // every attach creates a new node, even if the label repeats
+    return labels.length - 1;
+  };
+  const tasks = new Map<string, number>();
+  const initial = createProcess(ctx, { group: 0, threads: s.threads.length, privileged: s.privileged, names: s.threads.map((_, i) => i) });
+  if (!initial) throw new Error('task table too small for the scenario');
+  s.threads.forEach((n, i) => tasks.set(n, initial[i]!));
+  const byTid = new Map<number, string>();
+  const tidName = (tid: number) => {
+    if (byTid.size === 0 || !byTid.has(tid)) for (const [n, t] of tasks) if (taskLive(ctx, t)) byTid.set(tidOf(ctx, t), n);
+    return byTid.get(tid) ?? `tid${tid}`;
+  };
+  for (const [n, t] of tasks) byTid.set(tidOf(ctx, t), n);
+
+  const violations: Violation[] = reporter.list;
+  const steps: StepResult[] = [];
+  const toStep = (r: OpResult): StepResult => {
+    if (r.ok) return { result: 'ok' };
+    if (r.errno === 'TSYNC') return { result: 'tsync_failed', thread: tidName(r.tid) };
+    return { result: 'error', errno: r.errno };
+  };
+  s.steps.forEach((st, i) => {
+    const t = tasks.get(st.thread)!;
+    ctx.op = `step ${i} ${st.op}`;
+    switch (st.op) {
+      case 'set_nnp':
+        setNnp(ctx, t);
+        steps.push({ result: 'ok' });
+        break;
+      case 'attach': {
+        const flags = (st.flags ?? []).reduce((a, f) => a | FLAG_BITS[f], 0);
+        steps.push(toStep(ctx.design.attach(ctx, t, { label: labelId(st.filter!), insns: st.insns ?? 1, flags })));
+        break;
+      }
+      case 'sync':
+        steps.push(toStep(ctx.design.sync(ctx, t)));
+        break;
+      case 'clone': {
+        names.push(st.child!);
+        const r = cloneThread(ctx, t, nameId(st.child!));
+        if (r.ok) {
+          tasks.set(st.child!, r.child);
+          byTid.set(tidOf(ctx, r.child), st.child!);
+          steps.push({ result: 'ok' });
+        } else steps.push(toStep(r));
+        break;
+      }
+      case 'exit':
+        exitThread(ctx, t);
+        tasks.set(st.thread, t);
+        steps.push({ result: 'ok' });
+        break;
+    }
+    if (o.audit !== false) for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
+  });
+
+  const threads: Record<string, ThreadState> = {};
+  for (const n of names) {
+    const t = tasks.get(n);
+    if (t === undefined || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
+      threads[n] = { alive: false };
+      continue;
+    }
+    threads[n] = {
+      alive: true,
+      mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
+      nnp: nnpOf(ctx, t),
+      filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
+    };
+  }
+  const fin = audit(m, L, { expectEmpty: true });
+  void TASK;
+  void handleSlot;
+  return { result: { steps, threads }, violations, liveNodes: fin.liveNodes };
+}
+
+/** The contract other tools use: the result of running `s` under a design. */
+export function runScenario(s: Scenario, opts: { design: string; bug?: string }): Result {
+  return runScenarioFull(s, opts).result;
+}
