@@ -1,0 +1,126 @@
+/**
+ * The protocol between a lock test driver (main thread) and lock-worker.ts: task and
+ * result shapes, and where in the buffer's scratch region the workloads keep their
+ * shared words. Hot words sit on their own cache lines so that the lock's own
+ * traffic, not false sharing, is what a workload measures.
+ */
+import type { LockKind } from '../locks/kinds.ts';
+import type { NativeMutex } from '../locks/native.ts';
+
+/** Lock kinds a workload may use: the user-visible kinds plus the negative control. */
+export type WorkloadKind = LockKind | 'broken';
+
+/** Scratch word offsets (add layout.scratchWord(0)). */
+export const SLOT = {
+  COUNT: 0, //        the counter workers increment with plain read-modify-writes
+  BAR_COUNT: 16, //   start barrier
+  BAR_GEN: 17,
+  HELD: 32, //        holder's worker id + 1 once it holds the lock
+  GO: 33, //          main -> holder: stop holding (native holders only)
+  DONE: 34, //        writers -> readers: no more writes
+  LOG_POS: 48, //     acquisition log (guarded by the lock under test)
+  LOG: 49, //         ... 15 entries
+  LOG_MAX: 15,
+  RECORD: 64, //      rw: a multi-word record, all words equal when consistent
+  RECORD_WORDS: 8,
+  INNER_COUNT: 80, // a barrier inside the read-side critical section
+  INNER_GEN: 81,
+  TRYING: 96, //      rw writer-fairness: the late reader has called readAcquire
+  GOT: 97, //         ... and got it
+} as const;
+export const SCRATCH_WORDS = 112;
+
+interface TaskBase {
+  m: Int32Array;
+  kind: WorkloadKind;
+  lockId: number;
+  worker: number;
+  /** watchdog bound for the lock handle, ms */
+  watchdogMs: number;
+  /** bound on every synchronisation wait of the workload, ms */
+  syncMs: number;
+  /** only for kind 'native' */
+  mutex?: NativeMutex;
+}
+
+/** Plain read-modify-writes of SLOT.COUNT under the lock (window: busy work between read and write). */
+export interface CountTask extends TaskBase {
+  op: 'count';
+  parties: number;
+  iterations: number;
+  window: number;
+}
+/** Take the lock; `forever`: return still holding it; else hold busy for holdMs after a waiter shows up. */
+export interface HoldTask extends TaskBase {
+  op: 'hold';
+  forever: boolean;
+  /** before holding for holdMs: wait until LOCK.WAITER === until (0: any waiter) */
+  until: number;
+  holdMs: number;
+}
+/** Wait until SLOT.HELD is set, then acquire (and release); report a DeadlockError as data. */
+export interface WaitTask extends TaskBase {
+  op: 'wait';
+  /** wait until LOCK.WAITER names this worker (+1) before acquiring, 0 = don't */
+  after: number;
+  log: boolean;
+}
+/** rw: writer rewrites the record; reader checks it (locked: false = the control, no lock). */
+export interface RwWriteTask extends TaskBase {
+  op: 'rw-write';
+  parties: number;
+  iterations: number;
+}
+export interface RwReadTask extends TaskBase {
+  op: 'rw-read';
+  parties: number;
+  locked: boolean;
+  maxReads: number;
+}
+/** rw: all readers meet at a barrier inside the read-side critical section. */
+export interface RwShareTask extends TaskBase {
+  op: 'rw-share';
+  parties: number;
+  innerMs: number;
+}
+/** rw writer-fairness: first reader holds until the late reader queues (or gets in). */
+export interface RwFairTask extends TaskBase {
+  op: 'rw-fair';
+  role: 'first-reader' | 'writer' | 'late-reader';
+  writerId: number;
+  lateReaderId: number;
+}
+
+export type LockTask = CountTask | HoldTask | WaitTask | RwWriteTask | RwReadTask | RwShareTask | RwFairTask;
+
+export interface DeadlockReport {
+  name: string;
+  message: string;
+  lock: string;
+  holder: number;
+  waiter: number;
+  waitedMs: number;
+}
+
+export interface LockTaskResult {
+  worker: number;
+  /** this worker's LSTAT record after the workload */
+  acquired: number;
+  contended: number;
+  spins: number;
+  maxWaitUs: number;
+  /** futex: waiters the holder's release woke */
+  woken?: number;
+  /** rw-read: records read and torn ones seen */
+  reads?: number;
+  torn?: number;
+  /** wait: the DeadlockError the waiter got, if any, and how long it took */
+  deadlock?: DeadlockReport;
+  elapsedMs?: number;
+  /** hold: lock state word seen by the holder just before releasing */
+  stateSeen?: number;
+  /** rw-share: every reader was inside the read section at once */
+  shared?: boolean;
+  /** rw-fair (first reader): the late reader got in while a writer was waiting */
+  gotEarly?: boolean;
+}

@@ -1,0 +1,218 @@
+/**
+ * Lock workloads for the tests, run on real worker threads (lock-worker.ts). Each
+ * takes one worker's lock handle and the task; all waits are bounded (syncMs).
+ */
+import { Layout, LOCK, LSTAT } from '../shared/layout.ts';
+import { SpinBarrier, SyncTimeoutError, waitFor, waitUntil } from '../shared/barrier.ts';
+import { DeadlockError, cpuRelax, type Lock } from '../locks/lock.ts';
+import { FutexLock } from '../locks/futex.ts';
+import { QW_WAITING } from '../locks/rw.ts';
+import {
+  SLOT,
+  type CountTask,
+  type HoldTask,
+  type LockTaskResult,
+  type RwFairTask,
+  type RwReadTask,
+  type RwShareTask,
+  type RwWriteTask,
+  type WaitTask,
+} from './lock-task.ts';
+
+interface Ctx {
+  m: Int32Array;
+  layout: Layout;
+  lock: Lock;
+  /** first scratch word */
+  sc: number;
+  /** the lock record */
+  lk: number;
+}
+
+export function result(c: Ctx, worker: number, extra: Partial<LockTaskResult> = {}): LockTaskResult {
+  const st = c.layout.lstat(c.lock.id, worker);
+  const m = c.m;
+  return {
+    worker,
+    acquired: Atomics.load(m, st + LSTAT.ACQUIRED),
+    contended: Atomics.load(m, st + LSTAT.CONTENDED),
+    spins: Atomics.load(m, st + LSTAT.SPINS),
+    maxWaitUs: Atomics.load(m, st + LSTAT.MAX_WAIT_US),
+    ...extra,
+  };
+}
+
+function startBarrier(c: Ctx, parties: number): SpinBarrier {
+  return new SpinBarrier(c.m, c.sc + SLOT.BAR_COUNT, c.sc + SLOT.BAR_GEN, parties);
+}
+
+/** Append this worker's id to the acquisition log (caller holds the lock). */
+function logAcquisition(c: Ctx, worker: number): void {
+  const m = c.m;
+  const p = m[c.sc + SLOT.LOG_POS]!;
+  if (p < SLOT.LOG_MAX) m[c.sc + SLOT.LOG + p] = worker;
+  m[c.sc + SLOT.LOG_POS] = p + 1;
+}
+
+export function count(c: Ctx, t: CountTask): LockTaskResult {
+  const m = c.m;
+  const at = c.sc + SLOT.COUNT;
+  const window = t.window;
+  // Plain (non-atomic) read-modify-write: only the lock makes it exact.
+  const body = (): void => {
+    const x = m[at]!;
+    if (window > 0) cpuRelax(window);
+    m[at] = x + 1;
+  };
+  startBarrier(c, t.parties).arrive(t.syncMs);
+  for (let i = 0; i < t.iterations; i++) c.lock.run(body);
+  return result(c, t.worker);
+}
+
+export function hold(c: Ctx, t: HoldTask): LockTaskResult {
+  const m = c.m;
+  const me = t.worker + 1;
+  if (t.forever) {
+    if (c.lock.splittable) {
+      c.lock.acquire();
+      Atomics.store(m, c.sc + SLOT.HELD, me);
+      return result(c, t.worker); // returns still holding it: a lost release
+    }
+    // Scoped-only kinds (native): park inside the critical section until told to go.
+    c.lock.run(() => {
+      Atomics.store(m, c.sc + SLOT.HELD, me);
+      Atomics.wait(m, c.sc + SLOT.GO, 0, t.syncMs);
+    });
+    return result(c, t.worker);
+  }
+  let stateSeen = 0;
+  c.lock.run(() => {
+    Atomics.store(m, c.sc + SLOT.HELD, me);
+    const w = c.lk + LOCK.WAITER;
+    if (t.until === 0) waitUntil(m, w, (v) => v !== 0, t.syncMs, 'a waiter');
+    else waitFor(m, w, t.until, t.syncMs, `worker ${t.until - 1} to queue`);
+    // Hold busy (not asleep) so that a spinning waiter would spin all along.
+    const end = performance.now() + t.holdMs;
+    while (performance.now() < end) cpuRelax(64);
+    stateSeen = Atomics.load(m, c.lk + LOCK.STATE);
+  });
+  const woken = c.lock instanceof FutexLock ? c.lock.woken : undefined;
+  return result(c, t.worker, woken === undefined ? { stateSeen } : { stateSeen, woken });
+}
+
+export function wait(c: Ctx, t: WaitTask): LockTaskResult {
+  const m = c.m;
+  waitUntil(m, c.sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the holder');
+  if (t.after !== 0) waitFor(m, c.lk + LOCK.WAITER, t.after, t.syncMs, `worker ${t.after - 1} to queue`);
+  const t0 = performance.now();
+  try {
+    c.lock.run(() => {
+      if (t.log) logAcquisition(c, t.worker);
+    });
+  } catch (e) {
+    if (!(e instanceof DeadlockError)) throw e;
+    const deadlock = { name: e.name, message: e.message, lock: e.lock, holder: e.holder, waiter: e.waiter, waitedMs: e.waitedMs };
+    return result(c, t.worker, { deadlock, elapsedMs: performance.now() - t0 });
+  }
+  return result(c, t.worker, { elapsedMs: performance.now() - t0 });
+}
+
+export function rwWrite(c: Ctx, t: RwWriteTask): LockTaskResult {
+  const m = c.m;
+  const rec = c.sc + SLOT.RECORD;
+  let v = 0;
+  const body = (): void => {
+    v++;
+    for (let k = 0; k < SLOT.RECORD_WORDS; k++) {
+      m[rec + k] = v;
+      cpuRelax(4); // widen the window in which the record is half-written
+    }
+  };
+  startBarrier(c, t.parties).arrive(t.syncMs);
+  for (let i = 0; i < t.iterations; i++) c.lock.run(body);
+  Atomics.store(m, c.sc + SLOT.DONE, 1);
+  return result(c, t.worker);
+}
+
+export function rwRead(c: Ctx, t: RwReadTask): LockTaskResult {
+  const m = c.m;
+  const rec = c.sc + SLOT.RECORD;
+  let reads = 0;
+  let torn = 0;
+  const check = (): void => {
+    const v0 = m[rec]!;
+    for (let k = 1; k < SLOT.RECORD_WORDS; k++) {
+      if (m[rec + k] !== v0) {
+        torn++;
+        break;
+      }
+    }
+    reads++;
+  };
+  startBarrier(c, t.parties).arrive(t.syncMs);
+  const done = c.sc + SLOT.DONE;
+  while (Atomics.load(m, done) === 0 && reads < t.maxReads) {
+    if (t.locked) c.lock.readRun(check);
+    else check();
+  }
+  return result(c, t.worker, { reads, torn });
+}
+
+export function rwShare(c: Ctx, t: RwShareTask): LockTaskResult {
+  const inner = new SpinBarrier(c.m, c.sc + SLOT.INNER_COUNT, c.sc + SLOT.INNER_GEN, t.parties);
+  startBarrier(c, t.parties).arrive(t.syncMs);
+  let shared = true;
+  c.lock.readRun(() => {
+    try {
+      inner.arrive(t.innerMs); // only passable if every reader is inside at once
+    } catch (e) {
+      if (!(e instanceof SyncTimeoutError)) throw e;
+      shared = false;
+    }
+  });
+  return result(c, t.worker, { shared });
+}
+
+/**
+ * Writer fairness: a reader holds the lock; a writer queues; a late reader arrives
+ * after the writer announced itself (_QW_WAITING). The late reader must wait for the
+ * writer, although readers could share with the first one.
+ */
+export function rwFair(c: Ctx, t: RwFairTask): LockTaskResult {
+  const m = c.m;
+  const sc = c.sc;
+  const lock = c.lock;
+  switch (t.role) {
+    case 'first-reader': {
+      lock.readAcquire();
+      Atomics.store(m, sc + SLOT.HELD, t.worker + 1);
+      // Hold until the late reader is provably queued, or got in (the bug).
+      waitUntil(
+        m,
+        c.lk + LOCK.WAITER,
+        (v) => v === t.lateReaderId + 1 || Atomics.load(m, sc + SLOT.GOT) !== 0,
+        t.syncMs,
+        'the late reader to queue',
+      );
+      const gotEarly = Atomics.load(m, sc + SLOT.GOT) !== 0;
+      lock.readRelease();
+      return result(c, t.worker, { gotEarly });
+    }
+    case 'writer': {
+      waitUntil(m, sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the first reader');
+      lock.run(() => logAcquisition(c, t.worker));
+      return result(c, t.worker);
+    }
+    case 'late-reader': {
+      waitUntil(m, c.lk + LOCK.STATE, (v) => (v & QW_WAITING) !== 0, t.syncMs, 'the writer to queue');
+      Atomics.store(m, sc + SLOT.TRYING, 1);
+      lock.readRun(() => {
+        logAcquisition(c, t.worker);
+        Atomics.store(m, sc + SLOT.GOT, 1);
+      });
+      return result(c, t.worker);
+    }
+  }
+}
+
+export type { Ctx };

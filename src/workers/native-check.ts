@@ -1,0 +1,49 @@
+/**
+ * The native lock's test scenarios, as a script: Atomics.Mutex exists only in a node
+ * started with --harmony-struct, which the test runner is not, so the tests run this
+ * in a child node (`node --harmony-struct --import tsx native-check.ts ITER WATCHDOG_MS`)
+ * and assert on the JSON it prints on stdout.
+ */
+import { Layout } from '../shared/layout.ts';
+import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
+import { makeLock, type NativeTable } from '../locks/kinds.ts';
+import { createNativeMutex, nativeAvailable } from '../locks/native.ts';
+import { LockLab } from './lock-lab.ts';
+import { mutualExclusion, watchdog, type CountOutcome, type WatchdogOutcome } from './lock-scenarios.ts';
+
+export interface NativeCheck {
+  available: boolean;
+  mutex?: CountOutcome;
+  watchdog?: WatchdogOutcome;
+  /** what split acquire() says on a native lock */
+  splitError?: string;
+}
+
+function splitError(): string {
+  const layout = new Layout({ extraLocks: 1 });
+  const id = layout.extraLock(0);
+  const natives: NativeTable = [];
+  natives[id] = createNativeMutex();
+  const lock = makeLock('native', layout.create(), layout, id, 0, DEFAULT_LOCK_OPTIONS, natives);
+  try {
+    lock.acquire();
+    return '(acquire did not throw)';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+async function main(iterations: number, watchdogMs: number): Promise<NativeCheck> {
+  if (!nativeAvailable()) return { available: false };
+  const lab = LockLab.open(2);
+  try {
+    const mutex = await mutualExclusion(lab, 'native', 2, iterations);
+    const wd = await watchdog(lab, 'native', watchdogMs);
+    return { available: true, mutex, watchdog: wd, splitError: splitError() };
+  } finally {
+    await lab.close();
+  }
+}
+
+const [iter = '100000', wd = '200'] = process.argv.slice(2);
+process.stdout.write(JSON.stringify(await main(Number(iter), Number(wd))) + '\n');

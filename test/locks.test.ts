@@ -1,0 +1,143 @@
+/**
+ * The lock family on real worker threads (piscina): mutual exclusion for every kind,
+ * a negative control that proves the checker can fail, rw semantics, FIFO order,
+ * sleeping futex waiters, and the watchdog. Multi-worker tests are serial: they need
+ * both cores, and ava already runs other test files next to this one.
+ */
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, UsageError, type LockKind } from '../src/locks/kinds.ts';
+import { DEFAULT_LOCK_OPTIONS } from '../src/locks/lock.ts';
+import { Layout } from '../src/shared/layout.ts';
+import { LockLab } from '../src/workers/lock-lab.ts';
+import { TSX_IMPORT } from '../src/workers/pool.ts';
+import type { NativeCheck } from '../src/workers/native-check.ts';
+import {
+  arrivalOrder,
+  holdWhileWaiting,
+  mutualExclusion,
+  readersShare,
+  tornReads,
+  watchdog,
+  writerFairness,
+} from '../src/workers/lock-scenarios.ts';
+
+const run = promisify(execFile);
+const SPLIT_KINDS = LOCK_KINDS.filter((k): k is Exclude<LockKind, 'native'> => k !== 'native');
+const ITERATIONS = 100_000;
+const WATCHDOG_MS = 200;
+
+let lab: LockLab;
+test.before(() => {
+  lab = LockLab.open(3);
+});
+test.after.always(async () => {
+  await lab?.close();
+});
+
+for (const kind of SPLIT_KINDS) {
+  test.serial(`mutual exclusion: ${kind}`, async (t) => {
+    const r = await mutualExclusion(lab, kind, 2, ITERATIONS);
+    t.is(r.count, r.expected, `lost ${r.expected - r.count} updates`);
+    t.is(r.results.reduce((a, x) => a + x.acquired, 0), r.expected, 'statistics count every acquisition');
+  });
+}
+
+test.serial('negative control: a check-then-store TTAS loses updates, and the checker sees it', async (t) => {
+  let lost = 0;
+  let attempts = 0;
+  while (lost === 0 && attempts < 20) {
+    attempts++;
+    const r = await mutualExclusion(lab, 'broken', 2, ITERATIONS);
+    lost = r.expected - r.count;
+  }
+  t.log(`broken lock lost ${lost} of ${2 * ITERATIONS} updates (attempt ${attempts})`);
+  t.true(lost > 0, 'the checker never saw the broken lock lose an update');
+});
+
+test.serial('rw: a reader never sees a half-written record (and the unlocked control does)', async (t) => {
+  const locked = await tornReads(lab, 'rw', true, 20_000);
+  t.true(locked.reads > 0);
+  t.is(locked.torn, 0);
+  let control = { reads: 0, torn: 0 };
+  for (let i = 0; i < 10 && control.torn === 0; i++) control = await tornReads(lab, 'rw', false, 20_000);
+  t.log(`unlocked reader: ${control.torn} torn of ${control.reads} reads; locked: 0 of ${locked.reads}`);
+  t.true(control.torn > 0, 'the torn-read checker never fired without the lock');
+});
+
+test.serial('rw: readers share (two readers meet inside the read section)', async (t) => {
+  t.deepEqual(await readersShare(lab, 'rw', 2, 5_000), [true, true]);
+  // control: an exclusive lock cannot let both in, so its inner barrier times out
+  const excl = await readersShare(lab, 'ttas', 2, 300);
+  t.false(excl.every(Boolean));
+});
+
+test.serial('rw: a waiting writer blocks new readers (writer-fair)', async (t) => {
+  const r = await writerFairness(lab, 'rw');
+  t.false(r.gotEarly, 'a late reader overtook a waiting writer');
+  t.deepEqual(r.order, [1, 2], 'writer (1) before the late reader (2)');
+});
+
+for (const kind of ['ticket', 'mcs'] as const) {
+  test.serial(`${kind} is FIFO: acquisition order = arrival order`, async (t) => {
+    for (let i = 0; i < 3; i++) {
+      t.deepEqual(await arrivalOrder(lab, kind, [1, 2]), [1, 2]);
+      t.deepEqual(await arrivalOrder(lab, kind, [2, 1]), [2, 1]);
+    }
+  });
+}
+
+test.serial('futex waiters sleep in Atomics.wait instead of spinning', async (t) => {
+  const f = await holdWhileWaiting(lab, 'futex', 50);
+  t.is(f.holder.stateSeen, 2, 'the waiter marked the lock "locked, waiters" (2)');
+  t.is(f.holder.woken, 1, "the holder's release woke one thread sleeping in Atomics.wait");
+  t.is(f.waiter.contended, 1);
+  t.true(f.waiter.spins <= 3, `waiter went through ${f.waiter.spins} Atomics.wait calls`);
+  t.true(f.waiter.maxWaitUs >= 40_000, 'the waiter did wait for the busy holder');
+  // contrast: a spinning waiter burns through its loop all along
+  const s = await holdWhileWaiting(lab, 'ttas', 50);
+  t.log(`50 ms wait: futex waiter ${f.waiter.spins} wait(s), ttas waiter ${s.waiter.spins} spins`);
+  t.true(s.waiter.spins > 1000);
+});
+
+for (const kind of SPLIT_KINDS) {
+  test.serial(`watchdog: ${kind} waiter fails with DeadlockError naming the holder`, async (t) => {
+    const r = await watchdog(lab, kind, WATCHDOG_MS);
+    const d = r.waiter.deadlock;
+    if (d === undefined) return t.fail('the waiter got the lock that was never released');
+    t.is(d.name, 'DeadlockError');
+    t.is(d.holder, 0);
+    t.is(d.waiter, 1);
+    t.is(d.lock, 'extra_lock[0]');
+    t.regex(d.message, /extra_lock\[0\] held by worker 0 .* waiter worker 1/);
+    t.true(r.waiter.elapsedMs! >= WATCHDOG_MS && r.waiter.elapsedMs! < WATCHDOG_MS + 1_000, `took ${r.waiter.elapsedMs} ms`);
+  });
+}
+
+test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): exclusion, watchdog, scoped only', async (t) => {
+  t.timeout(30_000);
+  const script = fileURLToPath(new URL('../src/workers/native-check.ts', import.meta.url));
+  const { stdout } = await run(process.execPath, ['--harmony-struct', '--import', TSX_IMPORT, script, String(ITERATIONS), String(WATCHDOG_MS)]);
+  const r = JSON.parse(stdout) as NativeCheck;
+  if (!r.available) return t.fail('node --harmony-struct did not provide Atomics.Mutex');
+  t.is(r.mutex!.count, r.mutex!.expected);
+  const d = r.watchdog!.waiter.deadlock;
+  t.is(d?.name, 'DeadlockError');
+  t.is(d?.holder, 0);
+  t.true(r.watchdog!.waiter.elapsedMs! < WATCHDOG_MS + 1_000);
+  t.regex(r.splitError ?? '', /scoped only; use run\(\)/);
+});
+
+test('native without --harmony-struct: a clear error', (t) => {
+  const layout = new Layout();
+  const e = t.throws(() => makeLock('native', layout.create(), layout, 0, 0, DEFAULT_LOCK_OPTIONS), { instanceOf: UsageError });
+  t.is(e?.message, NATIVE_UNAVAILABLE);
+});
+
+test('unknown lock kind: UsageError listing the kinds', (t) => {
+  const e = t.throws(() => parseLockKind('nope'), { instanceOf: UsageError });
+  for (const k of LOCK_KINDS) t.true(e!.message.includes(k), `message names ${k}`);
+  t.is(e?.message, `unknown lock kind "nope"; kinds: ${LOCK_KINDS.join(', ')}`);
+});
