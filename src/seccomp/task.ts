@@ -126,13 +126,13 @@ export function allocTask(ctx: Ctx, nt: NewTask): number {
   s.store(at + TASK.LEADER, nt.leader ? 1 : 0);
   s.store(at + TASK.NEXT, 0);
   s.store(at + TASK.PREVT, 0);
-  s.astore(at + TASK.CLAIM, 0);
   s.store(at + TASK.NAME, nt.name);
   s.store(at + TASK.FILTER_COUNT, 0);
   s.store(at + TASK.PARENT_TID, nt.parentTid);
   s.store(at + TASK.NEXT_FREE, 0);
   s.store(at + TASK.JOIN_SEQ, 0);
-  s.astore(at + TASK.STATE, TSTATE.ALIVE);
+  // invisible until linked; CLAIM is left alone (a worker may hold it while probing a free slot)
+  s.astore(at + TASK.STATE, TSTATE.NEW);
   s.add(ctx.L.alloc + ALLOC.TASK_LIVE, 1);
   return makeHandle(slot, s.aload(at + TASK.GEN));
 }
@@ -167,6 +167,7 @@ export function linkThread(ctx: Ctx, g: number, t: number): void {
   if (last === 0) s.store(ga + GROUP.FIRST, t);
   else s.store(taskAt(ctx, last) + TASK.NEXT, t);
   s.store(ga + GROUP.LAST, t);
+  s.astore(at + TASK.STATE, TSTATE.ALIVE);
   s.store(ga + GROUP.NR_THREADS, s.load(ga + GROUP.NR_THREADS) + 1);
   s.astore(ga + GROUP.NR_LIVE, s.aload(ga + GROUP.NR_LIVE) + 1);
   const seq = s.load(ga + GROUP.JOIN_SEQ) + 1;

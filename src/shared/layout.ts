@@ -61,6 +61,8 @@ export const HDR = {
   RING_SIZE: 6, //    [immutable]
   N_LOCKS: 7, //      [immutable]
   STOP: 16, //        [atomic] non-zero: workers finish their op and return (1 stop, 2 abort)
+  VIOLATIONS: 17, //  [atomic] violations reported so far (all workers)
+  OPS_DONE: 18, //    [atomic] unused by the model; engines may publish totals here
   BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
   BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)
@@ -126,6 +128,7 @@ export const TSTATE = {
   FREE: 0, //    slot unused
   ALIVE: 1, //   running
   EXITING: 2, // PF_EXITING set, still on the thread list (zombie leader stays here)
+  NEW: 3, //     allocated by clone, not yet on the thread list (invisible, not claimable)
 } as const;
 
 /** A task (struct task_struct's seccomp part plus list links): 16 words = 64 bytes. */
