@@ -1,0 +1,93 @@
+/**
+ * Running the helper: the availability check, scenarios and calibration.
+ * Each scenario runs in a fresh helper process (its main thread is the
+ * scenario's group leader; see helper.c for why).
+ */
+import { spawn } from 'node:child_process';
+import type { Scenario } from '../scenario/types.ts';
+import { helperPath } from './build.ts';
+import { KernelUnavailable } from './errors.ts';
+import { decodeOutput, encodeScenario, type HelperRun } from './protocol.ts';
+
+interface Exec {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Run the helper with `args`, feeding `input`; kill it after `timeoutMs`. */
+export function execHelper(args: string[], input = '', timeoutMs = 30_000): Promise<Exec> {
+  const bin = helperPath();
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code, signal });
+    });
+    child.stdin.on('error', () => {}); // the helper may refuse before reading it all
+    child.stdin.end(input);
+  });
+}
+
+let support: Promise<string> | undefined;
+
+/**
+ * The kernel release if scenarios can run here; otherwise throws
+ * KernelUnavailable with the exact reason (not Linux, no compiler, no seccomp,
+ * no TSYNC_ESRCH, already filtered...). Checked once per process.
+ */
+export function kernelRelease(): Promise<string> {
+  support ??= (async () => {
+    const r = await execHelper(['check']);
+    const line = r.stdout.trim();
+    if (line.startsWith('ok ')) return line.slice(3);
+    if (line.startsWith('unavailable ')) throw new KernelUnavailable(line.slice('unavailable '.length));
+    throw new KernelUnavailable(`the helper's self-check failed (exit ${r.code ?? r.signal}): ${line || r.stderr.trim()}`);
+  })();
+  return support;
+}
+
+/** Whether the kernel is usable, as a value (for tests that must say why they skip). */
+export async function kernelAvailability(): Promise<{ ok: true; release: string } | { ok: false; reason: string }> {
+  try {
+    return { ok: true, release: await kernelRelease() };
+  } catch (e) {
+    if (e instanceof KernelUnavailable) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+export interface KernelRun extends HelperRun {
+  release: string;
+}
+
+/** Run a scenario on the real kernel. Throws KernelUnavailable / NotRunnableOnKernel (exit 2 in the CLI). */
+export async function runOnKernel(s: Scenario): Promise<KernelRun> {
+  const input = encodeScenario(s); // refuses `sync` before anything runs
+  const release = await kernelRelease();
+  const r = await execHelper(['scenario'], input);
+  if (r.signal) throw new Error(`kernel helper killed by ${r.signal} (a wedged step?); output so far:\n${r.stdout}`);
+  return { ...decodeOutput(s, r.stdout), release };
+}
+
+/**
+ * The kernel's path-limit cost of the helper's probe program with `pad`
+ * one-instruction pads (measured by filling a chain until ENOMEM).
+ */
+export async function calibrate(pad: number): Promise<{ cost: number; fit: number; candidates: number }> {
+  await kernelRelease();
+  const r = await execHelper(['calibrate', String(pad)]);
+  const m = /^cost (-?\d+) fit (\d+) candidates (\d+)/.exec(r.stdout.trim());
+  if (!m) throw new Error(`kernel helper calibrate: ${r.stdout.trim() || r.stderr.trim()}`);
+  return { cost: Number(m[1]), fit: Number(m[2]), candidates: Number(m[3]) };
+}
