@@ -1,0 +1,132 @@
+/**
+ * `tsync-lab kernel`: the real Linux kernel as ground truth. Runs a scenario
+ * with real pthreads and seccomp(2) (src/kernel/helper.c), the TSYNC race
+ * check, or reports whether this machine can do either.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../locks/kinds.ts';
+import { parseScenarioFile } from '../scenario/parse.ts';
+import { compareResults } from '../scenario/compare.ts';
+import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
+import { runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
+import { formatResult } from './scenario.ts';
+
+export const help = `usage: tsync-lab kernel FILE [--json]
+       tsync-lab kernel --race [--duration 2s] [--cloners N] [--epoch N] [--json]
+       tsync-lab kernel --check
+
+Runs a scenario file on the real Linux kernel: one real pthread per scenario
+thread, each step run by its own thread while the others wait, real
+seccomp(2)/prctl(2) calls. Prints the same result as \`tsync-lab scenario\`
+(--json: exactly the result JSON). A C helper is compiled on first use into
+.cache/tsync-lab/ (needs cc/gcc/clang). If the file has an "expect" object,
+compares it too (exit 1 on a mismatch).
+
+  --json           print JSON only
+  --race           the kernel race check: one thread loops attach+TSYNC while
+                   cloner threads create and reap short-lived children; every
+                   thread created after a TSYNC returned, and every thread alive
+                   when it returned, must carry its filter. Reports TSYNC/s and
+                   clone+exit/s (exit 1 on any violation)
+  --duration D     race length: 500ms, 2s, 1m (default 2s)
+  --cloners N      race: cloning threads, 1..16 (default 2)
+  --epoch N        race: TSYNCs per fresh process, 1..2000 (default 256)
+  --check          say whether this machine can run scenarios, and measure the
+                   kernel's path cost of the helper's probe program
+
+exit: 0 ok, 1 expect mismatch or race violation, 2 bad input or the kernel
+cannot run it here (the message says exactly why)
+
+example:
+  npx tsync-lab kernel test/scenarios/two_siblings_with_one_divergence.json
+  npx tsync-lab kernel --race --duration 2s --json
+`;
+
+/** "2s", "500ms", "1m", or bare seconds. */
+export function parseDuration(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--duration: expected e.g. 500ms, 2s or 1m, got "${raw}"`);
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  if (ms < 1 || ms > 3_600_000) throw new UsageError(`--duration must be between 1ms and 1h, got "${raw}"`);
+  return ms;
+}
+
+function intOption(name: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
+  if (raw === undefined) return fallback;
+  const v = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(v >= lo && v <= hi)) throw new UsageError(`--${name} must be an integer in ${lo}..${hi}, got "${raw}"`);
+  return v;
+}
+
+export function formatRace(r: KernelRaceReport): string {
+  const v = r.violations;
+  return [
+    `kernel race check on Linux ${r.kernel}: ${(r.elapsedMs / 1000).toFixed(2)}s, ${r.epochs} epochs of up to ${r.epochLength} TSYNCs, ${r.cloners} cloner threads`,
+    `  TSYNC (attach+sync):  ${r.tsyncs} calls, ${r.tsyncPerSec}/s`,
+    `  clone+exit:           ${r.cloneExits} threads, ${r.cloneExitPerSec}/s`,
+    `  probes from threads:  ${r.probes}`,
+    `  violations:           ${r.violationCount} (tsync failed ${v.tsyncFailed}, clone escaped ${v.cloneEscaped}, alive thread missed ${v.aliveMissed})`,
+  ].join('\n') + '\n';
+}
+
+async function check(): Promise<number> {
+  const release = await kernelRelease();
+  const c0 = await calibrate(0);
+  const c100 = await calibrate(100);
+  process.stdout.write(
+    [
+      `Linux ${release}: seccomp filters, TSYNC and TSYNC_ESRCH work; scenarios can run.`,
+      `path cost of the probe program: ${c0.cost} (unpadded), ${c100.cost} (+100 pads): the kernel counts eBPF instructions after conversion`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      race: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      cloners: { type: 'string' },
+      epoch: { type: 'string' },
+    },
+  });
+  if (values.check) {
+    if (positionals.length || values.race) throw new UsageError('kernel --check takes no FILE and no --race');
+    return check();
+  }
+  if (values.race) {
+    if (positionals.length) throw new UsageError('kernel --race takes no FILE');
+    const report = await runKernelRace({
+      durationMs: values.duration === undefined ? 2000 : parseDuration(values.duration),
+      cloners: intOption('cloners', values.cloners, 2, 1, 16),
+      epochLength: intOption('epoch', values.epoch, 256, 1, 2000),
+    });
+    process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatRace(report));
+    return report.violationCount > 0 ? 1 : 0;
+  }
+  if (values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined)
+    throw new UsageError('--duration, --cloners and --epoch go with --race');
+  if (positionals.length !== 1) throw new UsageError('kernel: expected exactly one FILE (see --help)');
+  const s = parseScenarioFile(positionals[0]!);
+  const k = await runOnKernel(s);
+  if (values.json) process.stdout.write(JSON.stringify(k.result, null, 2) + '\n');
+  else {
+    const body = formatResult(s, k.result, 'kernel').split('\n').slice(1).join('\n');
+    const priv = s.privileged ? 'privileged: CAP_SYS_ADMIN kept' : 'unprivileged: CAP_SYS_ADMIN dropped';
+    process.stdout.write(`scenario ${s.name} on the real kernel (Linux ${k.release}, ${priv})\n${body}`);
+  }
+  if (s.expect) {
+    const diffs = compareResults(s.expect, k.result, ['expected', 'kernel']);
+    if (diffs.length) {
+      process.stderr.write(`expect: ${diffs.length} mismatch(es)\n${diffs.map((d) => `  ${d}`).join('\n')}\n`);
+      return 1;
+    }
+    if (!values.json) process.stdout.write('expect: all expectations met\n');
+  }
+  return 0;
+}
