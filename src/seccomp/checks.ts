@@ -33,7 +33,8 @@ export function checkUnchanged(ctx: Ctx, g: number, before: ThreadSnap[], why: s
   for (const b of before) {
     const a = byT.get(b.t);
     if (!a) continue; // exited meanwhile (only possible when the section was not one lock hold)
-    if (a.head !== b.head || a.mode !== b.mode || a.nnp !== b.nnp) {
+    // nnp is left out: a thread may set its own (an atomic flag, no siglock) meanwhile
+    if (a.head !== b.head || a.mode !== b.mode) {
       const tid = tidOf(ctx, b.t);
       ctx.violation(
         'tsync-atomicity',

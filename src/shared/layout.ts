@@ -62,7 +62,8 @@ export const HDR = {
   N_LOCKS: 7, //      [immutable]
   STOP: 16, //        [atomic] non-zero: workers finish their op and return (1 stop, 2 abort)
   VIOLATIONS: 17, //  [atomic] violations reported so far (all workers)
-  OPS_DONE: 18, //    [atomic] unused by the model; engines may publish totals here
+  ACTIVE: 18, //      [atomic] engine workers still running their loop
+  BARRIER_HOLD: 19, // [atomic] engine: workers parked at the audit barrier
   BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
   BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)

@@ -1,0 +1,83 @@
+/** `tsync-lab stress`: the main job. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../locks/kinds.ts';
+import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../engine/options.ts';
+import { runStress } from '../engine/stress.ts';
+import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
+import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
+import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
+
+export const help = `usage: tsync-lab stress [options]
+
+Races TSYNC, clone, exit and lockless syscall walks on real worker threads over
+the shared-memory model, with online checkers, stop-the-world audits, lockdep
+and a final leak check. Prints its seed, a progress line every second, and a
+summary; the first violation is printed in full.
+
+  --design NAME        ${DESIGN_NAMES.join(' | ')} (default merged)
+  --bug NAME           run a seeded bug (see \`tsync-lab bugs\`)
+  --scope S            siglock | tasklist | threadgroup: lock serialising TSYNC vs clone (default siglock)
+  --workers N          worker threads = simulated CPUs (default: available cores)
+  --groups N           processes (default 4)
+  --threads LOW..HIGH  threads per process kept between the marks (default 2..8)
+  --duration D         e.g. 500ms, 10s, 2m (default 10s)
+  --seed N             seed of every random choice (default: random, printed)
+  --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')}
+                       (default ${formatMix(DEFAULT_MIX)})
+  --lock ROLE=KIND     repeatable; roles: ${LOCK_ROLES.join(', ')}; kinds: ${LOCK_KINDS.join(', ')}
+  --noise P            probability of a tiny delay at each seam point (default 0; bugs set their own)
+  --no-lockdep         turn lockdep off (on by default)
+  --max-violations N   stop after N violations (default 1; 0 = never stop early)
+  --audit-every D      stop-the-world audit period (default 1s; 0 = only at the end)
+  --watchdog D         lock wait bound before a deadlock is reported (default 2s)
+  --livelock D         op duration bound before a livelock is reported (default 5s)
+  --max-depth N        chain depth at which attach turns into exit (default 48)
+  --latency            record TSYNC latencies (HDR histogram) into the report
+  --json FILE          write the JSON report (atomically; schema: docs/stress-report.md)
+  --quiet              no progress lines, no summary (violations and errors still print)
+  --inject-crash N     testing only: worker 0 crashes after N ops (exit 3)
+
+exit: 0 clean, 1 violations found, 2 bad input, 3 internal error (a worker crashed)
+
+example:
+  npx tsync-lab stress --duration 5s --groups 2 --threads 2..16
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+  if (positionals.length) throw new UsageError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
+  const cfg = stressConfigFrom(values as StressValues);
+  if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv]);
+  const quiet = values.quiet;
+  const err = process.stderr;
+  err.write(`tsync-lab stress: seed ${cfg.seed} (replay the op choices with --seed ${cfg.seed})\n`);
+  let interrupted = false;
+  const onInt = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    err.write('\ninterrupted: stopping, the report follows (^C again to quit at once)\n');
+  };
+  process.on('SIGINT', onInt);
+  let lastTotal = 0;
+  let lastAt = 0;
+  const tty = err.isTTY === true;
+  const report = await runStress(cfg, {
+    interrupted: () => interrupted,
+    progress: quiet
+      ? undefined
+      : (t, elapsed) => {
+          const line = formatProgress(t, elapsed, cfg.durationMs, lastTotal, elapsed - lastAt);
+          lastTotal = t.total;
+          lastAt = elapsed;
+          err.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+        },
+  });
+  process.off('SIGINT', onInt);
+  if (tty && !quiet) err.write('\n');
+  if (report.violations.length) process.stdout.write(formatViolation(report.violations[0]!));
+  if (!quiet) process.stdout.write(formatSummary(report));
+  if (values.json) writeJsonAtomic(values.json, report);
+  return report.exitCode;
+}

@@ -1,0 +1,42 @@
+/** The configuration of a stress run (what the report's `config` echoes). */
+import type { LockPlan } from '../locks/kinds.ts';
+import type { Scope } from '../seccomp/context.ts';
+import type { Mix } from './mix.ts';
+
+export interface StressConfig {
+  design: string;
+  bug: string | null;
+  scope: Scope;
+  workers: number;
+  groups: number;
+  threadsLow: number;
+  threadsHigh: number;
+  durationMs: number;
+  seed: number;
+  mix: Mix;
+  locks: LockPlan;
+  /** probability of a tiny delay at each seam point */
+  noise: number;
+  lockdep: boolean;
+  maxViolations: number;
+  auditEveryMs: number;
+  /** lock watchdog bound, ms */
+  watchdogMs: number;
+  /** an op that makes no progress for this long is a livelock, ms */
+  livelockMs: number;
+  /** chain depth at which attach/tsync turn into exit (keeps groups churning) */
+  maxDepth: number;
+  /** run the online checkers */
+  checking: boolean;
+  /** test only: worker 0 throws after this many ops (0 = never) */
+  injectCrash: number;
+  /** record TSYNC latencies into an HDR histogram */
+  latency: boolean;
+}
+
+/** Task-table and arena sizes for a configuration. */
+export function sizesFor(c: StressConfig): { maxTasks: number; maxFilters: number } {
+  const maxTasks = Math.min(65535, c.groups * (c.threadsHigh + 2) * 2 + c.workers + 8);
+  const maxFilters = Math.min(65535, Math.max(4096, c.groups * (c.threadsHigh + 2) * (c.maxDepth + 8)));
+  return { maxTasks, maxFilters };
+}

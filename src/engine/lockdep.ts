@@ -1,0 +1,170 @@
+/**
+ * lockdep for the lab: lock classes, a per-worker stack of held locks (in the
+ * shared buffer, WORKER.HELD), and a shared class-dependency graph (the LOCKDEP
+ * matrix). Before every acquisition it checks recursion and adds held -> acquired
+ * edges; a new edge that closes a cycle is reported the way the kernel does
+ * ("possible circular locking dependency detected", the chain, and the CPU0/CPU1
+ * unsafe-scenario table) — even if no deadlock happened on this run.
+ * A seam Hook, so the model does not know it is there.
+ */
+import { LOCKDEP_CLASSES, LOCK_ID, WORKER, type Layout } from '../shared/layout.ts';
+import { POINT, type Hook } from '../shared/seam.ts';
+import type { Ctx } from '../seccomp/context.ts';
+
+export const LOCK_CLASSES = ['arena_lock', 'pidmap_lock', 'tasklist_lock', '&sighand->siglock', '&sig->cred_guard_mutex', 'threadgroup_rwsem', 'extra_lock'] as const;
+
+export function lockClass(L: Layout, id: number): number {
+  if (id === LOCK_ID.ARENA) return 0;
+  if (id === LOCK_ID.PIDMAP) return 1;
+  if (id === LOCK_ID.TASKLIST) return 2;
+  const g = id - LOCK_ID.FIRST_GROUP;
+  if (g < L.cfg.groups * 3) return 3 + (g % 3);
+  return 6;
+}
+
+/** edge word: 0 none, 1 seen, 2 seen and reported as part of a cycle */
+const SEEN = 1;
+const REPORTED = 2;
+
+export class LockdepHook implements Hook {
+  private readonly held: number; // index of WORKER.HELD for this worker
+  private readonly depthAt: number;
+  private depth = 0;
+
+  constructor(
+    private readonly m: Int32Array,
+    private readonly L: Layout,
+    private readonly worker: number,
+    private readonly ctx: Ctx,
+  ) {
+    this.held = L.worker(worker) + WORKER.HELD;
+    this.depthAt = L.worker(worker) + WORKER.HELD_DEPTH;
+  }
+
+  point(kind: number, arg: number): void {
+    if (kind === POINT.ACQUIRE) this.validate(arg);
+  }
+
+  acquired(lock: number): void {
+    if (this.depth < WORKER.HELD_MAX) Atomics.store(this.m, this.held + this.depth, lock + 1);
+    this.depth++;
+    Atomics.store(this.m, this.depthAt, this.depth);
+  }
+
+  releasing(lock: number): void {
+    const m = this.m;
+    const n = Math.min(this.depth, WORKER.HELD_MAX);
+    for (let i = n - 1; i >= 0; i--) {
+      if (m[this.held + i] === lock + 1) {
+        for (let j = i; j < n - 1; j++) Atomics.store(m, this.held + j, m[this.held + j + 1]!);
+        Atomics.store(m, this.held + n - 1, 0);
+        break;
+      }
+    }
+    this.depth = Math.max(0, this.depth - 1);
+    Atomics.store(m, this.depthAt, this.depth);
+  }
+
+  /** Locks this worker holds, outermost first. */
+  heldLocks(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < Math.min(this.depth, WORKER.HELD_MAX); i++) out.push(this.m[this.held + i]! - 1);
+    return out;
+  }
+
+  private validate(lock: number): void {
+    const L = this.L;
+    const m = this.m;
+    const cls = lockClass(L, lock);
+    const held = this.heldLocks();
+    for (const h of held) {
+      if (h === lock || lockClass(L, h) === cls) {
+        this.ctx.violation('lockdep-recursion', recursionReport(L, this.worker, lock, h), [], []);
+        continue;
+      }
+      const from = lockClass(L, h);
+      const e = L.lockdepEdge(from, cls);
+      if (m[e] !== 0) continue; // known dependency
+      if (Atomics.compareExchange(m, e, 0, SEEN) !== 0) continue; // another worker just added it
+      const back = findPath(m, L, cls, from);
+      if (back) {
+        Atomics.store(m, e, REPORTED);
+        this.ctx.violation('lockdep-cycle', cycleReport(L, this.worker, h, lock, back), [], []);
+      }
+    }
+  }
+}
+
+/** A path of classes from `a` to `b` in the dependency graph (BFS), or null. */
+function findPath(m: Int32Array, L: Layout, a: number, b: number): number[] | null {
+  const prev = new Int8Array(LOCKDEP_CLASSES).fill(-1);
+  const q = [a];
+  prev[a] = a;
+  while (q.length) {
+    const x = q.shift()!;
+    if (x === b) {
+      const path = [b];
+      for (let y = b; y !== a; y = prev[y]!) path.unshift(prev[y]!);
+      return path;
+    }
+    for (let y = 0; y < LOCKDEP_CLASSES; y++) if (prev[y] === -1 && Atomics.load(m, L.lockdepEdge(x, y)) !== 0) {
+      prev[y] = x;
+      q.push(y);
+    }
+  }
+  return null;
+}
+
+const name = (c: number) => LOCK_CLASSES[c] ?? `class${c}`;
+
+function cycleReport(L: Layout, worker: number, heldLock: number, newLock: number, back: number[]): string {
+  const heldC = lockClass(L, heldLock);
+  const newC = lockClass(L, newLock);
+  const chain = [...back, newC].map(name).join(' --> ');
+  const bar = '======================================================';
+  return [
+    'possible circular locking dependency detected',
+    bar,
+    'WARNING: possible circular locking dependency detected',
+    '------------------------------------------------------',
+    `worker ${worker} is trying to acquire lock:`,
+    `  (${name(newC)}) [${L.lockName(newLock)}]`,
+    '',
+    'but task is already holding lock:',
+    `  (${name(heldC)}) [${L.lockName(heldLock)}]`,
+    '',
+    'which lock already depends on the new lock.',
+    '',
+    'Chain exists of:',
+    `  ${chain}`,
+    '',
+    ' Possible unsafe locking scenario:',
+    '',
+    `       CPU0                    CPU1`,
+    `       ----                    ----`,
+    `  lock(${name(heldC)});`,
+    `                               lock(${name(newC)});`,
+    `                               lock(${name(heldC)});`,
+    `  lock(${name(newC)});`,
+    '',
+    ' *** DEADLOCK ***',
+  ].join('\n');
+}
+
+function recursionReport(L: Layout, worker: number, lock: number, held: number): string {
+  return [
+    'possible recursive locking detected',
+    `worker ${worker} is trying to acquire lock:`,
+    `  (${name(lockClass(L, lock))}) [${L.lockName(lock)}]`,
+    'but task is already holding lock:',
+    `  (${name(lockClass(L, held))}) [${L.lockName(held)}]`,
+    '',
+    ' Possible unsafe locking scenario:',
+    '       CPU0',
+    '       ----',
+    `  lock(${name(lockClass(L, held))});`,
+    `  lock(${name(lockClass(L, lock))});`,
+    '',
+    ' *** DEADLOCK ***',
+  ].join('\n');
+}

@@ -1,0 +1,209 @@
+/**
+ * The stress worker's loop: a worker thread acts as a CPU. Each iteration it picks
+ * a random task slot, claims it (so a simulated thread never runs two ops at once),
+ * runs one op from the weighted mix as that thread, and releases it. It parks at
+ * the audit barrier when the main thread asks, and stops when STOP is set.
+ */
+import { GROUP, HDR, TASK, TSTATE, WORKER, makeHandle } from '../shared/layout.ts';
+import { EV } from '../shared/events.ts';
+import type { Ctx } from '../seccomp/context.ts';
+import { FLAG } from '../seccomp/design.ts';
+import { cloneThread } from '../seccomp/clone.ts';
+import { exitThread } from '../seccomp/exit.ts';
+import { syscallEntry } from '../seccomp/syscall.ts';
+import { setNnp, filterCountOf, groupOf } from '../seccomp/task.ts';
+import { createProcess } from '../seccomp/process.ts';
+import type { OpResult } from '../seccomp/errors.ts';
+import { DeadlockError } from '../locks/lock.ts';
+import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
+import { C } from './counters.ts';
+import type { StressConfig } from './config.ts';
+import type { Rng } from './rng.ts';
+
+const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
+/** How long a parked worker waits for the audit to finish before giving up, ms. */
+const PARK_BOUND_MS = 30_000;
+
+export interface LoopResult {
+  ops: number;
+  crash?: { message: string; stack: string; op: string; tid: number };
+}
+
+export interface LoopHooks {
+  /** called with each TSYNC latency (ns) when latency recording is on */
+  latency?: (ns: number) => void;
+}
+
+export class StressLoop {
+  private readonly cum: Float64Array;
+  private readonly cnt: number; // this worker's counter base
+  private readonly wbase: number;
+  private labelSeq = 0;
+  ops = 0;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly cfg: StressConfig,
+    private readonly rng: Rng,
+    private readonly hooks: LoopHooks = {},
+  ) {
+    this.cum = cumulative(cfg.mix);
+    this.cnt = ctx.L.counter(ctx.worker, 0);
+    this.wbase = ctx.L.worker(ctx.worker);
+  }
+
+  private count(i: number, d = 1): void {
+    this.ctx.m[this.cnt + i]! += d;
+  }
+
+  private pick(): OpKind {
+    const r = this.rng.next();
+    const c = this.cum;
+    for (let i = 0; i < c.length; i++) if (r < c[i]!) return OP_KINDS[i]!;
+    return OP_KINDS[c.length - 1]!;
+  }
+
+  private label(): number {
+    return ++this.labelSeq * this.cfg.workers + this.ctx.worker + 1;
+  }
+
+  /** Park at the audit barrier until the main thread is done. */
+  private park(): void {
+    const m = this.ctx.m;
+    Atomics.add(m, HDR.BARRIER_HOLD, 1);
+    const deadline = performance.now() + PARK_BOUND_MS;
+    let n = 0;
+    while (Atomics.load(m, HDR.AUDIT_REQ) !== 0 && Atomics.load(m, HDR.STOP) === 0) {
+      if (++n % 1024 === 0 && performance.now() > deadline) break;
+    }
+    Atomics.sub(m, HDR.BARRIER_HOLD, 1);
+  }
+
+  run(): LoopResult {
+    const { ctx, cfg, rng } = this;
+    const m = ctx.m;
+    const L = ctx.L;
+    const me = ctx.worker + 1;
+    const maxTasks = L.cfg.maxTasks;
+    let op: OpKind = 'syscall';
+    let tid = 0;
+    try {
+      for (;;) {
+        if (Atomics.load(m, HDR.AUDIT_REQ) !== 0) this.park();
+        if (Atomics.load(m, HDR.STOP) !== 0) break;
+        const slot = rng.int(maxTasks);
+        const at = L.task(slot);
+        if (Atomics.load(m, at + TASK.CLAIM) !== 0 || Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE || Atomics.compareExchange(m, at + TASK.CLAIM, 0, me) !== 0) {
+          this.count(C.CLAIM_MISSES);
+          continue;
+        }
+        if (Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE) {
+          Atomics.store(m, at + TASK.CLAIM, 0);
+          this.count(C.CLAIM_MISSES);
+          continue;
+        }
+        const t = makeHandle(slot, Atomics.load(m, at + TASK.GEN));
+        tid = m[at + TASK.TID]!;
+        op = this.pick();
+        Atomics.store(m, this.wbase + WORKER.OP, K[op] + 1);
+        Atomics.store(m, this.wbase + WORKER.OP_TASK, tid);
+        ctx.op = op;
+        ctx.ring.push(EV.OP, K[op], tid);
+        let groupDead = -1;
+        try {
+          groupDead = this.step(t, op);
+        } finally {
+          Atomics.store(m, at + TASK.CLAIM, 0);
+        }
+        if (ctx.held.length !== 0) {
+          ctx.violation('lock-held', `${ctx.held.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
+          ctx.held.length = 0;
+        }
+        Atomics.store(m, this.wbase + WORKER.OP, 0);
+        Atomics.add(m, this.wbase + WORKER.OP_SEQ, 1);
+        this.ops++;
+        if (groupDead >= 0) this.replace(groupDead);
+        if (cfg.injectCrash > 0 && ctx.worker === 0 && this.ops >= cfg.injectCrash) throw new Error(`injected crash after ${this.ops} ops (--inject-crash)`);
+      }
+    } catch (e) {
+      if (e instanceof DeadlockError) {
+        ctx.violation('deadlock', `${e.message} (during ${op} by thread ${tid})`, [tid]);
+        Atomics.store(m, HDR.STOP, 2);
+      } else {
+        Atomics.store(m, HDR.STOP, 2);
+        const err = e instanceof Error ? e : new Error(String(e));
+        return { ops: this.ops, crash: { message: err.message, stack: err.stack ?? '', op, tid }};
+      }
+    }
+    return { ops: this.ops };
+  }
+
+  /** One op as task `t`. Returns the group index if the op killed the whole group, else -1. */
+  private step(t: number, op: OpKind): number {
+    const { ctx, cfg } = this;
+    const g = groupOf(ctx, t);
+    const live = Atomics.load(ctx.m, ctx.L.group(g) + GROUP.NR_LIVE);
+    // keep the group between the marks; deep chains exit so groups keep churning
+    if (op === 'clone' && live >= cfg.threadsHigh) op = 'syscall';
+    else if (op === 'exit' && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
+    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch') && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
+    this.count(K[op]);
+    switch (op) {
+      case 'attach':
+        this.attachOutcome(ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags: 0 }));
+        return -1;
+      case 'tsync':
+      case 'tsync_esrch':
+        this.tsync(t, op === 'tsync_esrch' ? FLAG.TSYNC | FLAG.TSYNC_ESRCH : FLAG.TSYNC);
+        return -1;
+      case 'sync': {
+        const r = ctx.design.sync(ctx, t);
+        this.count(r.ok ? C.SYNC_OK : C.SYNC_FAIL);
+        return -1;
+      }
+      case 'clone': {
+        const r = cloneThread(ctx, t);
+        this.count(r.ok ? C.CLONE_OK : C.CLONE_FAIL);
+        return -1;
+      }
+      case 'exit': {
+        const r = exitThread(ctx, t);
+        this.count(C.EXITS);
+        return r.groupDead ? g : -1;
+      }
+      case 'set_nnp':
+        setNnp(ctx, t);
+        return -1;
+      case 'syscall':
+        this.count(C.SYSCALL_NODES, syscallEntry(ctx, t));
+        return -1;
+    }
+  }
+
+  private attachOutcome(r: OpResult): void {
+    this.count(r.ok ? C.ATTACH_OK : C.ATTACH_FAIL);
+  }
+
+  private tsync(t: number, flags: number): void {
+    const { ctx } = this;
+    const t0 = this.hooks.latency ? performance.now() : 0;
+    let r: OpResult;
+    if (ctx.design.name === 'separate-sync') {
+      r = ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags: 0 });
+      if (r.ok) r = ctx.design.sync(ctx, t);
+    } else r = ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags });
+    if (this.hooks.latency) this.hooks.latency(Math.round((performance.now() - t0) * 1e6));
+    if (r.ok) this.count(C.TSYNC_OK);
+    else if (r.errno === 'TSYNC') this.count(C.TSYNC_FAIL_TID);
+    else if (r.errno === 'ESRCH') this.count(C.TSYNC_FAIL_ESRCH);
+    else if (r.errno === 'ENOMEM') this.count(C.TSYNC_FAIL_ENOMEM);
+    else if (r.errno === 'EACCES') this.count(C.TSYNC_FAIL_EACCES);
+    else this.count(C.TSYNC_FAIL_OTHER);
+  }
+
+  /** The group's last thread exited: a new process takes its place, unfiltered. */
+  private replace(g: number): void {
+    const r = createProcess(this.ctx, { group: g, threads: Math.max(1, this.cfg.threadsLow), privileged: false });
+    if (r) this.count(C.GROUPS_REPLACED);
+  }
+}

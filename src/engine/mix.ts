@@ -1,0 +1,51 @@
+/**
+ * The op mix of a stress run: weights per op kind, `--mix attach=1,tsync=4,...`.
+ */
+import { UsageError } from '../locks/kinds.ts';
+
+export const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+export type Mix = Record<OpKind, number>;
+
+/**
+ * Defaults keep TSYNC both succeeding and failing often: private attaches make
+ * threads diverge, exits and clones churn the groups, syscalls walk chains.
+ */
+export const DEFAULT_MIX: Mix = { attach: 1, tsync: 4, tsync_esrch: 1, sync: 0, clone: 3, exit: 3, set_nnp: 1, syscall: 6 };
+/** separate-sync has no TSYNC flag: `tsync` there means attach then sync. */
+export const SEPARATE_SYNC_MIX: Mix = { ...DEFAULT_MIX, tsync_esrch: 0, sync: 2 };
+
+export function defaultMix(design: string): Mix {
+  return design === 'separate-sync' ? { ...SEPARATE_SYNC_MIX } : { ...DEFAULT_MIX };
+}
+
+/** Parse `attach=1,tsync=4`; unspecified kinds keep `base`'s weights. */
+export function parseMix(text: string, base: Mix): Mix {
+  const mix = { ...base };
+  for (const part of text.split(',').filter(Boolean)) {
+    const m = /^([a-z_]+)=(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!m) throw new UsageError(`bad --mix entry "${part}"; expected KIND=WEIGHT, kinds: ${OP_KINDS.join(', ')}`);
+    if (!(OP_KINDS as readonly string[]).includes(m[1]!)) throw new UsageError(`unknown op kind "${m[1]}" in --mix; kinds: ${OP_KINDS.join(', ')}`);
+    mix[m[1] as OpKind] = Number(m[2]);
+  }
+  if (OP_KINDS.every((k) => mix[k] === 0)) throw new UsageError('--mix: every weight is zero');
+  return mix;
+}
+
+export function formatMix(mix: Mix): string {
+  return OP_KINDS.filter((k) => mix[k] > 0)
+    .map((k) => `${k}=${mix[k]}`)
+    .join(',');
+}
+
+/** Cumulative table for fast weighted choice. */
+export function cumulative(mix: Mix): Float64Array {
+  const c = new Float64Array(OP_KINDS.length);
+  let sum = 0;
+  OP_KINDS.forEach((k, i) => {
+    sum += mix[k];
+    c[i] = sum;
+  });
+  for (let i = 0; i < c.length; i++) c[i]! /= sum;
+  return c;
+}

@@ -1,0 +1,110 @@
+/**
+ * Stress options: the flag table (shared by `stress`, `experiment` and the benches)
+ * and their conversion into a StressConfig. Every bad value is a one-line UsageError.
+ */
+import { availableParallelism } from 'node:os';
+import { UsageError, DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
+import { findDesign } from '../seccomp/designs/index.ts';
+import { findBug } from '../seccomp/bugs.ts';
+import { SCOPES, type Scope } from '../seccomp/context.ts';
+import { intFlag } from '../cli/flags.ts';
+import { defaultMix, parseMix } from './mix.ts';
+import { randomSeed } from './rng.ts';
+import type { StressConfig } from './config.ts';
+
+export const STRESS_OPTIONS = {
+  design: { type: 'string', default: 'merged' },
+  bug: { type: 'string' },
+  scope: { type: 'string', default: 'siglock' },
+  workers: { type: 'string' },
+  groups: { type: 'string', default: '4' },
+  threads: { type: 'string', default: '2..8' },
+  duration: { type: 'string', default: '10s' },
+  seed: { type: 'string' },
+  mix: { type: 'string' },
+  lock: { type: 'string', multiple: true },
+  noise: { type: 'string' },
+  'no-lockdep': { type: 'boolean', default: false },
+  'max-violations': { type: 'string', default: '1' },
+  'audit-every': { type: 'string', default: '1s' },
+  watchdog: { type: 'string', default: '2s' },
+  livelock: { type: 'string', default: '5s' },
+  'max-depth': { type: 'string', default: '48' },
+  latency: { type: 'boolean', default: false },
+  'inject-crash': { type: 'string' },
+} as const;
+
+export type StressValues = { [K in keyof typeof STRESS_OPTIONS]?: (typeof STRESS_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof STRESS_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+
+/** "10s", "500ms", "2m", "1.5s" -> ms */
+export function parseDuration(flag: string, raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--${flag}: bad duration "${raw}" (examples: 500ms, 10s, 2m)`);
+  const v = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  if (v <= 0 || v > 24 * 3600_000) throw new UsageError(`--${flag}: duration out of range: "${raw}"`);
+  return Math.round(v);
+}
+
+export function parseThreads(raw: string): [number, number] {
+  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--threads: expected LOW..HIGH (e.g. 2..8), got "${raw}"`);
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo < 1 || hi < lo || hi > 4096) throw new UsageError(`--threads: need 1 <= LOW <= HIGH <= 4096, got "${raw}"`);
+  return [lo, hi];
+}
+
+export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DEFAULT_LOCK_PLAN): LockPlan {
+  const plan = { ...base };
+  for (const e of entries ?? []) {
+    const m = /^([a-z_]+)=([a-z]+)$/.exec(e.trim());
+    if (!m) throw new UsageError(`--lock: expected ROLE=KIND (e.g. siglock=mcs), got "${e}"`);
+    plan[parseLockRole(m[1]!)] = parseLockKind(m[2]!);
+  }
+  return plan;
+}
+
+export function parseScope(raw: string): Scope {
+  if (!(SCOPES as readonly string[]).includes(raw)) throw new UsageError(`unknown scope "${raw}"; scopes: ${SCOPES.join(', ')}`);
+  return raw as Scope;
+}
+
+export function stressConfigFrom(v: StressValues): StressConfig {
+  const design = findDesign(v.design ?? 'merged').name;
+  const bug = v.bug ? findBug(v.bug) : null;
+  const [lo, hi] = parseThreads(v.threads ?? '2..8');
+  const noise = v.noise === undefined ? (bug?.noise ?? 0) : Number(v.noise);
+  if (!Number.isFinite(noise) || noise < 0 || noise > 1) throw new UsageError(`--noise must be a probability in 0..1, got "${v.noise}"`);
+  const cores = availableParallelism();
+  const cfg: StressConfig = {
+    design,
+    bug: bug?.name ?? null,
+    scope: parseScope(v.scope ?? 'siglock'),
+    workers: intFlag('workers', v.workers, cores, 1, 64),
+    groups: intFlag('groups', v.groups, 4, 1, 1024),
+    threadsLow: lo,
+    threadsHigh: hi,
+    durationMs: parseDuration('duration', v.duration ?? '10s'),
+    seed: intFlag('seed', v.seed, randomSeed(), 0, 0xffffffff),
+    mix: parseMix(v.mix ?? bug?.mix ?? '', defaultMix(design)),
+    locks: parseLockPlan(v.lock),
+    noise,
+    lockdep: !v['no-lockdep'],
+    maxViolations: intFlag('max-violations', v['max-violations'], 1, 0, 1_000_000),
+    auditEveryMs: v['audit-every'] === '0' ? 0 : parseDuration('audit-every', v['audit-every'] ?? '1s'),
+    watchdogMs: parseDuration('watchdog', v.watchdog ?? '2s'),
+    livelockMs: parseDuration('livelock', v.livelock ?? '5s'),
+    maxDepth: intFlag('max-depth', v['max-depth'], 48, 1, 6000),
+    checking: true,
+    injectCrash: intFlag('inject-crash', v['inject-crash'], 0, 0, 1e12),
+    latency: !!v.latency,
+  };
+  if (cfg.bug && bug?.mix && v.mix) cfg.mix = parseMix(v.mix, defaultMix(design));
+  const tasksNeeded = cfg.groups * (cfg.threadsHigh + 2) * 2 + cfg.workers + 8;
+  if (tasksNeeded > 65535) throw new UsageError(`--groups ${cfg.groups} x --threads ..${cfg.threadsHigh} needs ${tasksNeeded} task slots; the layout allows 65535`);
+  return cfg;
+}
+
+export function wantsNative(cfg: StressConfig): boolean {
+  return Object.values(cfg.locks).includes('native');
+}

@@ -1,0 +1,36 @@
+/**
+ * Where a stress worker's model code reports violations: keeps the first few in
+ * full (with the last events of every worker's ring as a trace), counts all of
+ * them in the shared header, and stops the run after --max-violations.
+ */
+import { HDR, type Layout } from '../shared/layout.ts';
+import { readRing, formatEvent } from '../shared/events.ts';
+import type { Reporter, Violation } from '../seccomp/violations.ts';
+
+export const KEEP_VIOLATIONS = 20;
+const TRACE_EVENTS = 16;
+
+export class WorkerReporter implements Reporter {
+  readonly list: Violation[] = [];
+  constructor(
+    private readonly m: Int32Array,
+    private readonly L: Layout,
+    private readonly worker: number,
+    private readonly seed: number,
+    private readonly maxViolations: number,
+  ) {}
+
+  report(v: Omit<Violation, 'worker'>): void {
+    const total = Atomics.add(this.m, HDR.VIOLATIONS, 1) + 1;
+    if (this.list.length < KEEP_VIOLATIONS) this.list.push({ ...v, worker: this.worker, seed: this.seed, trace: traceAll(this.m, this.L, this.worker) });
+    if (this.maxViolations > 0 && total >= this.maxViolations) Atomics.compareExchange(this.m, HDR.STOP, 0, 1);
+  }
+}
+
+/** The last events of every worker, the reporting worker's first. */
+export function traceAll(m: Int32Array, L: Layout, first: number): string[] {
+  const out: string[] = [];
+  const order = [first, ...Array.from({ length: L.cfg.workers }, (_, i) => i).filter((w) => w !== first)];
+  for (const w of order) for (const e of readRing(m, L, w, TRACE_EVENTS)) out.push(formatEvent(e));
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Piscina entry of a stress worker: builds this worker's model context over the
+ * shared buffer, plugs the engines into the seam (noise, lockdep), runs the loop.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { HDR, Layout } from '../shared/layout.ts';
+import { chainHooks } from '../shared/seam.ts';
+import { makeCtx } from '../seccomp/world.ts';
+import type { NativeTable } from '../locks/kinds.ts';
+import type { Violation } from '../seccomp/violations.ts';
+import type { StressConfig } from '../engine/config.ts';
+import { StressLoop, type LoopResult } from '../engine/loop.ts';
+import { WorkerReporter } from '../engine/worker-reporter.ts';
+import { NoiseHook } from '../engine/noise.ts';
+import { LockdepHook } from '../engine/lockdep.ts';
+import { Rng, workerSeed } from '../engine/rng.ts';
+
+export interface StressTask {
+  m: Int32Array;
+  cfg: StressConfig;
+  worker: number;
+  natives: NativeTable;
+}
+
+export interface StressWorkerResult extends LoopResult {
+  worker: number;
+  violations: Violation[];
+  /** TSYNC latency histogram (hdr-histogram-js compressed base64), if recorded */
+  latency?: string;
+}
+
+export default function stressWorker(task: StressTask): StressWorkerResult {
+  const { m, cfg, worker } = task;
+  const L = Layout.of(m);
+  const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations);
+  try {
+    const ctx = makeCtx(m, worker, {
+      design: cfg.design,
+      bug: cfg.bug,
+      scope: cfg.scope,
+      plan: cfg.locks,
+      lockOptions: { watchdogMs: cfg.watchdogMs, maxBackoff: 1024 },
+      natives: task.natives,
+      checking: cfg.checking,
+      reporter,
+    });
+    const seedRng = new Rng(workerSeed(cfg.seed, worker));
+    ctx.seam.hook = chainHooks(
+      cfg.lockdep ? new LockdepHook(m, L, worker, ctx) : null,
+      cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null,
+    );
+    const histogram = cfg.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 }) : null;
+    const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
+    const r = loop.run();
+    const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
+    if (histogram) out.latency = hdr.encodeIntoCompressedBase64(histogram);
+    return out;
+  } finally {
+    Atomics.sub(m, HDR.ACTIVE, 1);
+  }
+}
