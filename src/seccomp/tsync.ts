@@ -39,8 +39,11 @@ export function canSyncThreads(ctx: Ctx, caller: number): number {
 /**
  * Move one thread onto the caller's filter: get the new head before dropping the
  * old one, publish, spread nnp, set mode. Expects siglock held.
+ * `nnpIfDisabledOnly`: the pre-upstream sync (reference §5.1) and v8 spread nnp
+ * only to threads that were not yet in FILTER mode; merged (v9+) spreads it to all.
  */
-export function syncThread(ctx: Ctx, caller: number, t: number): void {
+export function syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnly = false): void {
+  const spreadNnp = !nnpIfDisabledOnly || modeOf(ctx, t) === MODE.DISABLED;
   const head = headOf(ctx, caller);
   const tid = tidOf(ctx, t);
   if (ctx.bug === 'put-before-get') {
@@ -52,7 +55,7 @@ export function syncThread(ctx: Ctx, caller: number, t: number): void {
   }
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, caller));
-  if (nnpOf(ctx, caller) && ctx.bug !== 'nnp-not-spread') setNnp(ctx, t);
+  if (spreadNnp && nnpOf(ctx, caller) && ctx.bug !== 'nnp-not-spread') setNnp(ctx, t);
   if (modeOf(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 

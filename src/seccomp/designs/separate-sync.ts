@@ -9,6 +9,9 @@
  *
  * Deviation, documented: exiting threads are skipped, because the model uses the
  * 6.11+ exit (release at do_exit); syncing them would leak (bug B11-ii).
+ *
+ * As in the ChromeOS code (reference §5.1), no_new_privs is spread only to threads
+ * that were still DISABLED; a thread already in FILTER mode keeps its own nnp.
  */
 import { LOCK_ID, MODE, TASK, GROUP } from '../../shared/layout.ts';
 import type { Ctx } from '../context.ts';
@@ -51,7 +54,7 @@ function sync(ctx: Ctx, t: number): OpResult {
     for (const th of otherThreads(ctx, t, g)) {
       ctx.lock(ctx.L.siglock(g), () => {
         if (isExiting(ctx, th)) return;
-        if (eligible(ctx, th, headOf(ctx, t))) syncThread(ctx, t, th);
+        if (eligible(ctx, th, headOf(ctx, t))) syncThread(ctx, t, th, true); // nnp only to DISABLED threads (§5.1)
         else failed = tidOf(ctx, th); // keep the last sibling that failed
       });
     }
