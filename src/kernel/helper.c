@@ -11,8 +11,9 @@
  *   scenario         run the scenario read from stdin
  *   calibrate PAD    measure the kernel's path-limit cost of a probe program
  *                    padded with PAD instructions (prints "cost <n>")
- *   race MS CLONERS EPOCH
- *                    the TSYNC vs clone/exit race check (prints one JSON line)
+ *   race MS CLONERS EPOCH [control]
+ *                    the TSYNC vs clone/exit race check (prints one JSON line);
+ *                    `control` attaches without TSYNC, so the checks must fire
  *
  * Process design (why there is no coordinator thread). The helper is a fresh
  * process per scenario, and its main thread IS the scenario's first thread: the
@@ -406,7 +407,7 @@ static char *node_exists; /* per node id: the attach succeeded */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static int pc;                 /* the step being run, or nsteps in the report phase */
+static int pc = -1;            /* the step being run, nsteps in the report phase, -1 before the start */
 static int reporter = -1;      /* report phase: whose turn it is */
 static int pending_exit = -1;  /* a thread that ran `exit` and may still be exiting */
 static pthread_attr_t attr;
@@ -418,6 +419,7 @@ static int next_alive(int from) {
 }
 
 static int my_turn(int me) {
+  if (pc < 0) return 0; /* the leader is still creating the initial threads */
   if (pc < nsteps) return steps[pc].thread == me;
   return reporter == me;
 }
@@ -630,7 +632,7 @@ static void read_scenario(void) {
 
 static int mode_scenario(void) {
   read_scenario();
-  alarm(30); /* a wedged baton must not hang the caller forever */
+  alarm(20); /* a wedged baton must not hang the caller forever */
   if (privileged) {
     if (!has_sys_admin())
       unrunnable("the scenario is privileged (CAP_SYS_ADMIN) but the helper does not have it; run as root");
@@ -653,8 +655,9 @@ static int mode_scenario(void) {
     pthread_mutex_unlock(&mu);
   }
   pthread_mutex_lock(&mu);
-  pc = 0;
+  pc = 0; /* start: every initial thread exists */
   if (nsteps == 0) reporter = 0;
+  pthread_cond_broadcast(&cv);
   pthread_mutex_unlock(&mu);
   run_thread(0);
   return 0;
@@ -674,6 +677,7 @@ struct race_stats {
 static struct race_stats *rs;
 static atomic_int last_done; /* id of the newest TSYNC that returned, 0 if none */
 static atomic_int stop_race;
+static unsigned race_flags = SECCOMP_FILTER_FLAG_TSYNC; /* 0 in the negative control */
 
 static void *race_child(void *arg) {
   int before = (int)(long)arg; /* read by the parent before pthread_create */
@@ -725,7 +729,7 @@ static void race_epoch(int cloners, int epoch, double deadline) {
   for (int i = 0; i < cloners; i++)
     if (pthread_create(&cl[i], &attr, race_cloner, NULL) != 0) _exit(21);
   for (int id = 1; id <= epoch && now_ms() < deadline; id++) {
-    long r = attach_probe(id, 0, SECCOMP_FILTER_FLAG_TSYNC);
+    long r = attach_probe(id, 0, race_flags);
     if (r != 0) {
       atomic_fetch_add(&rs->tsync_failed, 1);
       break;
@@ -739,7 +743,10 @@ static void race_epoch(int cloners, int epoch, double deadline) {
   _exit(0);
 }
 
-static int mode_race(int ms, int cloners, int epoch) {
+/* `control` = the negative control: attach WITHOUT the TSYNC flag, so the
+ * checks must fire (a checker that cannot fail proves nothing). */
+static int mode_race(int ms, int cloners, int epoch, int control) {
+  if (control) race_flags = 0;
   if (cloners < 1 || cloners > 16 || epoch < 1 || epoch > MAX_NODES || ms < 1) fatal("race: bad arguments");
   rs = mmap(NULL, sizeof *rs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (rs == MAP_FAILED) fatal("mmap: %s", strerror(errno));
@@ -766,7 +773,8 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "check")) return mode_check();
   if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario();
   if (argc >= 3 && !strcmp(argv[1], "calibrate")) return mode_calibrate(atoi(argv[2]));
-  if (argc >= 5 && !strcmp(argv[1], "race")) return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
-  fprintf(stderr, "usage: %s check | scenario < input | calibrate PAD | race MS CLONERS EPOCH\n", argv[0]);
+  if (argc >= 5 && !strcmp(argv[1], "race"))
+    return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc >= 6 && !strcmp(argv[5], "control"));
+  fprintf(stderr, "usage: %s check | scenario < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
   return 2;
 }

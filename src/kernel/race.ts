@@ -17,6 +17,8 @@ export interface KernelRaceOptions {
   cloners?: number;
   /** TSYNCs per process before starting a fresh one (default 256) */
   epochLength?: number;
+  /** negative control: attach WITHOUT the TSYNC flag; the checks must then report violations */
+  negativeControl?: boolean;
 }
 
 export interface KernelRaceReport {
@@ -43,7 +45,8 @@ export async function runKernelRace(opts: KernelRaceOptions): Promise<KernelRace
   const cloners = opts.cloners ?? 2;
   const epochLength = opts.epochLength ?? 256;
   const ms = Math.max(1, Math.round(opts.durationMs));
-  const r = await execHelper(['race', String(ms), String(cloners), String(epochLength)], '', ms + 30_000);
+  const args = ['race', String(ms), String(cloners), String(epochLength), ...(opts.negativeControl ? ['control'] : [])];
+  const r = await execHelper(args, '', ms + 30_000);
   const line = r.stdout.trim();
   if (r.code !== 0 || !line.startsWith('{')) throw new Error(`kernel race helper failed (exit ${r.code ?? r.signal}): ${line || r.stderr.trim()}`);
   const raw = JSON.parse(line) as RawRace;
