@@ -74,8 +74,8 @@ export const BUGS: readonly BugInfo[] = [
   },
   {
     name: 'exit-release-unlocked',
-    origin: 'B11-i: the 6.11 design pitfall, exit-time release without siglock',
-    catches: ['refcount-underflow', 'use-after-free', 'refcount-mismatch', 'leak', 'monotonicity'],
+    origin: 'B11-i / B12: exit marks PF_EXITING and releases the filter without siglock (the 6.11 pitfall)',
+    catches: ['refcount-underflow', 'use-after-free', 'refcount-mismatch', 'leak', 'monotonicity', 'tsync-atomicity'],
     effect: 'exit drops the filter while TSYNC swaps it: a double release and a leaked reference',
     noise: 0.05,
     mix: 'tsync=8,clone=5,exit=5,attach=1,syscall=1',

@@ -25,6 +25,13 @@ function markExiting(ctx: Ctx, g: number, t: number): void {
   ctx.seam.astore(ga + GROUP.NR_LIVE, ctx.seam.aload(ga + GROUP.NR_LIVE) - 1);
 }
 
+/** B11-i / B12: PF_EXITING set without siglock (single-threaded or group-exit path), racing TSYNC. */
+function markExitingUnlocked(ctx: Ctx, g: number, t: number): void {
+  ctx.seam.window(6);
+  ctx.seam.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.EXITING);
+  ctx.seam.add(groupAt(ctx, g) + GROUP.NR_LIVE, -1);
+}
+
 /** seccomp_filter_release(tsk): detach under siglock, then orphan+put outside it. */
 function filterRelease(ctx: Ctx, g: number, t: number): void {
   const tid = tidOf(ctx, t);
@@ -69,7 +76,8 @@ export function exitThread(ctx: Ctx, t: number): ExitResult {
   const g = groupOf(ctx, t);
   void isLeader;
   return membershipScope(ctx, g, () => {
-    ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
+    if (ctx.bug === 'exit-release-unlocked') markExitingUnlocked(ctx, g, t);
+    else ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
     filterRelease(ctx, g, t);
     return { groupDead: releaseTask(ctx, g, t) };
   });

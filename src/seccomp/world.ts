@@ -8,7 +8,7 @@ import { Seam } from '../shared/seam.ts';
 import { LockSet } from '../locks/lockset.ts';
 import { DEFAULT_LOCK_PLAN, type LockPlan, type NativeTable } from '../locks/kinds.ts';
 import { DEFAULT_LOCK_OPTIONS, type LockOptions } from '../locks/lock.ts';
-import { BrokenLock } from '../locks/broken.ts';
+import { RacyLock } from '../locks/racy.ts';
 import { Ctx, type Scope } from './context.ts';
 import type { Reporter } from './violations.ts';
 import { findDesign } from './designs/index.ts';
@@ -31,7 +31,7 @@ export function makeCtx(m: Int32Array, worker: number, o: WorldOptions): Ctx {
     // the seeded bug: every group's siglock checks, then writes without a CAS
     for (let g = 0; g < L.cfg.groups; g++) {
       const id = L.siglock(g);
-      locks.locks[id] = new BrokenLock(m, L, id, worker, o.lockOptions ?? DEFAULT_LOCK_OPTIONS);
+      locks.locks[id] = new RacyLock(m, L, id, worker, o.lockOptions ?? DEFAULT_LOCK_OPTIONS);
     }
   }
   const seam = new Seam(m, L, worker, locks.locks);
