@@ -11,7 +11,7 @@ import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
-import { chainLabels } from '../seccomp/filter.ts';
+import { chainLabels, liveNodes as liveNodeCount } from '../seccomp/filter.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
@@ -23,6 +23,21 @@ export interface RunOptions {
   scope?: Scope;
   /** audit after every step (default true) */
   audit?: boolean;
+  /** called after every step (and its audit) with the state at that point (tests) */
+  onStep?: (snap: StepSnapshot) => void;
+}
+
+/** The state after one step, as `onStep` sees it. */
+export interface StepSnapshot {
+  index: number;
+  step: Scenario['steps'][number];
+  result: StepResult;
+  /** every thread named so far, as in the final Result */
+  threads: Record<string, ThreadState>;
+  /** filter nodes allocated right now */
+  liveNodes: number;
+  /** violations reported so far (model checkers and audits) */
+  violations: number;
 }
 
 export interface RunOutput {
@@ -101,22 +116,27 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
         break;
     }
     if (o.audit !== false) for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
+    if (o.onStep) o.onStep({ index: i, step: st, result: steps[steps.length - 1]!, threads: threadStates(), liveNodes: liveNodeCount(m, L), violations: violations.length });
   });
 
-  const threads: Record<string, ThreadState> = {};
-  for (const n of names) {
-    const t = tasks.get(n);
-    if (t === undefined || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
-      threads[n] = { alive: false };
-      continue;
+  function threadStates(): Record<string, ThreadState> {
+    const threads: Record<string, ThreadState> = {};
+    for (const n of names) {
+      const t = tasks.get(n);
+      if (t === undefined || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
+        threads[n] = { alive: false };
+        continue;
+      }
+      threads[n] = {
+        alive: true,
+        mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
+        nnp: nnpOf(ctx, t),
+        filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
+      };
     }
-    threads[n] = {
-      alive: true,
-      mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
-      nnp: nnpOf(ctx, t),
-      filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
-    };
+    return threads;
   }
+  const threads = threadStates();
   const fin = audit(m, L, { expectEmpty: true });
   void TASK;
   void handleSlot;
