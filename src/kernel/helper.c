@@ -49,15 +49,21 @@
  * parent is always older. Cross-checked against Seccomp_filters: in
  * /proc/thread-self/status.
  *
- * Program length. The kernel's path limit counts bpf_prog->len, which is the
- * length AFTER classic BPF is converted to eBPF (bpf_migrate_filter), not the
- * classic length: our probe program costs PROBE_COST eBPF instructions (3 of
- * prologue + ld + jne + ld + jne + 2 per ret), and each "A += 0" pad adds
- * exactly one. `calibrate` measures this on the running kernel. A scenario's
- * `insns` >= PROBE_COST is honoured exactly by padding; a smaller one (the
- * default 1) cannot be, so before such an attach the acting thread checks that
- * the scenario's accounting and the real one give the same ENOMEM verdict, and
- * reports the scenario as not runnable otherwise.
+ * Program length. The scenario's `insns` plays two roles in the model: the
+ * program length the kernel refuses with EINVAL outside 1..BPF_MAXINSNS, and
+ * the cost each filter adds to the path limit (ENOMEM). In the kernel these are
+ * two different numbers: EINVAL looks at the classic length, while the path
+ * limit counts bpf_prog->len, the length AFTER classic BPF is converted to eBPF
+ * (bpf_migrate_filter), which is always larger (3 prologue instructions, 2 per
+ * ret). Our probe program has 6 classic instructions and costs PROBE_COST = 11;
+ * each "A += 0" pad adds one to both. `calibrate` measures this. So:
+ *   - insns <= 0 or > 4096: a program of that classic length (0 if negative),
+ *     which the kernel refuses with EINVAL, as the model says;
+ *   - 11..4096: padded to cost exactly insns (classic length insns - 5);
+ *   - 1..10 (the default 1): costs 11, not insns. Before such an attach the
+ *     acting thread checks, on its real chain, that the model's accounting and
+ *     the kernel's give the same ENOMEM verdict, and reports the scenario as
+ *     not runnable otherwise (no silent disagreement).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -165,6 +171,7 @@ static long seccomp_(unsigned int op, unsigned int flags, void *args) {
 /* Build the probe program for node `id`, with `pad` one-eBPF-instruction
  * no-ops in front (A is zeroed by the converted prologue; A += 0 keeps it). */
 static struct sock_filter *probe_program(int id, int pad, unsigned short *len) {
+  if (pad > 65535 - 6) pad = 65535 - 6; /* sock_fprog.len is 16 bits */
   int n = pad + 6;
   struct sock_filter *p = calloc((size_t)n, sizeof *p);
   if (!p) fatal("out of memory");
@@ -183,11 +190,12 @@ static struct sock_filter *probe_program(int id, int pad, unsigned short *len) {
 }
 
 /* Install node `id` on the calling thread. Returns the raw syscall result:
- * 0, a positive TID (TSYNC failure), or -errno. */
+ * 0, a positive TID (TSYNC failure), or -errno. A negative `pad` asks for an
+ * empty program (the kernel's EINVAL case). */
 static long attach_probe(int id, int pad, unsigned int flags) {
-  unsigned short len;
-  struct sock_filter *p = probe_program(id, pad, &len);
-  struct sock_fprog prog = {.len = len, .filter = p};
+  unsigned short len = 0;
+  struct sock_filter *p = probe_program(id, pad < 0 ? 0 : pad, &len);
+  struct sock_fprog prog = {.len = pad < 0 ? 0 : len, .filter = p};
   long r = seccomp_(SECCOMP_SET_MODE_FILTER, flags, &prog);
   long e = errno;
   free(p);
@@ -440,9 +448,17 @@ static void wait_gone(int j) {
   fatal("thread %d (tid %d) joined but still on the thread list after 1s", j, thr[j].tid);
 }
 
+/* The pad that gives a program for `insns`; -1 = an empty program. */
+static int pad_for(int insns) {
+  if (insns <= 0) return -1;
+  if (insns > MAX_CLASSIC) return insns - 6; /* classic length = insns: EINVAL */
+  return insns < PROBE_COST ? 0 : insns - PROBE_COST;
+}
+
 /* Before an attach whose insns we cannot reproduce: do the scenario's
  * accounting and the kernel's agree on ENOMEM? Uses the caller's real chain. */
 static void check_path_cost(int me, const struct step *s) {
+  if (s->insns < 1 || s->insns > MAX_CLASSIC) return; /* EINVAL comes before the path limit */
   long want = s->insns, real = s->insns < PROBE_COST ? PROBE_COST : s->insns;
   int inexact = s->insns < PROBE_COST;
   for (int id = 1; id < s->node; id++) {
@@ -473,8 +489,7 @@ static void run_step(int me) {
     }
     case OP_ATTACH: {
       check_path_cost(me, s);
-      int pad = s->insns < PROBE_COST ? 0 : s->insns - PROBE_COST;
-      long r = attach_probe(s->node, pad, s->flags);
+      long r = attach_probe(s->node, pad_for(s->insns), s->flags);
       if (r == 0) {
         node_exists[s->node] = 1;
         emit("step %d ok", pc);
@@ -619,13 +634,10 @@ static void read_scenario(void) {
       state[s->child] = T_ALIVE;
     } else if (!strcmp(op, "attach")) {
       s->op = OP_ATTACH;
-      if (scanf(" %u %d", &s->flags, &s->insns) != 2 || s->insns < 1) fatal("input: step %d: bad attach", i);
+      if (scanf(" %u %d", &s->flags, &s->insns) != 2) fatal("input: step %d: bad attach", i);
       if (nnodes == MAX_NODES) unrunnable("more than %d attach steps (the probe errno space)", MAX_NODES);
       s->node = ++nnodes;
       node_insns[s->node] = s->insns;
-      if (s->insns > PROBE_COST && s->insns - PROBE_COST + 6 > MAX_CLASSIC)
-        unrunnable("step %d: insns %d cannot be built (at most %d: a classic program holds %d instructions)", i + 1,
-                   s->insns, MAX_CLASSIC - 6 + PROBE_COST, MAX_CLASSIC);
     } else fatal("input: step %d: unknown op %s", i, op);
   }
 }
