@@ -69,7 +69,7 @@ export const stressReportSchema = {
         {
           type: 'object',
           required: ['tsync'],
-          properties: { tsync: { type: 'object', required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs'], properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num } } },
+          properties: { tsync: { type: 'object', required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs'], properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num, histogram: { type: 'string' } } } },
         },
       ],
     },

@@ -4,7 +4,7 @@
  * Other tools read it: keep the top-level keys.
  */
 import { writeFileSync, renameSync } from 'node:fs';
-import type * as hdr from 'hdr-histogram-js';
+import * as hdr from 'hdr-histogram-js';
 import type { Layout } from '../shared/layout.ts';
 import { readLockStats } from '../locks/lock.ts';
 import { roleOf, LOCK_ROLES } from '../locks/kinds.ts';
@@ -74,7 +74,18 @@ export interface StressReport {
   locks: Record<string, RoleStats>;
   audits: number;
   leakChecked: boolean;
-  latency: { tsync: { count: number; p50Us: number; p90Us: number; p99Us: number; maxUs: number; meanUs: number } } | null;
+  latency: {
+    tsync: {
+      count: number;
+      p50Us: number;
+      p90Us: number;
+      p99Us: number;
+      maxUs: number;
+      meanUs: number;
+      /** the HDR histogram itself (ns; hdr-histogram-js compressed base64), so runs can be merged exactly */
+      histogram: string;
+    };
+  } | null;
   fairness: { perWorkerOps: number[]; minMaxRatio: number };
   violations: Violation[];
   violationCount: number;
@@ -156,6 +167,7 @@ export function buildReport(a: {
             p99Us: us(a.latency.getValueAtPercentile(99)),
             maxUs: us(a.latency.maxValue),
             meanUs: us(a.latency.mean),
+            histogram: hdr.encodeIntoCompressedBase64(a.latency),
           },
         }
       : null,
