@@ -73,9 +73,9 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     if (cfg.maxViolations > 0 && Atomics.load(m, HDR.VIOLATIONS) >= cfg.maxViolations) Atomics.compareExchange(m, HDR.STOP, 0, 1);
   };
 
-  Atomics.store(m, HDR.ACTIVE, cfg.workers);
   const pool = workerPool(new URL('../workers/stress-worker.ts', import.meta.url), cfg.workers);
-  const started = performance.now();
+  const launched = performance.now();
+  let started = Infinity; // the clock starts when every worker is in its loop
   const results: (StressWorkerResult | null)[] = new Array(cfg.workers).fill(null);
   const crashes: { worker: number; message: string; op: string; tid: number; stack: string }[] = [];
   let settled = 0;
@@ -94,13 +94,13 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   );
 
   let audits = 0;
-  let lastProgress = started;
-  let lastAudit = started;
+  let lastProgress = launched;
+  let lastAudit = launched;
   let stopAt = Infinity;
   let interruptedFlag = false;
   let abandoned = false;
   const seq = new Int32Array(cfg.workers);
-  const seqAt = new Float64Array(cfg.workers).fill(started);
+  const seqAt = new Float64Array(cfg.workers).fill(launched);
 
   const runAudit = (): void => {
     Atomics.store(m, HDR.AUDIT_REQ, 1);
@@ -129,6 +129,14 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   while (settled < cfg.workers) {
     await new Promise((r) => setTimeout(r, TICK_MS));
     const now = performance.now();
+    if (started === Infinity) {
+      if (Atomics.load(m, HDR.STARTED) >= cfg.workers || settled > 0) {
+        started = now;
+        lastProgress = lastAudit = now;
+        seqAt.fill(now);
+      } else if (now - launched > 60_000) Atomics.store(m, HDR.STOP, 2);
+      continue;
+    }
     const elapsed = now - started;
     if (Atomics.load(m, HDR.STOP) === 0 && (elapsed >= cfg.durationMs || io.interrupted?.())) {
       interruptedFlag = !!io.interrupted?.() && elapsed < cfg.durationMs;
@@ -164,7 +172,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
       break;
     }
   }
-  const durationMs = performance.now() - started;
+  const durationMs = started === Infinity ? 0 : performance.now() - started;
   if (abandoned) {
     for (let w = 0; w < cfg.workers; w++) if (!results[w]) crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);

@@ -22,13 +22,14 @@ declare const nativeMutexBrand: unique symbol;
 export type NativeMutex = { readonly [nativeMutexBrand]: true };
 
 /** The part of V8's (non-standard) Atomics.Mutex that Node 20 offers. */
-interface AtomicsMutexStatic {
+export interface AtomicsMutexStatic {
   new (): NativeMutex;
   lock<T>(mutex: NativeMutex, fn: () => T): T;
   tryLock(mutex: NativeMutex, fn: () => void): boolean;
 }
 
-function mutexClass(): AtomicsMutexStatic | undefined {
+/** V8's Atomics.Mutex, or undefined without --harmony-struct (the benchmark calls it raw). */
+export function mutexClass(): AtomicsMutexStatic | undefined {
   return (Atomics as unknown as { Mutex?: AtomicsMutexStatic }).Mutex;
 }
 

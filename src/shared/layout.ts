@@ -64,6 +64,7 @@ export const HDR = {
   VIOLATIONS: 17, //  [atomic] violations reported so far (all workers)
   ACTIVE: 18, //      [atomic] engine workers still running their loop
   BARRIER_HOLD: 19, // [atomic] engine: workers parked at the audit barrier
+  STARTED: 20, //     [atomic] engine workers that have entered their loop
   BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
   BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)

@@ -1,18 +1,28 @@
 /**
- * Worker pools for TypeScript worker modules. Workers load tsx through an absolute
- * URL (resolved here, once) rather than `--import tsx`, which node would resolve from
- * the current directory and so fail when the CLI runs from elsewhere.
+ * Worker pools for TypeScript worker modules.
+ *
+ * Workers start from ts-entry.mjs, which registers tsx's ESM hooks and imports the
+ * TypeScript module (passed in workerData.tsEntry) as real ESM. Giving piscina the
+ * .ts file directly would load it through tsx's CommonJS path (piscina tries
+ * require() first), and imported constants then cost a getter call per access in
+ * hot loops (see ts-entry.mjs). Nothing is resolved from the current directory, so
+ * the CLI works from anywhere.
  */
 import { Piscina } from 'piscina';
 
-/** `--import` target that makes a worker (or a child node) understand .ts files. */
+/** `--import` target that makes a child node understand .ts files. */
 export const TSX_IMPORT: string = import.meta.resolve('tsx');
 
-/** A fixed-size pool of long-lived workers running `filename` (a module URL). */
+const BOOTSTRAP = new URL('./ts-entry.mjs', import.meta.url);
+
+/**
+ * A fixed-size pool of long-lived workers running the default export of `filename`
+ * (a .ts module URL). The pool owns workerData ({ tsEntry }).
+ */
 export function workerPool(filename: URL, threads: number): Piscina {
   return new Piscina({
-    filename: filename.href,
-    execArgv: ['--import', TSX_IMPORT],
+    filename: BOOTSTRAP.href,
+    workerData: { tsEntry: filename.href },
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: Infinity,

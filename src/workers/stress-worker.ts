@@ -33,6 +33,7 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
   const { m, cfg, worker } = task;
   const L = Layout.of(m);
   const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations);
+  Atomics.add(m, HDR.ACTIVE, 1);
   try {
     const ctx = makeCtx(m, worker, {
       design: cfg.design,
@@ -50,6 +51,7 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
       cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null,
     );
     const histogram = cfg.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 }) : null;
+    Atomics.add(m, HDR.STARTED, 1);
     const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
     const r = loop.run();
     const out: StressWorkerResult = { ...r, worker, violations: reporter.list };

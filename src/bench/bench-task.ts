@@ -1,0 +1,87 @@
+/**
+ * The lock benchmark's protocol between the driver (main thread) and bench-worker.ts:
+ * task and result shapes, and the scratch words the workloads share. Each hot word
+ * has its own cache line.
+ */
+import type { LockKind } from '../locks/kinds.ts';
+import type { NativeMutex } from '../locks/native.ts';
+
+export const BSLOT = {
+  STOP: 0, //      worker 0 -> others: the contended run is over
+  BAR_COUNT: 16, // start/end barrier
+  BAR_GEN: 17,
+  DATA: 32, //     the contended critical section's data word
+  PING: 48, //     the ping-pong word
+} as const;
+export const BENCH_SCRATCH_WORDS = 64;
+
+/** Engine floor: one compareExchange + one store on the shared buffer, ns per pair per run. */
+export interface FloorTask {
+  op: 'floor';
+  m: Int32Array;
+  pairs: number;
+  runs: number;
+}
+/** V8's mutex without the lab's wrapper: Atomics.Mutex.lock(m, empty fn), ns per run. */
+export interface NativeRawTask {
+  op: 'native-raw';
+  mutex: NativeMutex;
+  pairs: number;
+  runs: number;
+}
+/** Cache-line ping-pong: two workers bounce a word; side 0 reports one-way ns per run. */
+export interface PingPongTask {
+  op: 'pingpong';
+  m: Int32Array;
+  side: 0 | 1;
+  trips: number;
+  runs: number;
+}
+/** One worker alone: acquire+release and run(empty) pairs, ns per run. */
+export interface UncontendedTask {
+  op: 'uncontended';
+  m: Int32Array;
+  kind: LockKind;
+  lockId: number;
+  mutex?: NativeMutex;
+  pairs: number;
+  runs: number;
+}
+/** Two workers hammer the lock with a tiny critical section for `ms` per run. */
+export interface ContendedTask {
+  op: 'contended';
+  m: Int32Array;
+  kind: LockKind;
+  lockId: number;
+  worker: number;
+  parties: number;
+  mutex?: NativeMutex;
+  ms: number;
+  runs: number;
+}
+/** Model-style locking through the seam (ttas): direct run vs Seam.locked, hook null vs no-op. */
+export interface SeamTask {
+  op: 'seam';
+  m: Int32Array;
+  lockId: number;
+  pairs: number;
+  runs: number;
+}
+
+export type BenchTask = FloorTask | NativeRawTask | PingPongTask | UncontendedTask | ContendedTask | SeamTask;
+
+export interface UncontendedResult {
+  /** acquire()+release() ns per pair (native: run(empty), its only form), one per run */
+  pairNs: number[];
+  /** run(empty fn) ns, one per run */
+  runNs: number[];
+}
+export interface ContendedRun {
+  acquisitions: number;
+  elapsedMs: number;
+}
+export interface SeamResult {
+  directNs: number[];
+  hookOffNs: number[];
+  hookOnNs: number[];
+}

@@ -1,0 +1,65 @@
+/** Piscina worker entry for the lock benchmark: runs the measurement a task names. */
+import { Layout } from '../shared/layout.ts';
+import { DEFAULT_LOCK_OPTIONS, type Lock } from '../locks/lock.ts';
+import { makeLock, type LockKind, type NativeTable } from '../locks/kinds.ts';
+import type { NativeMutex } from '../locks/native.ts';
+import { SpinBarrier } from '../shared/barrier.ts';
+import { BSLOT, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
+import { floorNsPerPair } from './floor.ts';
+import { nativeRawNs } from './native-raw.ts';
+import { pingPongRun } from './pingpong.ts';
+import { measureUncontended } from './uncontended.ts';
+import { measureContended } from './contended.ts';
+import { measureSeam } from './seam-overhead.ts';
+
+/** Bound on every synchronisation wait between bench workers. */
+const SYNC_MS = 30_000;
+
+function lockOf(m: Int32Array, layout: Layout, kind: LockKind, lockId: number, worker: number, mutex?: NativeMutex): Lock {
+  const natives: NativeTable = [];
+  if (mutex !== undefined) natives[lockId] = mutex;
+  return makeLock(kind, m, layout, lockId, worker, DEFAULT_LOCK_OPTIONS, natives);
+}
+
+export default function benchWorker(task: BenchTask): number[] | UncontendedResult | ContendedRun[] | SeamResult {
+  switch (task.op) {
+    case 'floor': {
+      // a lock word of the buffer that no lock uses in this run
+      const layout = Layout.of(task.m);
+      const at = layout.lock(layout.extraLock(0));
+      floorNsPerPair(task.m, at, Math.max(200_000, task.pairs >> 1));
+      return Array.from({ length: task.runs }, () => floorNsPerPair(task.m, at, task.pairs));
+    }
+    case 'native-raw':
+      nativeRawNs(task.mutex, Math.max(200_000, task.pairs >> 1));
+      return Array.from({ length: task.runs }, () => nativeRawNs(task.mutex, task.pairs));
+    case 'pingpong': {
+      const layout = Layout.of(task.m);
+      const sc = layout.scratchWord(0);
+      const bar = new SpinBarrier(task.m, sc + BSLOT.BAR_COUNT, sc + BSLOT.BAR_GEN, 2);
+      const out: number[] = [];
+      let base = 0;
+      for (let r = -1; r < task.runs; r++) {
+        bar.arrive(SYNC_MS);
+        const trips = r < 0 ? task.trips >> 1 : task.trips; // run -1 warms up
+        const ns = pingPongRun(task.m, sc + BSLOT.PING, task.side, base, trips, SYNC_MS);
+        base += 2 * trips;
+        if (r >= 0) out.push(ns);
+      }
+      return out;
+    }
+    case 'uncontended': {
+      const layout = Layout.of(task.m);
+      return measureUncontended(lockOf(task.m, layout, task.kind, task.lockId, 0, task.mutex), task.pairs, task.runs);
+    }
+    case 'contended': {
+      const layout = Layout.of(task.m);
+      const lock = lockOf(task.m, layout, task.kind, task.lockId, task.worker, task.mutex);
+      return measureContended(lock, task.m, layout.scratchWord(0), task.worker, task.parties, task.ms, task.runs, SYNC_MS);
+    }
+    case 'seam': {
+      const layout = Layout.of(task.m);
+      return measureSeam(task.m, layout, lockOf(task.m, layout, 'ttas', task.lockId, 0), task.pairs, task.runs);
+    }
+  }
+}

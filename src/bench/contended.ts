@@ -1,0 +1,68 @@
+/**
+ * Contended throughput: `parties` workers (2 here, one per core) acquire and release
+ * the lock as fast as they can with a tiny critical section (one plain increment of a
+ * shared word), for `ms` per run. Worker 0 keeps time and raises STOP; barriers start
+ * every run together and fence the reset of STOP between runs.
+ */
+import type { Lock } from '../locks/lock.ts';
+import { SpinBarrier } from '../shared/barrier.ts';
+import { BSLOT, type ContendedRun } from './bench-task.ts';
+
+/** Look at STOP (and worker 0 at the clock) once per this many acquisitions. */
+const CHECK_EVERY = 64;
+
+function split(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: number): number {
+  const data = sc + BSLOT.DATA;
+  const stop = sc + BSLOT.STOP;
+  const end = performance.now() + ms;
+  let n = 0;
+  for (;;) {
+    lock.acquire();
+    m[data] = m[data]! + 1;
+    lock.release();
+    if (++n % CHECK_EVERY === 0) {
+      if (Atomics.load(m, stop) !== 0) return n;
+      if (leader && performance.now() > end) {
+        Atomics.store(m, stop, 1);
+        return n;
+      }
+    }
+  }
+}
+
+function scoped(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: number): number {
+  const data = sc + BSLOT.DATA;
+  const stop = sc + BSLOT.STOP;
+  const body = (): void => {
+    m[data] = m[data]! + 1;
+  };
+  const end = performance.now() + ms;
+  let n = 0;
+  for (;;) {
+    lock.run(body);
+    if (++n % CHECK_EVERY === 0) {
+      if (Atomics.load(m, stop) !== 0) return n;
+      if (leader && performance.now() > end) {
+        Atomics.store(m, stop, 1);
+        return n;
+      }
+    }
+  }
+}
+
+export function measureContended(lock: Lock, m: Int32Array, sc: number, worker: number, parties: number, ms: number, runs: number, syncMs: number): ContendedRun[] {
+  const bar = new SpinBarrier(m, sc + BSLOT.BAR_COUNT, sc + BSLOT.BAR_GEN, parties);
+  const leader = worker === 0;
+  const out: ContendedRun[] = [];
+  for (let r = -1; r < runs; r++) {
+    // run -1 is the warm-up
+    bar.arrive(syncMs);
+    const t0 = performance.now();
+    const n = lock.splittable ? split(lock, m, sc, leader, r < 0 ? ms / 2 : ms) : scoped(lock, m, sc, leader, r < 0 ? ms / 2 : ms);
+    const elapsedMs = performance.now() - t0;
+    bar.arrive(syncMs);
+    if (leader) Atomics.store(m, sc + BSLOT.STOP, 0); // before the next start barrier
+    if (r >= 0) out.push({ acquisitions: n, elapsedMs });
+  }
+  return out;
+}

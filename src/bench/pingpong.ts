@@ -1,0 +1,38 @@
+/**
+ * Cache-line ping-pong: two workers bounce one word back and forth (side 0 writes odd
+ * values, side 1 even ones), each spinning until the other's write arrives. The one-way
+ * time is the cost of moving a cache line between the two cores: the limit for any
+ * lock handoff between them.
+ */
+import { SyncTimeoutError } from '../shared/barrier.ts';
+import { nsPer } from './stats.ts';
+
+function spinFor(m: Int32Array, at: number, v: number, deadline: number): void {
+  let n = 0;
+  while (Atomics.load(m, at) !== v) {
+    if ((++n & 0xffff) === 0 && performance.now() > deadline) throw new SyncTimeoutError(`ping-pong: no answer (waiting for ${v})`);
+  }
+}
+
+/**
+ * One run of `trips` round trips starting from value `base` (even, same on both sides).
+ * Returns one-way ns (meaningful on side 0, which starts and ends the run).
+ */
+export function pingPongRun(m: Int32Array, at: number, side: 0 | 1, base: number, trips: number, syncMs: number): number {
+  const deadline = performance.now() + syncMs;
+  const t0 = performance.now();
+  if (side === 0) {
+    for (let i = 0; i < trips; i++) {
+      const v = base + 2 * i;
+      Atomics.store(m, at, v + 1);
+      spinFor(m, at, v + 2, deadline);
+    }
+  } else {
+    for (let i = 0; i < trips; i++) {
+      const v = base + 2 * i;
+      spinFor(m, at, v + 1, deadline);
+      Atomics.store(m, at, v + 2);
+    }
+  }
+  return nsPer(performance.now() - t0, 2 * trips);
+}

@@ -1,0 +1,40 @@
+/**
+ * Uncontended cost of one lock kind on one worker: acquire()+release() pairs (for
+ * native, run() with an empty body: its only form), and run() with an empty body for
+ * every kind (what model code pays through the seam). Each kind is measured in a fresh
+ * worker so the JIT sees only that kind at these call sites (no megamorphic calls).
+ */
+import type { Lock } from '../locks/lock.ts';
+import { nsPer } from './stats.ts';
+import type { UncontendedResult } from './bench-task.ts';
+
+function pairs(lock: Lock, n: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    lock.acquire();
+    lock.release();
+  }
+  return nsPer(performance.now() - t0, n);
+}
+
+function scoped(lock: Lock, n: number, body: () => void): number {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) lock.run(body);
+  return nsPer(performance.now() - t0, n);
+}
+
+export function measureUncontended(lock: Lock, n: number, runs: number): UncontendedResult {
+  const body = (): void => {};
+  const split = lock.splittable;
+  // warm-up: past the JIT's first tiers (~100k iterations), not recorded
+  const warm = Math.max(200_000, n >> 1);
+  if (split) pairs(lock, warm);
+  scoped(lock, warm, body);
+  const r: UncontendedResult = { pairNs: [], runNs: [] };
+  for (let i = 0; i < runs; i++) {
+    const s = scoped(lock, n, body);
+    r.runNs.push(s);
+    r.pairNs.push(split ? pairs(lock, n) : s);
+  }
+  return r;
+}

@@ -1,0 +1,84 @@
+/**
+ * `tsync-lab locks` (npm run bench:locks): the lock benchmark. A benchmark, not a
+ * test: it reports what it measures. Re-executes node with --harmony-struct when the
+ * native kind is asked for (the default), so native is measured in the same run.
+ */
+import { parseArgs } from 'node:util';
+import { rename, writeFile } from 'node:fs/promises';
+import { LOCK_KINDS, parseLockKind, UsageError, type LockKind } from '../locks/kinds.ts';
+import { nativeAvailable } from '../locks/native.ts';
+import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
+import { formatLockBench } from '../bench/lock-report.ts';
+import { intFlag } from './flags.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+
+export const help = `usage: tsync-lab locks [--kinds LIST] [--runs N] [--ms N] [--pairs N] [--json FILE]
+
+Benchmarks every lock kind on real worker threads: uncontended acquire+release ns
+(1 worker), 2-worker contended acquisitions/s with a tiny critical section and
+fairness (min/max per-worker share), each kind's ratio to V8's Atomics.Mutex
+(native), plus the engine floor (compareExchange + store), a cache-line ping-pong
+between two workers and the seam's overhead. Medians of N runs. Progress goes to
+stderr. Re-executes node with --harmony-struct when native is measured.
+
+  --kinds LIST   comma-separated kinds (default all: ${LOCK_KINDS.join(',')})
+  --runs N       runs per figure, medians reported (1..99, default ${DEFAULT_BENCH.runs})
+  --ms N         length of each contended run, ms (10..60000, default ${DEFAULT_BENCH.ms})
+  --pairs N      uncontended pairs per run (1000..100000000, default ${DEFAULT_BENCH.pairs})
+  --json FILE    also write the rows as a JSON array (kind, workers,
+                 uncontendedNsPerPair, contendedOpsPerSec, fairness, ratioToNative, ...)
+
+exit: 0 ok, 2 bad input
+
+example:
+  npx tsync-lab locks --runs 3 --json locks.json
+`;
+
+function parseKinds(raw: string | undefined): LockKind[] {
+  if (raw === undefined) return [...LOCK_KINDS];
+  const kinds = raw.split(',').map((k) => parseLockKind(k.trim()));
+  return [...new Set(kinds)];
+}
+
+/** Write via a temporary file and rename, so readers never see a half-written file. */
+async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+  await rename(tmp, file);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kinds: { type: 'string' },
+      runs: { type: 'string' },
+      ms: { type: 'string' },
+      pairs: { type: 'string' },
+      json: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  let kinds = parseKinds(values.kinds);
+  const opts: BenchOptions = {
+    ...DEFAULT_BENCH,
+    kinds,
+    runs: intFlag('runs', values.runs, DEFAULT_BENCH.runs, 1, 99),
+    ms: intFlag('ms', values.ms, DEFAULT_BENCH.ms, 10, 60_000),
+    pairs: intFlag('pairs', values.pairs, DEFAULT_BENCH.pairs, 1000, 100_000_000),
+  };
+  if (values.json === '') throw new UsageError('--json needs a file name');
+  if (needsHarmonyStruct(kinds.includes('native'))) return reexecWithHarmonyStruct(['locks', ...argv]);
+  if (kinds.includes('native') && !nativeAvailable()) {
+    process.stderr.write('locks: Atomics.Mutex is unavailable even with --harmony-struct; skipping native\n');
+    kinds = kinds.filter((k) => k !== 'native');
+    opts.kinds = kinds;
+  }
+  const t0 = performance.now();
+  const report = await runLockBench(opts, (msg) => process.stderr.write(`locks: ${msg}\n`));
+  process.stderr.write(`locks: done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(formatLockBench(report));
+  if (values.json !== undefined) await writeJsonAtomically(values.json, report.rows);
+  return 0;
+}

@@ -1,0 +1,76 @@
+/**
+ * The stress engine end to end: every design runs clean on real threads, the
+ * report validates against its schema, a crash yields exit 3 and a partial
+ * report, bad flags exit 2 with one line.
+ */
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { runStress } from '../src/engine/stress.ts';
+import { stressConfigFrom } from '../src/engine/options.ts';
+import { stressReportSchema } from '../src/engine/report-schema.ts';
+import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
+import { cli } from './helpers/cli.ts';
+
+const validate = new Ajv({ strict: false }).compile(stressReportSchema);
+
+for (const design of DESIGN_NAMES) {
+  test.serial(`stress: design ${design} runs clean and its report validates`, async (t) => {
+    t.timeout(60_000);
+    const cfg = stressConfigFrom({ design, duration: '1500ms', workers: '2', groups: '3', threads: '2..6', 'audit-every': '300ms' });
+    t.log(`seed ${cfg.seed}`);
+    const r = await runStress(cfg);
+    t.true(validate(r), JSON.stringify(validate.errors));
+    t.deepEqual(r.violations.map((v) => `${v.kind}: ${v.message}`), []);
+    t.is(r.exitCode, 0);
+    t.true(r.leakChecked, 'the final leak check ran');
+    t.true(r.audits >= 3);
+    const total = Object.values(r.ops).reduce((a, b) => a + b, 0);
+    t.true(total > 1000, `ops ${total}`);
+    t.true(r.tsync.ok > 0 && r.tsync.failed > 0, `TSYNC both succeeds and fails: ${JSON.stringify(r.tsync)}`);
+    t.true(r.clone.ok > 0 && r.exits > 0);
+  });
+}
+
+test.serial('stress CLI: --json report, exit 0, seed printed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
+  const file = join(dir, 'r.json');
+  const r = await cli(['stress', '--duration', '800ms', '--workers', '2', '--seed', '42', '--json', file, '--quiet']);
+  t.is(r.code, 0, r.stderr + r.stdout);
+  t.regex(r.stderr, /seed 42/);
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  t.true(validate(report), JSON.stringify(validate.errors));
+  t.is(report.seed, 42);
+});
+
+test.serial('stress CLI: a crashed worker gives exit 3 and a partial report naming it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
+  const file = join(dir, 'r.json');
+  const r = await cli(['stress', '--duration', '20s', '--workers', '2', '--inject-crash', '2000', '--json', file, '--quiet']);
+  t.is(r.code, 3, r.stderr + r.stdout);
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  t.true(validate(report), JSON.stringify(validate.errors));
+  t.is(report.exitCode, 3);
+  t.is(report.crash[0].worker, 0);
+  t.regex(report.crash[0].message, /injected crash/);
+  t.truthy(report.crash[0].op);
+  t.true(report.durationMs < 15_000, 'the run ended early instead of hanging');
+});
+
+for (const [args, pattern] of [
+  [['--threads', '9..2'], /--threads/],
+  [['--mix', 'fly=3'], /unknown op kind "fly"/],
+  [['--lock', 'siglock=spinny'], /unknown lock kind "spinny"/],
+  [['--design', 'nope'], /unknown design "nope"/],
+  [['--bogus'], /Unknown option '--bogus'/],
+] as const) {
+  test(`stress CLI: bad input ${args.join(' ')} -> exit 2, one line`, async (t) => {
+    const r = await cli(['stress', ...args]);
+    t.is(r.code, 2);
+    t.regex(r.stderr, pattern);
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    t.is(r.stdout, '');
+  });
+}
