@@ -22,7 +22,7 @@ for (const bug of BUGS) {
       const cfg = stressConfigFrom({ bug: bug.name, duration: '4s', workers: '2', groups: '2', 'audit-every': '250ms', watchdog: '1s', livelock: '2s' });
       const r = await runStress(cfg);
       const kinds = r.violations.map((v) => v.kind);
-      t.log(`attempt ${i + 1}: seed ${cfg.seed}, ${r.durationMs} ms, found ${kinds.join(', ') || 'nothing'}`);
+      t.log(`attempt ${i + 1}: seed ${cfg.seed}, ${r.durationMs} ms, found ${[...new Set(kinds)].join(', ') || 'nothing'}`);
       seen.push(...kinds);
       if (kinds.some((k) => (bug.catches as string[]).includes(k))) return t.pass();
     }

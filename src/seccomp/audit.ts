@@ -94,7 +94,21 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     for (let g = 0; g < L.cfg.groups; g++) if (Atomics.load(m, L.group(g) + GROUP.STATE) !== 0) groupsLive++;
     if (groupsLive === 0 && liveNodes !== 0) out.push(v('leak', `${liveNodes} filter node(s) still allocated after every thread exited`));
   }
-  return { liveNodes, liveTasks, violations: out };
+  return { liveNodes, liveTasks, violations: capPerKind(out, MAX_PER_KIND) };
+}
+
+/** An audit may find thousands of broken nodes: keep the first few of each kind and say how many more. */
+const MAX_PER_KIND = 4;
+function capPerKind(list: Violation[], max: number): Violation[] {
+  const seen = new Map<string, number>();
+  const out: Violation[] = [];
+  for (const x of list) {
+    const n = (seen.get(x.kind) ?? 0) + 1;
+    seen.set(x.kind, n);
+    if (n <= max) out.push(x);
+  }
+  for (const [kind, n] of seen) if (n > max) out.push(v(kind as Violation['kind'], `... and ${n - max} more ${kind} finding(s) in this audit`));
+  return out;
 }
 
 function fmt(h: number): string {
