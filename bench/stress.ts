@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:stress`: simulated rates, and what TSYNC costs.
+ *  1. ops/s by kind, 2 workers, at 2, 8 and 32 threads per group (median of --runs)
+ *  2. the same run with and without lockdep (its cost), side by side
+ *  3. TSYNC cost vs threads per group (up to 1024) and vs chain depth (up to 1000),
+ *     measured on the model in one thread (no contention)
+ *  4. the real kernel's TSYNC/s and clone+exit/s on this machine, if it can be run
+ *   node --import tsx bench/stress.ts [--runs 3] [--duration 2s] [--json FILE]
+ */
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runStress } from '../src/engine/stress.ts';
+import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
+import { writeJsonAtomic } from '../src/engine/report.ts';
+import { intFlag } from '../src/cli/flags.ts';
+import { Layout } from '../src/shared/layout.ts';
+import { makeCtx } from '../src/seccomp/world.ts';
+import { ListReporter } from '../src/seccomp/violations.ts';
+import { createProcess } from '../src/seccomp/process.ts';
+import { setNnp } from '../src/seccomp/task.ts';
+import { FLAG } from '../src/seccomp/design.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, duration: { type: 'string', default: '2s' }, json: { type: 'string' }, help: { type: 'boolean' } } });
+if (values.help) {
+  console.log('usage: npm run bench:stress -- [--runs N] [--duration 2s] [--json FILE]');
+  process.exit(0);
+}
+const runs = intFlag('runs', values.runs, 3, 1, 20);
+const duration = parseDuration('duration', values.duration!);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const out: Record<string, unknown> = {};
+
+// 1 + 2: simulated rates
+const rateRows: { threads: number; lockdep: boolean; opsPerSecond: number; byKind: Record<string, number>; tsyncPerSecond: number; cloneExitPerSecond: number }[] = [];
+for (const threads of [2, 8, 32]) {
+  for (const lockdep of [true, false]) {
+    const samples: { ops: number; byKind: Record<string, number>; tsync: number; ce: number }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const v: Record<string, string | boolean> = { duration: `${duration}ms`, workers: '2', groups: '4', threads: `${threads}..${threads}`, seed: String(7 + i) };
+      if (!lockdep) v['no-lockdep'] = true;
+      const r = await runStress(stressConfigFrom(v));
+      const s = r.durationMs / 1000;
+      samples.push({
+        ops: r.opsPerSecond,
+        byKind: Object.fromEntries(Object.entries(r.ops).map(([k, n]) => [k, Math.round(n / s)])),
+        tsync: Math.round((r.ops.tsync! + r.ops.tsync_esrch!) / s),
+        ce: Math.round((r.clone.ok + r.exits) / s),
+      });
+      process.stderr.write(`\rthreads ${threads} lockdep ${lockdep} run ${i + 1}/${runs}: ${r.opsPerSecond} ops/s\x1b[K`);
+    }
+    const mid = samples.find((x) => x.ops === median(samples.map((y) => y.ops)))!;
+    rateRows.push({ threads, lockdep, opsPerSecond: mid.ops, byKind: mid.byKind, tsyncPerSecond: mid.tsync, cloneExitPerSecond: mid.ce });
+  }
+}
+process.stderr.write('\r\x1b[K');
+console.log('simulated rates, 2 workers, 4 groups (median of %d runs of %d ms)', runs, duration);
+console.log('threads/group  lockdep     ops/s   tsync/s  clone+exit/s   syscall/s');
+for (const r of rateRows) console.log(`${String(r.threads).padStart(13)}  ${(r.lockdep ? 'on' : 'off').padStart(7)} ${String(r.opsPerSecond).padStart(9)} ${String(r.tsyncPerSecond).padStart(9)} ${String(r.cloneExitPerSecond).padStart(13)} ${String(r.byKind.syscall ?? 0).padStart(11)}`);
+for (const t of [2, 8, 32]) {
+  const on = rateRows.find((r) => r.threads === t && r.lockdep)!;
+  const off = rateRows.find((r) => r.threads === t && !r.lockdep)!;
+  console.log(`lockdep cost at ${t} threads/group: ${((1 - on.opsPerSecond / off.opsPerSecond) * 100).toFixed(1)}% of throughput`);
+}
+out.rates = rateRows;
+
+// 3: TSYNC cost on the model, one thread, no contention
+function tsyncCost(threads: number, depth: number): number {
+  const L = new Layout({ maxTasks: threads + 2, maxFilters: depth + 4000, groups: 1, workers: 1, ringSize: 64, extraLocks: 0, scratchWords: 0 });
+  const m = L.create();
+  const ctx = makeCtx(m, 0, { design: 'merged', reporter: new ListReporter(), checking: false });
+  const ts = createProcess(ctx, { group: 0, threads, privileged: false })!;
+  const caller = ts[0]!;
+  setNnp(ctx, caller);
+  let label = 1;
+  // every sibling sits on the root; the caller's chain is `depth` deep above it
+  ctx.design.attach(ctx, caller, { label: label++, insns: 1, flags: FLAG.TSYNC });
+  for (let i = 1; i < depth; i++) ctx.design.attach(ctx, caller, { label: label++, insns: 1, flags: 0 });
+  // each timed TSYNC: siblings must walk the caller's chain to find their head
+  const reps = Math.max(20, Math.min(2000, Math.round(200_000 / (threads * Math.max(1, depth / 8)))));
+  const t0 = performance.now();
+  let n = 0;
+  for (; n < reps; n++) {
+    if (ctx.design.attach(ctx, caller, { label: label++, insns: 1, flags: FLAG.TSYNC }).ok !== true) break;
+    if (label > depth + 3000) break;
+  }
+  return ((performance.now() - t0) * 1e3) / Math.max(1, n); // µs per TSYNC
+}
+const byThreads = [2, 8, 32, 128, 512, 1024].map((t) => ({ threads: t, usPerTsync: Math.round(tsyncCost(t, 1) * 100) / 100 }));
+const byDepth = [1, 10, 100, 1000].map((d) => ({ depth: d, usPerTsync: Math.round(tsyncCost(8, d) * 100) / 100 }));
+console.log('\nTSYNC cost on the model (one thread, no contention, checkers off)');
+console.log('threads/group  us/TSYNC        chain depth (8 threads)  us/TSYNC');
+for (let i = 0; i < Math.max(byThreads.length, byDepth.length); i++) {
+  const a = byThreads[i];
+  const b = byDepth[i];
+  console.log(`${a ? String(a.threads).padStart(13) + String(a.usPerTsync).padStart(10) : ' '.repeat(23)}        ${b ? String(b.depth).padStart(17) + String(b.usPerTsync).padStart(10) : ''}`);
+}
+out.tsyncCost = { byThreads, byDepth };
+
+// 4: the real kernel, side by side (if the kernel runner is available here)
+try {
+  const bin = fileURLToPath(new URL('../bin/tsync-lab.mjs', import.meta.url));
+  const k = JSON.parse(execFileSync(process.execPath, [bin, 'kernel', '--race', '--duration', '2s', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Record<string, number>;
+  out.kernel = k;
+  const sim = rateRows.find((r) => r.threads === 8 && r.lockdep)!;
+  const kt = k.tsyncPerSecond ?? k.tsync_per_s ?? NaN;
+  const kc = k.cloneExitPerSecond ?? k.clone_exit_per_s ?? NaN;
+  console.log('\nreal kernel vs the simulation (8 threads/group, lockdep on)');
+  console.log(`  TSYNC/s       kernel ${Math.round(kt)}   simulated ${sim.tsyncPerSecond}   ratio ${(sim.tsyncPerSecond / kt).toFixed(1)}x`);
+  console.log(`  clone+exit/s  kernel ${Math.round(kc)}   simulated ${sim.cloneExitPerSecond}   ratio ${(sim.cloneExitPerSecond / kc).toFixed(1)}x`);
+} catch (e) {
+  console.log(`\nreal kernel rates: not available here (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0]})`);
+}
+if (values.json) writeJsonAtomic(values.json, out);
