@@ -457,7 +457,7 @@ static int pad_for(int insns) {
 
 /* Before an attach whose insns we cannot reproduce: do the scenario's
  * accounting and the kernel's agree on ENOMEM? Uses the caller's real chain. */
-static void check_path_cost(int me, const struct step *s) {
+static void check_path_cost(const struct step *s) {
   if (s->insns < 1 || s->insns > MAX_CLASSIC) return; /* EINVAL comes before the path limit */
   long want = s->insns, real = s->insns < PROBE_COST ? PROBE_COST : s->insns;
   int inexact = s->insns < PROBE_COST;
@@ -472,13 +472,12 @@ static void check_path_cost(int me, const struct step *s) {
     unrunnable("step %d: the scenario's path cost (%ld) and the kernel's (%ld, each probe program costs at least %d) "
                "fall on different sides of the %d limit; use insns >= %d",
                pc + 1, want, real, PROBE_COST, PATH_LIMIT, PROBE_COST);
-  (void)me;
 }
 
 static void *thread_main(void *arg);
 
 /* Run step `pc` (ours). Called without the mutex held. Prints its result. */
-static void run_step(int me) {
+static void run_step(void) {
   const struct step *s = &steps[pc];
   switch (s->op) {
     case OP_NNP: {
@@ -488,7 +487,7 @@ static void run_step(int me) {
       return;
     }
     case OP_ATTACH: {
-      check_path_cost(me, s);
+      check_path_cost(s);
       long r = attach_probe(s->node, pad_for(s->insns), s->flags);
       if (r == 0) {
         node_exists[s->node] = 1;
@@ -570,7 +569,7 @@ static void run_thread(int me) {
         pthread_exit(NULL);
       }
       pthread_mutex_unlock(&mu);
-      run_step(me);
+      run_step();
       pthread_mutex_lock(&mu);
       pc++;
       if (pc == nsteps) reporter = next_alive(0);
