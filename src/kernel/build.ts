@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,8 @@ export function helperPath(): string {
   try {
     execFileSync(cc, [...FLAGS, '-o', tmp, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
     renameSync(tmp, bin);
+    // Binaries of earlier helper.c versions are never run again.
+    for (const f of readdirSync(dir)) if (/^helper-[0-9a-f]{16}$/.test(f) && f !== `helper-${hash}`) rmSync(join(dir, f), { force: true });
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(0, 3).join(' | ');
