@@ -45,11 +45,18 @@ interface Case {
   design: string;
 }
 
+/** The design subfolders of test/scenarios-design/. */
+const designDirs = (): string[] =>
+  readdirSync(DESIGN_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+
 const cases: Case[] = [
   ...jsonFiles(BASE_DIR).map((f) => ({ file: join(BASE_DIR, f), rel: `scenarios/${f}`, design: 'merged' })),
-  ...readdirSync(DESIGN_DIR)
-    .sort()
-    .flatMap((d) => jsonFiles(join(DESIGN_DIR, d)).map((f) => ({ file: join(DESIGN_DIR, d, f), rel: `scenarios-design/${d}/${f}`, design: d }))),
+  ...designDirs().flatMap((d) =>
+    jsonFiles(join(DESIGN_DIR, d)).map((f) => ({ file: join(DESIGN_DIR, d, f), rel: `scenarios-design/${d}/${f}`, design: d })),
+  ),
 ];
 
 const load = (name: string): Scenario => parseScenarioFile(join(BASE_DIR, `${name}.json`));
@@ -79,7 +86,8 @@ test('the selftest ports are all there', (t) => {
 });
 
 test('design folders are named after designs', (t) => {
-  for (const d of readdirSync(DESIGN_DIR)) t.true(DESIGN_NAMES.includes(d), `test/scenarios-design/${d}: not a design (${DESIGN_NAMES.join(', ')})`);
+  t.deepEqual(designDirs(), [...DESIGN_NAMES].sort());
+  for (const d of designDirs()) t.true(DESIGN_NAMES.includes(d), `test/scenarios-design/${d}: not a design (${DESIGN_NAMES.join(', ')})`);
 });
 
 for (const c of cases) {
@@ -106,7 +114,7 @@ test('test/scenarios/ only uses what the real kernel can do', (t) => {
 
 test('a design file named like a base scenario has the same steps', (t) => {
   let pairs = 0;
-  for (const d of readdirSync(DESIGN_DIR)) {
+  for (const d of designDirs()) {
     for (const f of jsonFiles(join(DESIGN_DIR, d))) {
       if (!existsSync(join(BASE_DIR, f))) continue;
       const base = parseScenarioFile(join(BASE_DIR, f));
