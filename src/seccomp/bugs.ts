@@ -82,9 +82,9 @@ export const BUGS: readonly BugInfo[] = [
   },
   {
     name: 'exiting-not-skipped',
-    origin: 'B11-ii / B10: TSYNC does not skip PF_EXITING threads',
+    origin: 'B11-ii: TSYNC does not skip PF_EXITING threads (6.11 release-at-exit without the skip)',
     catches: ['refcount-mismatch', 'leak'],
-    effect: 'an already-released exiting thread gets a new reference (leak); a diverged zombie leader blocks TSYNC',
+    effect: 'an exiting thread whose filter was already released gets a new reference that nobody drops (leak); with release at exit its NULL head counts as the root ancestor, so it does not block TSYNC (the pre-6.11 blocking, B10, needs release at reap)',
     noise: 0.05,
     mix: 'tsync=8,clone=5,exit=5,attach=1,syscall=1',
   },
