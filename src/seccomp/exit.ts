@@ -55,10 +55,14 @@ function releaseTask(ctx: Ctx, g: number, t: number): boolean {
     const s = ctx.seam;
     const ga = groupAt(ctx, g);
     const leader = s.load(ga + GROUP.LEADER);
-    if (t === leader && s.load(ga + GROUP.NR_THREADS) > 1) return false; // zombie leader waits
+    if (t === leader && s.load(ga + GROUP.NR_THREADS) > 1) {
+      s.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.ZOMBIE); // done exiting; the last thread reaps it
+      return false;
+    }
     unlinkThread(ctx, g, t);
     freeTask(ctx, t);
-    if (s.load(ga + GROUP.NR_THREADS) === 1 && leader !== t && stateOf(ctx, leader) === TSTATE.EXITING) {
+    // reap the leader only once it is a zombie: a leader still inside its own exit unlinks itself
+    if (s.load(ga + GROUP.NR_THREADS) === 1 && leader !== t && stateOf(ctx, leader) === TSTATE.ZOMBIE) {
       unlinkThread(ctx, g, leader); // reap the zombie leader
       freeTask(ctx, leader);
     }

@@ -42,7 +42,11 @@ export const modeOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx
 export const headOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.HEAD);
 export const nnpOf = (ctx: Ctx, t: number): boolean => ctx.seam.aload(taskAt(ctx, t) + TASK.NNP) !== 0;
 export const isLeader = (ctx: Ctx, t: number): boolean => ctx.seam.load(taskAt(ctx, t) + TASK.LEADER) !== 0;
-export const isExiting = (ctx: Ctx, t: number): boolean => stateOf(ctx, t) === TSTATE.EXITING;
+/** PF_EXITING: exiting, or a zombie leader */
+export const isExiting = (ctx: Ctx, t: number): boolean => {
+  const s = stateOf(ctx, t);
+  return s === TSTATE.EXITING || s === TSTATE.ZOMBIE;
+};
 
 /**
  * Publish a new filter head for `t` (smp_store_release in the kernel).
@@ -139,6 +143,7 @@ export function allocTask(ctx: Ctx, nt: NewTask): number {
 
 /** free_task(): return the slot; its generation is bumped so stale handles are caught. */
 export function freeTask(ctx: Ctx, t: number): void {
+  if (!checkTask(ctx, t, 'free_task')) return; // a double free would put the slot on the free list twice
   const slot = handleSlot(t);
   const at = ctx.L.task(slot);
   ctx.lock(LOCK_ID.PIDMAP, () => {

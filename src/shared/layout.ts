@@ -131,6 +131,7 @@ export const TSTATE = {
   ALIVE: 1, //   running
   EXITING: 2, // PF_EXITING set, still on the thread list (zombie leader stays here)
   NEW: 3, //     allocated by clone, not yet on the thread list (invisible, not claimable)
+  ZOMBIE: 4, //  a leader that finished exiting while other threads remain: reaped by the last one
 } as const;
 
 /** A task (struct task_struct's seccomp part plus list links): 16 words = 64 bytes. */
