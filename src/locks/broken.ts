@@ -5,9 +5,9 @@
  * it to prove that the mutual-exclusion checker can fail. Not in LOCK_KINDS: users
  * cannot select it; tests and seeded-bug machinery construct it directly.
  */
-import { BaseLock } from './lock.ts';
+import { OwnerWordLock } from './lock.ts';
 
-export class BrokenLock extends BaseLock {
+export class BrokenLock extends OwnerWordLock {
   readonly kind: string = 'broken';
 
   acquire(): void {
@@ -29,13 +29,5 @@ export class BrokenLock extends BaseLock {
     Atomics.store(this.m, this.s, this.worker + 1);
     this.fast();
     return true;
-  }
-
-  release(): void {
-    Atomics.store(this.m, this.s, 0);
-  }
-
-  override holder(): number {
-    return Atomics.load(this.m, this.s) - 1;
   }
 }

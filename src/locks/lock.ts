@@ -157,6 +157,20 @@ export abstract class BaseLock implements Lock {
   }
 }
 
+/**
+ * Base of the kinds whose lock word holds the owner (worker id + 1): release is one
+ * store of 0 and the holder is read from the word itself.
+ */
+export abstract class OwnerWordLock extends BaseLock {
+  release(): void {
+    Atomics.store(this.m, this.s, 0);
+  }
+
+  override holder(): number {
+    return Atomics.load(this.m, this.s) - 1;
+  }
+}
+
 /** A short busy pause (there is no Atomics.pause on Node 20). */
 export function cpuRelax(iterations: number): void {
   let x = 0;

@@ -4,9 +4,9 @@
  * cache miss or a preemption, so two workers that both saw "free" both get in
  * quickly enough for the checkers to see the damage. Not selectable as a kind.
  */
-import { BaseLock, cpuRelax } from './lock.ts';
+import { OwnerWordLock, cpuRelax } from './lock.ts';
 
-export class RacyLock extends BaseLock {
+export class RacyLock extends OwnerWordLock {
   readonly kind: string = 'racy';
   private spinsSeed = 1;
 
@@ -38,13 +38,5 @@ export class RacyLock extends BaseLock {
     Atomics.store(this.m, this.s, this.worker + 1);
     this.fast();
     return true;
-  }
-
-  release(): void {
-    Atomics.store(this.m, this.s, 0);
-  }
-
-  override holder(): number {
-    return Atomics.load(this.m, this.s) - 1;
   }
 }

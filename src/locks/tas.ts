@@ -2,9 +2,9 @@
  * `tas`: test-and-set spinlock. The lock word holds the owner (worker id + 1), so
  * an uncontended acquire+release is exactly one compareExchange and one store.
  */
-import { BaseLock } from './lock.ts';
+import { OwnerWordLock } from './lock.ts';
 
-export class TasLock extends BaseLock {
+export class TasLock extends OwnerWordLock {
   readonly kind: string = 'tas';
 
   acquire(): void {
@@ -21,13 +21,5 @@ export class TasLock extends BaseLock {
     if (Atomics.compareExchange(this.m, this.s, 0, this.worker + 1) !== 0) return false;
     this.fast();
     return true;
-  }
-
-  release(): void {
-    Atomics.store(this.m, this.s, 0);
-  }
-
-  override holder(): number {
-    return Atomics.load(this.m, this.s) - 1;
   }
 }

@@ -3,9 +3,9 @@
  * plain load (Atomics.load: no cache-line ownership request) and only try the CAS
  * when the word looks free. The word holds the owner (worker id + 1).
  */
-import { BaseLock, cpuRelax } from './lock.ts';
+import { OwnerWordLock, cpuRelax } from './lock.ts';
 
-export class TtasLock extends BaseLock {
+export class TtasLock extends OwnerWordLock {
   readonly kind: string = 'ttas';
 
   acquire(): void {
@@ -33,13 +33,5 @@ export class TtasLock extends BaseLock {
     if (Atomics.compareExchange(this.m, this.s, 0, this.worker + 1) !== 0) return false;
     this.fast();
     return true;
-  }
-
-  release(): void {
-    Atomics.store(this.m, this.s, 0);
-  }
-
-  override holder(): number {
-    return Atomics.load(this.m, this.s) - 1;
   }
 }

@@ -4,7 +4,7 @@
  * Adding a design is adding a file under designs/ and a line in designs/index.ts.
  */
 import type { Ctx } from './context.ts';
-import type { OpResult } from './errors.ts';
+import { fail, type OpResult } from './errors.ts';
 
 /** seccomp(2) filter flags the model knows (uapi values). */
 export const FLAG = { TSYNC: 1 << 0, TSYNC_ESRCH: 1 << 4 } as const;
@@ -26,4 +26,9 @@ export interface Design {
   attach(ctx: Ctx, t: number, req: AttachRequest): OpResult;
   /** the separate sync op (separate-sync only; others answer EINVAL) */
   sync(ctx: Ctx, t: number): OpResult;
+}
+
+/** `sync` for designs without a separate sync op. */
+export function noSync(): OpResult {
+  return fail('EINVAL');
 }

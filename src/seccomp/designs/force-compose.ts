@@ -8,7 +8,7 @@
  * all-or-nothing.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, type AttachRequest, type Design } from '../design.ts';
+import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, type OpResult } from '../errors.ts';
 import { allocNode, discardNode, setNodePrev } from '../filter.ts';
 import { forEachThread, groupOf, headOf, isExiting, nnpOf, setHead, setNnp, tidOf, filterCountOf, setFilterCount } from '../task.ts';
@@ -75,13 +75,9 @@ function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachR
   return OK;
 }
 
-function sync(): OpResult {
-  return fail('EINVAL');
-}
-
 export const forceCompose: Design = {
   name: 'force-compose',
   summary: 'TSYNC never fails on divergence: divergent threads get the program composed on their own chain',
   attach,
-  sync,
+  sync: noSync,
 };

@@ -5,7 +5,7 @@
  * attach to caller -> sync every other non-exiting thread -> mode FILTER.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, type AttachRequest, type Design } from '../design.ts';
+import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode } from '../filter.ts';
 import { checkTask, groupOf, headOf, isExiting, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
@@ -142,13 +142,9 @@ function isGone(ctx: Ctx, th: number): boolean {
   return !checkTask(ctx, th, 'tsync commit') || isExiting(ctx, th);
 }
 
-function sync(): OpResult {
-  return fail('EINVAL');
-}
-
 export const merged: Design = {
   name: 'merged',
   summary: 'Linux as merged (3.17, 6.11+ exit): one atomic add-to-all under cred_guard_mutex + siglock; first failing tid',
   attach,
-  sync,
+  sync: noSync,
 };
