@@ -1,0 +1,59 @@
+/**
+ * Presets: the classic questions of the 2014 TSYNC debate as ready-made matrices.
+ * Their duration and repeat defaults are chosen so each finishes in a couple of
+ * minutes on a 2-core machine (a user's --duration/--repeat/--vary still win).
+ */
+import { UsageError } from '../locks/kinds.ts';
+import type { StressValues } from '../engine/options.ts';
+import { parseVary, type Axis } from './axes.ts';
+
+export interface Preset {
+  name: string;
+  question: string;
+  vary: Axis[];
+  /** base stress flags the question needs (below the user's own flags) */
+  base: StressValues;
+  duration: string;
+  repeat: number;
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'scope',
+    question: 'which lock should serialise TSYNC against clone: siglock (merged), the global tasklist_lock (early series) or a per-process threadgroup rwsem, as processes grow?',
+    // groups last: it is the chart's x axis, one line per scope
+    vary: [parseVary('scope=siglock,tasklist,threadgroup'), parseVary('groups=1,2,4,8')],
+    base: {},
+    // 12 cells x 2 repeats x 3 s, plus ~0.5 s of setup per run: about 1m30s
+    duration: '3s',
+    repeat: 2,
+  },
+  {
+    name: 'kinds',
+    question: 'how does the siglock implementation (spin, queued, sleeping) behave as thread groups grow?',
+    vary: [parseVary('siglock=tas,ttas,ticket,mcs,rw,futex'), parseVary('threads=2..4,8..16,32..64')],
+    base: {},
+    // 18 cells x 1 repeat x 3 s: about 1m10s
+    duration: '3s',
+    repeat: 1,
+  },
+  {
+    name: 'designs',
+    question: 'what do the designs (merged TSYNC flag, separate sync call, forced composition) cost as thread groups grow?',
+    vary: [parseVary('design=merged,separate-sync,force-compose'), parseVary('threads=2..8,16..32')],
+    base: {},
+    // 6 cells x 2 repeats x 3 s: about 45 s
+    duration: '3s',
+    repeat: 2,
+  },
+];
+
+export function findPreset(name: string): Preset {
+  const p = PRESETS.find((x) => x.name === name);
+  if (!p) throw new UsageError(`--preset: unknown preset "${name}"; presets: ${PRESETS.map((x) => x.name).join(', ')}`);
+  return p;
+}
+
+export function describePresets(): string {
+  return PRESETS.map((p) => `    ${p.name.padEnd(8)} ${p.vary.map((a) => `${a.name}=${a.values.join(',')}`).join(' x ')} (${p.duration}, repeat ${p.repeat})\n             ${p.question}`).join('\n');
+}
