@@ -1,0 +1,110 @@
+/**
+ * Summaries over repeats and over axes: medians with min–max, and TSYNC latency
+ * merged exactly by adding the runs' HDR histograms (a median of p99s is not a
+ * p99 of anything).
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { Axis } from './axes.ts';
+import type { AxisRow, CellStatus, CellSummary, CellResult, LatencySummary, RunResult, Stat } from './types.ts';
+
+export function stat(xs: number[]): Stat {
+  if (!xs.length) return { median: 0, min: 0, max: 0 };
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median: round(median), min: round(s[0]!), max: round(s[s.length - 1]!) };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const us = (ns: number) => Math.round(ns / 10) / 100;
+
+/** Histograms as the stress engine builds them (ns, 3 significant digits). */
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 });
+}
+
+export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
+  return {
+    count: h.totalCount,
+    p50Us: us(h.getValueAtPercentile(50)),
+    p90Us: us(h.getValueAtPercentile(90)),
+    p99Us: us(h.getValueAtPercentile(99)),
+    maxUs: us(h.maxValue),
+    meanUs: us(h.mean),
+    histogram: hdr.encodeIntoCompressedBase64(h),
+  };
+}
+
+/** One latency summary for several runs, from their histograms added together. */
+export function mergeLatency(parts: (LatencySummary | null)[]): LatencySummary | null {
+  const present = parts.filter((p): p is LatencySummary => p !== null);
+  if (!present.length) return null;
+  const total = newHistogram();
+  for (const p of present) {
+    const h = hdr.decodeFromCompressedBase64(p.histogram);
+    total.add(h);
+    h.destroy();
+  }
+  const s = summarizeHistogram(total);
+  total.destroy();
+  return s;
+}
+
+export function cellStatus(runs: RunResult[]): CellStatus {
+  if (runs.some((r) => r.crash !== null || r.exitCode === 3)) return 'crashed';
+  return runs.some((r) => r.violationCount > 0) ? 'violations' : 'clean';
+}
+
+function keysOf(records: Record<string, unknown>[]): string[] {
+  return [...new Set(records.flatMap((r) => Object.keys(r)))];
+}
+
+export function summarizeCell(runs: RunResult[]): CellSummary {
+  const byKind: Record<string, Stat> = {};
+  for (const k of keysOf(runs.map((r) => r.opsPerSecondByKind))) byKind[k] = stat(runs.map((r) => r.opsPerSecondByKind[k] ?? 0));
+  const locks: CellSummary['locks'] = {};
+  for (const role of keysOf(runs.map((r) => r.locks))) {
+    locks[role] = {
+      contentionRate: stat(runs.map((r) => r.locks[role]?.contentionRate ?? 0)),
+      maxWaitUs: Math.max(0, ...runs.map((r) => r.locks[role]?.maxWaitUs ?? 0)),
+    };
+  }
+  return {
+    status: cellStatus(runs),
+    opsPerSecond: stat(runs.map((r) => r.opsPerSecond)),
+    opsPerSecondByKind: byKind,
+    latency: mergeLatency(runs.map((r) => r.latency)),
+    locks,
+    fairness: { minMaxRatio: stat(runs.map((r) => r.fairness.minMaxRatio)) },
+    violationCount: runs.reduce((a, r) => a + r.violationCount, 0),
+    violationKinds: [...new Set(runs.flatMap((r) => r.violations.map((v) => v.kind)))],
+  };
+}
+
+/**
+ * The table of one axis: each value's row pools every run of every cell with that
+ * value (the other axes vary inside the row, hence min–max next to the median).
+ */
+export function axisRows(axis: Axis, cells: CellResult[]): AxisRow[] {
+  return axis.values.map((value) => {
+    const mine = cells.filter((c) => c.coords[axis.name] === value);
+    const runs = mine.flatMap((c) => c.runs);
+    const p99s = runs.flatMap((r) => (r.latency ? [r.latency.p99Us] : []));
+    const contentionRate: Record<string, Stat> = {};
+    for (const role of keysOf(runs.map((r) => r.locks))) contentionRate[role] = stat(runs.map((r) => r.locks[role]?.contentionRate ?? 0));
+    return {
+      value,
+      cells: mine.length,
+      runs: runs.length,
+      opsPerSecond: stat(runs.map((r) => r.opsPerSecond)),
+      tsyncPerSecond: stat(runs.map((r) => r.opsPerSecondByKind['tsync'] ?? 0)),
+      tsyncP99Us: p99s.length ? stat(p99s) : null,
+      contentionRate,
+      violationCount: runs.reduce((a, r) => a + r.violationCount, 0),
+    };
+  });
+}
+
+export function byAxis(axes: Axis[], cells: CellResult[]): Record<string, AxisRow[]> {
+  return Object.fromEntries(axes.map((a) => [a.name, axisRows(a, cells)]));
+}
