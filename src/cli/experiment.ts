@@ -1,0 +1,145 @@
+/** `tsync-lab experiment`: a matrix of stress runs over lock designs, as tables, JSON and charts. */
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError, LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
+import { parseDuration, wantsNative } from '../engine/options.ts';
+import { writeJsonAtomic } from '../engine/report.ts';
+import { randomSeed } from '../engine/rng.ts';
+import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
+import { intFlag } from './flags.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '../experiment/axes.ts';
+import { findPreset, describePresets } from '../experiment/presets.ts';
+import { planCells } from '../experiment/matrix.ts';
+import { runExperiment } from '../experiment/run.ts';
+import { Progress } from '../experiment/progress.ts';
+import { formatExperiment } from '../experiment/console.ts';
+import { writeHtmlAtomic } from '../experiment/html.ts';
+import { fmtDuration } from '../experiment/table.ts';
+
+const DEFAULT_DURATION = '3s';
+const DEFAULT_REPEAT = 3;
+
+export const help = `usage: tsync-lab experiment [--preset NAME] [--vary AXIS=v1,v2,…]… [options]
+
+Runs a matrix of stress runs: the cross product of the varied axes, each cell
+--repeat times with derived seeds, every checker on, TSYNC latency recorded in HDR
+histograms. Prints a table per axis and one row per cell; cells where a checker
+fired are marked, not silently averaged in.
+
+  --vary AXIS=v1,v2,…  repeatable; axes and their values:
+${describeAxes()}
+  --preset NAME        a ready-made matrix (its --vary, --duration and --repeat can be overridden):
+${describePresets()}
+  --duration D         per run (default ${DEFAULT_DURATION}; presets set their own)
+  --repeat N           runs per cell (default ${DEFAULT_REPEAT}; presets set their own)
+  --seed N             base seed; each run's seed derives from it and is printed (default random)
+  --json FILE          the full matrix as JSON (atomically; schema: docs/experiment.md)
+  --html FILE          a self-contained offline HTML report with charts (Chart.js inlined)
+  --quiet              no progress lines, no tables
+ base stress flags for every cell (an axis overrides them), as for \`tsync-lab stress\`:
+  --design NAME        ${DESIGN_NAMES.join(' | ')} (default merged)
+  --scope S            siglock | tasklist | threadgroup (default siglock)
+  --workers N          worker threads = simulated CPUs (default: available cores)
+  --groups N           processes (default 4)
+  --threads LOW..HIGH  threads per process (default 2..8)
+  --mix K=W,...        op weights
+  --lock ROLE=KIND     repeatable; roles: ${LOCK_ROLES.join(', ')}; kinds: ${LOCK_KINDS.join(', ')}
+  --noise P, --max-depth N, --bug NAME   as for stress
+
+exit: 0 every cell clean, 1 some cell found violations, 2 bad input, 3 a worker crashed
+
+examples:
+  npx tsync-lab experiment --preset scope --html scope.html
+  npx tsync-lab experiment --vary siglock=ttas,mcs,futex --vary groups=1,8 --duration 2s --repeat 2 --json kinds.json
+`;
+
+const OPTIONS = {
+  vary: { type: 'string', multiple: true },
+  preset: { type: 'string' },
+  duration: { type: 'string' },
+  repeat: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'string' },
+  html: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  design: { type: 'string' },
+  scope: { type: 'string' },
+  workers: { type: 'string' },
+  groups: { type: 'string' },
+  threads: { type: 'string' },
+  mix: { type: 'string' },
+  lock: { type: 'string', multiple: true },
+  noise: { type: 'string' },
+  'max-depth': { type: 'string' },
+  bug: { type: 'string' },
+} as const;
+
+/** the base flags passed through to every cell's stress config */
+const PASS_THROUGH = ['design', 'scope', 'workers', 'groups', 'threads', 'mix', 'lock', 'noise', 'max-depth', 'bug'] as const;
+
+/** An output file's folder must exist now, not after minutes of running. */
+function checkOutput(flag: string, path: string | undefined): void {
+  if (path !== undefined && !existsSync(dirname(resolve(path)))) throw new UsageError(`--${flag}: folder of "${path}" does not exist`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  if (positionals.length) throw new UsageError(`experiment: unexpected argument "${positionals[0]}" (see --help)`);
+  const preset = values.preset !== undefined ? findPreset(values.preset) : null;
+  const userAxes: Axis[] = (values.vary ?? []).map(parseVary);
+  const twice = userAxes.find((a, i) => userAxes.findIndex((b) => b.name === a.name) !== i);
+  if (twice) throw new UsageError(`--vary ${twice.name} given twice; list all its values in one --vary`);
+  const axes = mergeAxes(preset?.vary ?? [], userAxes);
+  const duration = values.duration ?? preset?.duration ?? DEFAULT_DURATION;
+  const durationMs = parseDuration('duration', duration);
+  const repeat = intFlag('repeat', values.repeat, preset?.repeat ?? DEFAULT_REPEAT, 1, 100);
+  const baseSeed = intFlag('seed', values.seed, randomSeed(), 0, 0xffffffff);
+  checkOutput('json', values.json);
+  checkOutput('html', values.html);
+
+  const base: CellValues = { ...(preset?.base ?? {}), duration };
+  for (const k of PASS_THROUGH) {
+    const v = values[k];
+    if (v === undefined) continue;
+    if (k === 'lock') base.lock = [...(base.lock ?? []), ...(v as string[])];
+    else base[k] = v as string;
+  }
+  const cells = planCells(axes, base);
+  if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv]);
+
+  const err = process.stderr;
+  const tty = err.isTTY === true;
+  const runs = cells.length * repeat;
+  err.write(`tsync-lab experiment: ${cells.length} cells x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
+  let interrupted = false;
+  const onInt = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    err.write('\ninterrupted: stopping after this run, partial results follow (^C again to quit at once)\n');
+  };
+  process.on('SIGINT', onInt);
+  const progress = new Progress(durationMs, (s) => err.write(s), tty);
+  const quiet = values.quiet;
+  const result = await runExperiment(
+    { command: ['tsync-lab', 'experiment', ...argv].join(' '), preset: preset?.name ?? null, axes, cells, repeat, duration, durationMs, baseSeed },
+    {
+      interrupted: () => interrupted,
+      runStart: quiet ? undefined : (e) => progress.runStart(e, repeat),
+      runEnd: quiet ? undefined : (_e, r) => progress.runEnd(r),
+      stress: quiet ? undefined : (t, elapsed) => progress.stress(t, elapsed),
+    },
+  );
+  process.off('SIGINT', onInt);
+  if (!quiet) process.stdout.write('\n' + formatExperiment(result));
+  if (values.json) {
+    writeJsonAtomic(values.json, result);
+    err.write(`wrote ${values.json}\n`);
+  }
+  if (values.html) {
+    writeHtmlAtomic(values.html, result);
+    err.write(`wrote ${values.html}\n`);
+  }
+  return result.exitCode;
+}
