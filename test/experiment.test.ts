@@ -12,6 +12,7 @@ import * as hdr from 'hdr-histogram-js';
 import { UsageError } from '../src/locks/kinds.ts';
 import { parseVary, mergeAxes, AXIS_NAMES } from '../src/experiment/axes.ts';
 import { planCells, runSeed, replayCommand } from '../src/experiment/matrix.ts';
+import { runOrder } from '../src/experiment/run.ts';
 import { mergeLatency, summarizeHistogram, stat, summarizeCell } from '../src/experiment/summary.ts';
 import { experimentSchema } from '../src/experiment/schema.ts';
 import { findPreset, PRESETS } from '../src/experiment/presets.ts';
@@ -65,6 +66,14 @@ test('seeds: distinct per cell and repeat, reproducible from the base seed', (t)
   t.is(seeds.size, 250);
   t.is(runSeed(42, 3, 1), runSeed(42, 3, 1));
   t.not(runSeed(42, 3, 1), runSeed(43, 3, 1));
+});
+
+test('run order: rounds of every cell, back and forth, so drift hits every cell alike', (t) => {
+  const o = runOrder(3, 2);
+  t.deepEqual(o.map((x) => `${x.cell}.${x.repeat}`), ['0.0', '1.0', '2.0', '2.1', '1.1', '0.1']);
+  const meanPos = [0, 1, 2].map((c) => o.reduce((a, x, i) => a + (x.cell === c ? i : 0), 0) / 2);
+  t.deepEqual(meanPos, [2.5, 2.5, 2.5]);
+  t.is(runOrder(4, 3).length, 12);
 });
 
 test('latency: merging run histograms equals one histogram of every sample', (t) => {

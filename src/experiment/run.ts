@@ -64,31 +64,46 @@ export function toRunResult(r: StressReport, repeat: number): RunResult {
   };
 }
 
+/**
+ * The order runs happen in: rounds of every cell once, odd rounds reversed. The
+ * machine drifts during a matrix (other load, heat); run cell by cell, that drift
+ * lands on the last cells and reads as an effect of their axis values. Back and
+ * forth, every cell's runs sit at the same mean position and linear drift cancels.
+ */
+export function runOrder(cells: number, repeat: number): { cell: number; repeat: number }[] {
+  const out: { cell: number; repeat: number }[] = [];
+  for (let rep = 0; rep < repeat; rep++)
+    for (let i = 0; i < cells; i++) out.push({ cell: rep % 2 ? cells - 1 - i : i, repeat: rep });
+  return out;
+}
+
 export async function runExperiment(plan: ExperimentPlan, io: ExperimentIo = {}): Promise<ExperimentResult> {
   const started = performance.now();
-  const total = plan.cells.length * plan.repeat;
-  const cells: CellResult[] = [];
+  const order = runOrder(plan.cells.length, plan.repeat);
+  const runs: RunResult[][] = plan.cells.map(() => []);
+  const configs: (StressReport['config'] | null)[] = plan.cells.map(() => null);
   let interrupted = false;
-  let n = 0;
-  for (const cell of plan.cells) {
-    const runs: RunResult[] = [];
-    let config: StressReport['config'] | null = null;
-    for (let rep = 0; rep < plan.repeat && !interrupted; rep++) {
-      const ev: RunEvent = { run: n++, runs: total, cell, repeat: rep, seed: runSeed(plan.baseSeed, cell.index, rep) };
-      io.runStart?.(ev);
-      const report = await runStress({ ...cell.config, seed: ev.seed, latency: true, checking: true }, { progress: io.stress, interrupted: io.interrupted });
-      config ??= report.config;
-      // an interrupted run is short and not comparable: it is not charted
-      if (report.interrupted) interrupted = true;
-      else {
-        const r = toRunResult(report, rep);
-        runs.push(r);
-        io.runEnd?.(ev, r);
-      }
+  for (const [n, o] of order.entries()) {
+    const cell = plan.cells[o.cell]!;
+    const ev: RunEvent = { run: n, runs: order.length, cell, repeat: o.repeat, seed: runSeed(plan.baseSeed, cell.index, o.repeat) };
+    io.runStart?.(ev);
+    const report = await runStress({ ...cell.config, seed: ev.seed, latency: true, checking: true }, { progress: io.stress, interrupted: io.interrupted });
+    configs[o.cell] ??= report.config;
+    // an interrupted run is short and not comparable: it is dropped, and the matrix ends
+    if (report.interrupted) {
+      interrupted = true;
+      break;
     }
-    if (runs.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs, summary: summarizeCell(runs) });
-    if (interrupted) break;
+    const r = toRunResult(report, o.repeat);
+    runs[o.cell]!.push(r);
+    io.runEnd?.(ev, r);
   }
+  const cells: CellResult[] = [];
+  plan.cells.forEach((cell, i) => {
+    const mine = runs[i]!.sort((x, y) => x.repeat - y.repeat);
+    const config = configs[i];
+    if (mine.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs: mine, summary: summarizeCell(mine) });
+  });
   const statuses = cells.map((c) => c.summary.status);
   return {
     version: EXPERIMENT_VERSION,
