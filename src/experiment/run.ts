@@ -3,7 +3,7 @@
  * in-process and one after another (parallel cells would fight over the same
  * cores and spoil each other's numbers), checkers on, TSYNC latency recorded.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { runStress, type StressIo } from '../engine/stress.ts';
 import type { StressReport } from '../engine/report.ts';
 import type { Axis } from './axes.ts';
@@ -61,6 +61,7 @@ export function toRunResult(r: StressReport, repeat: number): RunResult {
     violations: r.violations.slice(0, KEEP_VIOLATIONS).map((v) => ({ kind: v.kind, message: v.message })),
     crash: r.crash ? r.crash.map((c) => `worker ${c.worker} during ${c.op}: ${c.message}`).join('; ') : null,
     exitCode: r.exitCode,
+    loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
