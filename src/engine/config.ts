@@ -36,7 +36,8 @@ export interface StressConfig {
 
 /** Task-table and arena sizes for a configuration. */
 export function sizesFor(c: StressConfig): { maxTasks: number; maxFilters: number } {
-  const maxTasks = Math.min(65535, c.groups * (c.threadsHigh + 2) * 2 + c.workers + 8);
+  // live threads stay <= high per group; add a zombie leader per group and the clones in flight
+  const maxTasks = Math.min(65535, c.groups * (c.threadsHigh + 2) + 2 * c.workers + 4);
   const maxFilters = Math.min(65535, Math.max(4096, c.groups * (c.threadsHigh + 2) * (c.maxDepth + 8)));
   return { maxTasks, maxFilters };
 }

@@ -100,7 +100,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     latency: !!v.latency,
   };
   if (cfg.bug && bug?.mix && v.mix) cfg.mix = parseMix(v.mix, defaultMix(design));
-  const tasksNeeded = cfg.groups * (cfg.threadsHigh + 2) * 2 + cfg.workers + 8;
+  const tasksNeeded = cfg.groups * (cfg.threadsHigh + 2) + 2 * cfg.workers + 4;
   if (tasksNeeded > 65535) throw new UsageError(`--groups ${cfg.groups} x --threads ..${cfg.threadsHigh} needs ${tasksNeeded} task slots; the layout allows 65535`);
   return cfg;
 }

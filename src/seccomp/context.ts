@@ -64,25 +64,39 @@ export class Ctx {
   }
 
   lock<T>(id: number, fn: () => T): T {
-    return this.seam.locked(id, () => {
-      this.held.push(id);
-      try {
-        return fn();
-      } finally {
-        this.held.pop();
-      }
-    });
+    const seam = this.seam;
+    if (!seam.locks[id]!.splittable) return seam.locked(id, () => this.inside(id, fn));
+    // split acquire/release: no closure per lock operation on the hot path
+    seam.acquire(id);
+    this.held.push(id);
+    try {
+      return fn();
+    } finally {
+      this.held.pop();
+      seam.release(id);
+    }
   }
 
   readLock<T>(id: number, fn: () => T): T {
-    return this.seam.readLocked(id, () => {
-      this.held.push(id);
-      try {
-        return fn();
-      } finally {
-        this.held.pop();
-      }
-    });
+    const seam = this.seam;
+    if (!seam.locks[id]!.splittable) return seam.readLocked(id, () => this.inside(id, fn));
+    seam.readAcquire(id);
+    this.held.push(id);
+    try {
+      return fn();
+    } finally {
+      this.held.pop();
+      seam.readRelease(id);
+    }
+  }
+
+  private inside<T>(id: number, fn: () => T): T {
+    this.held.push(id);
+    try {
+      return fn();
+    } finally {
+      this.held.pop();
+    }
   }
 
   /** Debug assertion of a function's lock contract ("Expects siglock held"). */

@@ -23,10 +23,10 @@ export function syscallEntry(ctx: Ctx, t: number): number {
   let n = 0;
   const bound = ctx.L.cfg.maxFilters;
   while (h !== 0) {
-    if (!checkNode(ctx, h, 'syscall walk', tid)) break;
     const prev = nodePrev(ctx, h);
     ctx.seam.window(3);
-    if (!checkNode(ctx, h, 'syscall walk', tid)) break; // freed while we read it
+    // checked after reading it: a node freed before or while we read it is caught
+    if (!checkNode(ctx, h, 'syscall walk', tid)) break;
     h = prev;
     if (++n > bound) {
       ctx.violation('cycle', `thread ${tid}'s chain does not end`, [tid], []);

@@ -128,6 +128,20 @@ export class Seam {
     }
     this.locks[id]!.release();
   }
+  readAcquire(id: number): void {
+    const h = this.hook;
+    if (h !== null) h.point(POINT.ACQUIRE, id);
+    this.locks[id]!.readAcquire();
+    if (h !== null) h.acquired(id, false);
+  }
+  readRelease(id: number): void {
+    const h = this.hook;
+    if (h !== null) {
+      h.releasing(id, false);
+      h.point(POINT.RELEASE, id);
+    }
+    this.locks[id]!.readRelease();
+  }
 }
 
 /** Compose hooks; null entries are dropped; returns null when nothing is left. */
