@@ -31,7 +31,13 @@
   const pct = (r) => (r * 100).toFixed(1) + '%';
   const isBad = (c) => c.summary.status !== 'clean';
   const badNote = (c) => (c.summary.status === 'crashed' ? 'CRASHED' : `VIOLATIONS x${c.summary.violationCount} (${c.summary.violationKinds.join(', ')})`);
-  const cellName = (c) => `#${c.index + 1} ${c.label}` + (isBad(c) ? ' ⚠' : '');
+  // bar labels: the cell's values only (the axis names are the x axis title), to keep them short
+  const cellName = (c) => `#${c.index + 1} ${data.axes.map((a) => c.coords[a.name]).join(' ') || 'base'}` + (isBad(c) ? ' ⚠' : '');
+  const cellsTitle = data.axes.length ? 'cell: ' + data.axes.map((a) => a.name).join(' ') : 'cell';
+  // log axes: label only the decades (0.1 1 10 100 1k …) unless the range holds fewer than two
+  const isDecade = (v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+  const short = (v) => (v >= 1e6 ? v / 1e6 + 'M' : v >= 1e3 ? v / 1e3 + 'k' : String(Math.round(v * 100) / 100));
+  const logTicks = { callback: (v, i, ticks) => (isDecade(v) || ticks.filter((t) => isDecade(t.value)).length < 2 ? short(v) : '') };
 
   // x axis: the last numeric axis (a quantity reads best left to right), else the last axis; series: the other axes
   const axes = data.axes;
@@ -94,7 +100,7 @@
         },
         scales: {
           x: { title: { display: true, text: xAxis ? xAxis.name : '' } },
-          y: { type: opts && opts.log ? 'logarithmic' : 'linear', beginAtZero: !(opts && opts.log), title: { display: true, text: yTitle } },
+          y: { type: opts && opts.log ? 'logarithmic' : 'linear', beginAtZero: !(opts && opts.log), title: { display: true, text: yTitle }, ticks: opts && opts.log ? logTicks : {} },
         },
       },
     };
@@ -108,8 +114,8 @@
       options: {
         plugins: { title: { display: true, text: title } },
         scales: {
-          x: { stacked: !!(opts && opts.stacked), ticks: { color: (ctx) => (isBad(data.cells[ctx.index]) ? BAD : '#444') } },
-          y: { stacked: !!(opts && opts.stacked), type: opts && opts.log ? 'logarithmic' : 'linear', beginAtZero: !(opts && opts.log), title: { display: true, text: yTitle } },
+          x: { stacked: !!(opts && opts.stacked), title: { display: true, text: cellsTitle }, ticks: { color: (ctx) => (isBad(data.cells[ctx.index]) ? BAD : '#444') } },
+          y: { stacked: !!(opts && opts.stacked), type: opts && opts.log ? 'logarithmic' : 'linear', beginAtZero: !(opts && opts.log), title: { display: true, text: yTitle }, ticks: opts && opts.log ? logTicks : {} },
         },
       },
     };
