@@ -153,7 +153,7 @@
     if (data.interrupted) h.append(el('p', { class: 'warn' }, 'Interrupted: partial results.'));
     if (bad.length) {
       const ul = el('ul', {});
-      for (const c of bad) ul.append(el('li', {}, `${cellName(c)}: ${badNote(c)} — replay: ${c.replay} --seed ${c.runs.find((r) => r.violationCount || r.crash).seed}`));
+      for (const c of bad) ul.append(el('li', {}, `#${c.index + 1} ${c.label} ⚠: ${badNote(c)} — replay: ${c.replay} --seed ${c.runs.find((r) => r.violationCount || r.crash).seed}`));
       h.append(el('div', { class: 'bad-banner', id: 'bad-cells' }, el('strong', {}, `${bad.length} cell(s) broke an invariant; their numbers are marked ✕/⚠ and should not be compared:`), ul));
     } else h.append(el('p', { class: 'ok' }, 'Every cell ran clean: no checker fired.'));
   }
