@@ -87,16 +87,22 @@ export class StressLoop {
     const maxTasks = L.cfg.maxTasks;
     let op: OpKind = 'syscall';
     let tid = 0;
+    let misses = 0; // the stop and audit words are read before every op and every 64 misses
     try {
       for (;;) {
-        if (Atomics.load(m, HDR.AUDIT_REQ) !== 0) this.park();
-        if (Atomics.load(m, HDR.STOP) !== 0) break;
+        if ((misses & 63) === 0) {
+          if (Atomics.load(m, HDR.AUDIT_REQ) !== 0) this.park();
+          if (Atomics.load(m, HDR.STOP) !== 0) break;
+        }
         const slot = rng.int(maxTasks);
         const at = L.task(slot);
-        if (Atomics.load(m, at + TASK.CLAIM) !== 0 || Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE || Atomics.compareExchange(m, at + TASK.CLAIM, 0, me) !== 0) {
+        // plain reads as a cheap filter (a stale value only costs a retry); the CAS decides
+        if (m[at + TASK.CLAIM] !== 0 || m[at + TASK.STATE] !== TSTATE.ALIVE || Atomics.compareExchange(m, at + TASK.CLAIM, 0, me) !== 0) {
+          misses++;
           this.count(C.CLAIM_MISSES);
           continue;
         }
+        misses = 0;
         if (Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE) {
           Atomics.store(m, at + TASK.CLAIM, 0);
           this.count(C.CLAIM_MISSES);
