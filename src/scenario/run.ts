@@ -15,6 +15,7 @@ import { chainLabels, liveNodes as liveNodeCount } from '../seccomp/filter.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
+import type { Hook } from '../shared/seam.ts';
 import type { Flag, Result, Scenario, StepResult, ThreadState } from './types.ts';
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   audit?: boolean;
   /** called after every step (and its audit) with the state at that point (tests) */
   onStep?: (snap: StepSnapshot) => void;
+  /** an engine hook plugged into the seam for the run (noise, lockdep, a scheduler, a probe) */
+  hook?: Hook;
 }
 
 /** The state after one step, as `onStep` sees it. */
@@ -57,6 +60,7 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
   const m = L.create();
   const reporter = new ListReporter(0);
   const ctx: Ctx = makeCtx(m, 0, { design: o.design, bug: o.bug ?? null, scope: o.scope ?? 'siglock', reporter });
+  if (o.hook) ctx.seam.hook = o.hook;
 
   const names = [...s.threads];
   const nameId = (n: string) => names.indexOf(n);

@@ -30,8 +30,8 @@ export function checkNode(ctx: Ctx, h: number, what: string, tid = 0): boolean {
   if (nodeLive(ctx, h)) return true;
   if (ctx.checking) {
     const slot = handleSlot(h);
-    const gen = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.GEN) : -1;
-    const refs = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.REFS) : 0;
+    const gen = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.GEN) : -1; // diagnostic only
+    const refs = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.REFS) : 0; // diagnostic only
     ctx.violation(
       'use-after-free',
       `${what}: node ${fmtNode(h)} is ${gen !== handleGen(h) ? `stale (slot generation ${gen})` : `dead (refs ${refs})`}`,
@@ -193,8 +193,4 @@ export function chainLabels(ctx: Ctx, head: number): number[] {
   let bound = ctx.L.cfg.maxFilters + 1;
   for (let c = head; c !== 0 && --bound > 0; c = nodePrev(ctx, c)) out.push(nodeLabel(ctx, c));
   return out;
-}
-
-export function liveNodes(m: Int32Array, ctxL: { alloc: number }): number {
-  return Atomics.load(m, ctxL.alloc + ALLOC.NODE_LIVE);
 }
