@@ -11,7 +11,8 @@ import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
-import { chainLabels, liveNodes as liveNodeCount } from '../seccomp/filter.ts';
+import { chainLabels } from '../seccomp/filter.ts';
+import { ALLOC } from '../shared/layout.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
@@ -120,7 +121,7 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
         break;
     }
     if (o.audit !== false) for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
-    if (o.onStep) o.onStep({ index: i, step: st, result: steps[steps.length - 1]!, threads: threadStates(), liveNodes: liveNodeCount(m, L), violations: violations.length });
+    if (o.onStep) o.onStep({ index: i, step: st, result: steps[steps.length - 1]!, threads: threadStates(), liveNodes: Atomics.load(m, L.alloc + ALLOC.NODE_LIVE), violations: violations.length });
   });
 
   function threadStates(): Record<string, ThreadState> {
