@@ -8,6 +8,7 @@ import { Layout } from '../shared/layout.ts';
 import type { LockKind } from '../locks/kinds.ts';
 import { createNativeMutex, nativeAvailable, type NativeMutex } from '../locks/native.ts';
 import { workerPool } from '../workers/pool.ts';
+import { runJsonChildWithHarmonyStruct } from '../cli/reexec.ts';
 import { BENCH_SCRATCH_WORDS, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
 import { median } from './stats.ts';
 
@@ -76,7 +77,7 @@ function benchBuffer(): { m: Int32Array; layout: Layout; lockId: number } {
 }
 
 async function withPool<T>(threads: number, fn: (pool: Piscina) => Promise<T>): Promise<T> {
-  const pool = workerPool(new URL('./bench-worker.ts', import.meta.url), threads);
+  const pool = benchPool(threads);
   try {
     return await fn(pool);
   } finally {
@@ -88,15 +89,14 @@ function run<T>(pool: Piscina, task: BenchTask): Promise<T> {
   return pool.run(task) as Promise<T>;
 }
 
-async function engineFigures(o: BenchOptions, progress: Progress): Promise<EngineFigures> {
-  progress('engine floor, ping-pong and raw Atomics.Mutex');
-  const { floor, ping, raw } = await withPool(2, async (pool) => {
+async function engineFigures(o: BenchOptions, progress: Progress): Promise<Omit<EngineFigures, 'nativeRawNs'>> {
+  progress('engine floor and cache-line ping-pong');
+  const { floor, ping } = await withPool(2, async (pool) => {
     const b = benchBuffer();
     const floor = await run<number[]>(pool, { op: 'floor', m: b.m, pairs: o.pairs, runs: o.runs });
     const pp = { op: 'pingpong', m: b.m, trips: o.trips, runs: o.runs } as const;
     const [ping] = await Promise.all([run<number[]>(pool, { ...pp, side: 0 }), run<number[]>(pool, { ...pp, side: 1 })]);
-    const raw = nativeAvailable() ? await run<number[]>(pool, { op: 'native-raw', mutex: createNativeMutex(), pairs: o.pairs, runs: o.runs }) : null;
-    return { floor, ping: ping!, raw };
+    return { floor, ping: ping! };
   });
   progress('seam overhead');
   const seam = await withPool(1, (pool) => {
@@ -106,31 +106,68 @@ async function engineFigures(o: BenchOptions, progress: Progress): Promise<Engin
   return {
     floorNsPerPair: median(floor),
     pingPongOneWayNs: median(ping),
-    nativeRawNs: raw === null ? null : median(raw),
     seam: { kind: 'ttas', directNs: median(seam.directNs), hookOffNs: median(seam.hookOffNs), hookOnNs: median(seam.hookOnNs) },
   };
 }
 
-interface KindFigures {
+/** Raw figures of one kind: per-run uncontended ns and per-worker contended runs. */
+export interface KindFigures {
   kind: LockKind;
   unc: UncontendedResult;
   con: ContendedRun[][];
 }
 
-async function kindFigures(kind: LockKind, o: BenchOptions, progress: Progress): Promise<KindFigures> {
+/** Measure one kind on a fresh 2-worker pool (uncontended on one worker, then both contend). */
+export async function measureKind(pool: Piscina, kind: LockKind, o: BenchOptions, progress: Progress): Promise<KindFigures> {
   progress(`${kind}: uncontended`);
-  return withPool(2, async (pool) => {
-    const b = benchBuffer();
-    let mutex: NativeMutex | undefined;
-    if (kind === 'native') mutex = createNativeMutex();
-    const common = { m: b.m, kind, lockId: b.lockId, ...(mutex ? { mutex } : {}) };
-    const unc = await run<UncontendedResult>(pool, { op: 'uncontended', ...common, pairs: o.pairs, runs: o.runs });
-    progress(`${kind}: 2-worker contended`);
-    const con = await Promise.all(
-      [0, 1].map((worker) => run<ContendedRun[]>(pool, { op: 'contended', ...common, worker, parties: 2, ms: o.ms, runs: o.runs })),
-    );
-    return { kind, unc, con };
-  });
+  const b = benchBuffer();
+  let mutex: NativeMutex | undefined;
+  if (kind === 'native') mutex = createNativeMutex();
+  const common = { m: b.m, kind, lockId: b.lockId, ...(mutex ? { mutex } : {}) };
+  const unc = await run<UncontendedResult>(pool, { op: 'uncontended', ...common, pairs: o.pairs, runs: o.runs });
+  progress(`${kind}: 2-worker contended`);
+  const con = await Promise.all(
+    [0, 1].map((worker) => run<ContendedRun[]>(pool, { op: 'contended', ...common, worker, parties: 2, ms: o.ms, runs: o.runs })),
+  );
+  return { kind, unc, con };
+}
+
+/** Atomics.Mutex.lock(m, empty fn) ns per run (needs --harmony-struct). */
+export function measureNativeRaw(pool: Piscina, o: BenchOptions): Promise<number[]> {
+  return run<number[]>(pool, { op: 'native-raw', mutex: createNativeMutex(), pairs: o.pairs, runs: o.runs });
+}
+
+/** What native-child.ts prints: the native kind measured under --harmony-struct. */
+export interface NativeFigures {
+  rawNs: number[];
+  figures: KindFigures;
+}
+
+export function benchPool(threads: number): Piscina {
+  return workerPool(new URL('./bench-worker.ts', import.meta.url), threads);
+}
+
+/**
+ * The native kind. In this process if it has Atomics.Mutex; otherwise in a child node
+ * with --harmony-struct (native-child.ts), kept to one pool so that the flagged
+ * process tears down as few workers as possible (see src/cli/reexec.ts); one retry.
+ */
+async function nativeFigures(o: BenchOptions, progress: Progress): Promise<NativeFigures | null> {
+  if (nativeAvailable()) {
+    return withPool(2, async (pool) => {
+      progress('native: raw Atomics.Mutex');
+      const rawNs = await measureNativeRaw(pool, o);
+      return { rawNs, figures: await measureKind(pool, 'native', o, progress) };
+    });
+  }
+  const timeoutMs = 60_000 + 4 * 1000 * (3 + (o.runs + 1) * (o.ms / 1000 + (o.pairs * 300) / 1e9));
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    progress(`native: in a child node with --harmony-struct${attempt > 1 ? ' (retry)' : ''}`);
+    const r = await runJsonChildWithHarmonyStruct(new URL('./native-child.ts', import.meta.url), [JSON.stringify(o)], { timeoutMs });
+    if (r.value !== undefined) return r.value as NativeFigures;
+    progress(`native: the child gave no result (exit ${r.code})`);
+  }
+  return null;
 }
 
 function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'ratioToNative' | 'contendedRatioToNative'> {
@@ -162,14 +199,20 @@ function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'rat
 }
 
 export async function runLockBench(o: BenchOptions, progress: Progress): Promise<BenchReport> {
-  const engine = await engineFigures(o, progress);
+  const base = await engineFigures(o, progress);
+  const native = o.kinds.includes('native') ? await nativeFigures(o, progress) : null;
+  const engine: EngineFigures = { ...base, nativeRawNs: native === null ? null : median(native.rawNs) };
   const partial = [];
-  for (const kind of o.kinds) partial.push(row(await kindFigures(kind, o, progress), engine, o.runs));
-  const native = partial.find((r) => r.kind === 'native');
+  for (const kind of o.kinds) {
+    if (kind === 'native') {
+      if (native !== null) partial.push(row(native.figures, engine, o.runs));
+    } else partial.push(row(await withPool(2, (pool) => measureKind(pool, kind, o, progress)), engine, o.runs));
+  }
+  const nat = partial.find((r) => r.kind === 'native');
   const rows: KindRow[] = partial.map((r) => ({
     ...r,
-    ratioToNative: native ? r.uncontendedNsPerPair / native.uncontendedNsPerPair : null,
-    contendedRatioToNative: native ? native.contendedOpsPerSec / r.contendedOpsPerSec : null,
+    ratioToNative: nat ? r.uncontendedNsPerPair / nat.uncontendedNsPerPair : null,
+    contendedRatioToNative: nat ? nat.contendedOpsPerSec / r.contendedOpsPerSec : null,
   }));
   return { engine, rows, options: o };
 }

@@ -1,15 +1,28 @@
 /**
- * Re-execute the CLI under `node --harmony-struct`, for commands that need V8's
- * Atomics.Mutex (lock kind `native`). The flag cannot be set any other way: node
- * refuses it in a worker's execArgv and in NODE_OPTIONS, and workers inherit it from
- * the process. The child gets the same arguments, cwd and stdio; its exit code (or
- * 128 + signal) becomes ours. An environment marker prevents a re-exec loop when the
- * flag does not provide Atomics.Mutex after all.
+ * Running code under `node --harmony-struct`, which V8's Atomics.Mutex (lock kind
+ * `native`) needs. The flag cannot be set any other way: node refuses it in a
+ * worker's execArgv and in NODE_OPTIONS, and workers inherit it from the process.
+ *
+ * Two forms:
+ *  - reexecWithHarmonyStruct(argv): re-run the whole CLI command with the flag (same
+ *    arguments, cwd and stdio; its exit code, or 128 + signal, becomes ours). An
+ *    environment marker prevents a re-exec loop.
+ *  - runJsonChildWithHarmonyStruct(script, args): run a TypeScript script with the
+ *    flag and collect the one JSON line it prints on stdout.
+ *
+ * Both take a timeout and kill the child past it. That is not decoration: on Node 20
+ * the shared heap behind --harmony-struct is experimental, and a process that tears
+ * down worker threads while the main isolate collects garbage can abort
+ * (NodePlatform::ForIsolate assertion) or wedge with every thread asleep, which no
+ * in-process timer can end. So callers that can should keep worker churn in a flagged
+ * process low, and the JSON form returns as soon as the result line is out, killing a
+ * child that then fails to exit.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nativeAvailable } from '../locks/native.ts';
+import { TSX_IMPORT } from '../workers/pool.ts';
 
 const MARKER = 'TSYNC_LAB_REEXEC_HARMONY_STRUCT';
 const BIN = fileURLToPath(new URL('../../bin/tsync-lab.mjs', import.meta.url));
@@ -19,25 +32,50 @@ export function isReexecuted(): boolean {
   return process.env[MARKER] === '1';
 }
 
-/**
- * Should `tsync-lab <argv>` be re-executed to get Atomics.Mutex? True when native is
- * needed, missing, and we have not re-executed already.
- */
+/** Should the command re-execute itself to get Atomics.Mutex? (needed, missing, not done yet) */
 export function needsHarmonyStruct(wantNative: boolean): boolean {
   return wantNative && !nativeAvailable() && !isReexecuted();
 }
 
+export interface ReexecOptions {
+  /** kill the child (SIGKILL) past this; the command then fails with exit code 3 */
+  timeoutMs?: number;
+}
+
+function nodeArgs(rest: string[]): string[] {
+  return [...process.execArgv.filter((a) => a !== '--harmony-struct'), '--harmony-struct', ...rest];
+}
+
+/** Forward termination requests to the child while it runs; returns the undo. */
+function forwardSignals(child: ChildProcess): () => void {
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, forward);
+  return () => {
+    for (const s of signals) process.off(s, forward);
+  };
+}
+
+function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+}
+
 /** Run `node --harmony-struct bin/tsync-lab.mjs <argv>` and resolve its exit code. */
-export function reexecWithHarmonyStruct(argv: string[]): Promise<number> {
-  const args = [...process.execArgv.filter((a) => a !== '--harmony-struct'), '--harmony-struct', BIN, ...argv];
+export function reexecWithHarmonyStruct(argv: string[], opts: ReexecOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [MARKER]: '1' } });
-    // Forward termination requests; the child shares our terminal, so ^C reaches it anyway.
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const s of signals) process.on(s, forward);
+    const child = spawn(process.execPath, nodeArgs([BIN, ...argv]), { stdio: 'inherit', env: { ...process.env, [MARKER]: '1' } });
+    const unforward = forwardSignals(child);
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, opts.timeoutMs);
     const done = () => {
-      for (const s of signals) process.off(s, forward);
+      unforward();
+      clearTimeout(timer);
     };
     child.on('error', (e) => {
       done();
@@ -45,7 +83,79 @@ export function reexecWithHarmonyStruct(argv: string[]): Promise<number> {
     });
     child.on('exit', (code, signal) => {
       done();
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+      if (!timedOut) return resolve(exitCode(code, signal));
+      process.stderr.write(`tsync-lab: the --harmony-struct child ran past ${Math.round(opts.timeoutMs! / 1000)} s and was killed\n`);
+      resolve(3);
     });
+  });
+}
+
+export interface JsonChildOptions {
+  timeoutMs: number;
+  /** after the JSON line arrived, how long the child may take to exit before it is killed */
+  graceMs?: number;
+}
+
+export interface JsonChildResult {
+  /** the parsed JSON line, or undefined if none arrived */
+  value: unknown;
+  /** exit code, or 128 + signal; 'killed' if we had to kill it */
+  code: number | 'killed';
+  stderr: string;
+}
+
+/**
+ * Run `node --harmony-struct --import tsx <script> <args>`; the script prints one JSON
+ * line on stdout. Resolves when the child exits, or, once the line is out, after
+ * graceMs at the latest (then kills the child). Stderr is passed through and kept.
+ */
+export function runJsonChildWithHarmonyStruct(script: URL, args: string[], opts: JsonChildOptions): Promise<JsonChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs(['--import', TSX_IMPORT, fileURLToPath(script), ...args]), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [MARKER]: '1' },
+    });
+    const unforward = forwardSignals(child);
+    let out = '';
+    let err = '';
+    let value: unknown;
+    let settled = false;
+    let grace: NodeJS.Timeout | undefined;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      unforward();
+      clearTimeout(timer);
+      clearTimeout(grace);
+      return true;
+    };
+    const finish = (code: number | 'killed') => {
+      if (settle()) resolve({ value, code, stderr: err });
+    };
+    const kill = () => {
+      child.kill('SIGKILL');
+      finish('killed');
+    };
+    const timer = setTimeout(kill, opts.timeoutMs);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      process.stderr.write(d);
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (value === undefined && nl >= 0) {
+        try {
+          value = JSON.parse(out.slice(0, nl));
+        } catch {
+          value = undefined;
+        }
+        if (value !== undefined) grace = setTimeout(kill, opts.graceMs ?? 3000);
+      }
+    });
+    child.on('error', (e) => {
+      if (settle()) reject(e);
+    });
+    child.on('exit', (code, signal) => finish(exitCode(code, signal)));
   });
 }

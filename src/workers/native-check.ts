@@ -1,8 +1,8 @@
 /**
  * The native lock's test scenarios, as a script: Atomics.Mutex exists only in a node
  * started with --harmony-struct, which the test runner is not, so the tests run this
- * in a child node (`node --harmony-struct --import tsx native-check.ts ITER WATCHDOG_MS`)
- * and assert on the JSON it prints on stdout.
+ * in a child node (`node --harmony-struct --import tsx native-check.ts ITER WATCHDOG_MS`,
+ * see runJsonChildWithHarmonyStruct) and assert on the JSON line it prints on stdout.
  */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
@@ -33,17 +33,22 @@ function splitError(): string {
   }
 }
 
-async function main(iterations: number, watchdogMs: number): Promise<NativeCheck> {
-  if (!nativeAvailable()) return { available: false };
-  const lab = LockLab.open(2);
-  try {
-    const mutex = await mutualExclusion(lab, 'native', 2, iterations);
-    const wd = await watchdog(lab, 'native', watchdogMs);
-    return { available: true, mutex, watchdog: wd, splitError: splitError() };
-  } finally {
-    await lab.close();
+/**
+ * Print the JSON line before tearing the pool down: worker teardown is where Node 20's
+ * experimental shared heap may wedge, and the parent stops waiting once it has the line.
+ */
+async function main(iterations: number, watchdogMs: number): Promise<void> {
+  if (!nativeAvailable()) {
+    process.stdout.write(JSON.stringify({ available: false } satisfies NativeCheck) + '\n');
+    return;
   }
+  const lab = LockLab.open(2);
+  const mutex = await mutualExclusion(lab, 'native', 2, iterations);
+  const wd = await watchdog(lab, 'native', watchdogMs);
+  const out: NativeCheck = { available: true, mutex, watchdog: wd, splitError: splitError() };
+  process.stdout.write(JSON.stringify(out) + '\n');
+  await lab.close();
 }
 
 const [iter = '100000', wd = '200'] = process.argv.slice(2);
-process.stdout.write(JSON.stringify(await main(Number(iter), Number(wd))) + '\n');
+await main(Number(iter), Number(wd));

@@ -8,10 +8,17 @@
  * hot loops (see ts-entry.mjs). Nothing is resolved from the current directory, so
  * the CLI works from anywhere.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 
-/** `--import` target that makes a child node understand .ts files. */
-export const TSX_IMPORT: string = import.meta.resolve('tsx');
+/**
+ * `--import` target that makes a child node understand .ts files. Resolved with
+ * require.resolve, not import.meta.resolve: the latter is a synchronous round trip to
+ * the loader-hooks thread, which we keep off the start-up path of processes running
+ * V8's experimental shared heap (--harmony-struct).
+ */
+export const TSX_IMPORT: string = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const BOOTSTRAP = new URL('./ts-entry.mjs', import.meta.url);
 
