@@ -50,6 +50,7 @@ export interface KindRow {
   fairness: number;
   /** uncontendedNsPerPair / native's (below 1: faster than Atomics.Mutex); null without native */
   ratioToNative: number | null;
+  /** time per contended acquisition / native's (native's contended path polls tryLock: V8's blocking lock cannot be bounded) */
   contendedRatioToNative: number | null;
   /** run(empty fn) ns: the scoped form model code uses */
   uncontendedRunNs: number;
