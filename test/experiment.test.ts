@@ -104,7 +104,7 @@ test('a cell with violations or a crash is marked, not summarised as clean', (t)
   const run = (over: Partial<RunResult>): RunResult => ({
     repeat: 0, seed: 1, durationMs: 1000, opsPerSecond: 1000, opsPerSecondByKind: { tsync: 100 }, tsync: { ok: 1, failed: 1 }, latency: null,
     locks: { siglock: { acquisitions: 10, contended: 1, contentionRate: 0.1, maxWaitUs: 5 } }, fairness: { perWorkerOps: [1, 1], minMaxRatio: 1 },
-    violationCount: 0, violations: [], crash: null, exitCode: 0, loadAvg1: 0, ...over,
+    violationCount: 0, violations: [], crash: null, exitCode: 0, otherCpu: 0, ...over,
   });
   t.is(summarizeCell([run({}), run({})]).status, 'clean');
   const bad = summarizeCell([run({}), run({ violationCount: 2, violations: [{ kind: 'escape', message: 'x' }], exitCode: 1 })]);

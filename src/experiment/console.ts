@@ -16,11 +16,11 @@ export function activeRoles(cells: CellResult[]): string[] {
   return DESIGN_ROLES.filter((role) => cells.some((c) => c.runs.some((r) => (r.locks[role]?.acquisitions ?? 0) > 0)));
 }
 
-/** our own workers and the main thread account for about `workers` + 1 of the load average */
-const LOAD_MARGIN = 1.5;
+/** other processes using more than this share of the machine's CPUs disturbed a run */
+export const OTHER_CPU_LIMIT = 0.1;
 
 export function busyRuns(x: ExperimentResult): number {
-  return x.cells.reduce((a, c) => a + c.runs.filter((r) => r.loadAvg1 > c.config.workers + LOAD_MARGIN).length, 0);
+  return x.cells.reduce((a, c) => a + c.runs.filter((r) => (r.otherCpu ?? 0) > OTHER_CPU_LIMIT).length, 0);
 }
 
 export function statusMark(c: CellResult): string {
@@ -102,7 +102,7 @@ export function formatExperiment(x: ExperimentResult): string {
   if (x.axes.length) parts.push(axisTables(x, roles));
   parts.push(cellTable(x, roles));
   const loaded = busyRuns(x);
-  if (loaded) parts.push(`note: ${loaded} of ${x.cells.reduce((a, c) => a + c.runs.length, 0)} runs ended with a 1-minute load average above workers + ${LOAD_MARGIN}: other load shared the cores, so their numbers are suspect (JSON: runs[].loadAvg1)\n`);
+  if (loaded) parts.push(`note: ${loaded} of ${x.cells.reduce((a, c) => a + c.runs.length, 0)} runs shared the machine: other processes used more than ${OTHER_CPU_LIMIT * 100}% of its CPUs meanwhile, so their numbers are suspect (JSON: runs[].otherCpu)\n`);
   const bad = x.cells.filter((c) => c.summary.status !== 'clean');
   for (const c of bad) {
     const r = c.runs.find((q) => q.violationCount > 0 || q.crash !== null)!;

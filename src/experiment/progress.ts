@@ -7,6 +7,7 @@ import type { Totals } from '../engine/report.ts';
 import type { RunEvent } from './run.ts';
 import type { RunResult } from './types.ts';
 import { fmtCount, fmtDuration, fmtUs } from './table.ts';
+import { OTHER_CPU_LIMIT } from './console.ts';
 
 /** setup and teardown of one stress run (pool start, final audit, leak check), measured ~0.5 s */
 const RUN_OVERHEAD_MS = 600;
@@ -49,7 +50,7 @@ export class Progress {
   runEnd(r: RunResult): void {
     this.done++;
     const status = r.crash ? 'CRASHED' : r.violationCount ? `VIOLATIONS x${r.violationCount}` : 'ok';
-    const p99 = r.latency ? `, tsync p99 ${fmtUs(r.latency.p99Us)} us` : '';
+    const p99 = (r.latency ? `, tsync p99 ${fmtUs(r.latency.p99Us)} us` : '') + (r.otherCpu !== null && r.otherCpu > OTHER_CPU_LIMIT ? ` (other processes took ${Math.round(r.otherCpu * 100)}% of the CPUs)` : '');
     const line = `${this.head}: ${fmtCount(r.opsPerSecond)} ops/s${p99}, ${status}`;
     this.write(this.tty ? `\r${line}\x1b[K\n` : `  -> ${fmtCount(r.opsPerSecond)} ops/s${p99}, ${status}\n`);
   }

@@ -3,7 +3,8 @@
  * in-process and one after another (parallel cells would fight over the same
  * cores and spoil each other's numbers), checkers on, TSYNC latency recorded.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+import { otherCpuMeter } from './other-cpu.ts';
 import { runStress, type StressIo } from '../engine/stress.ts';
 import type { StressReport } from '../engine/report.ts';
 import type { Axis } from './axes.ts';
@@ -42,7 +43,7 @@ export interface ExperimentPlan {
   baseSeed: number;
 }
 
-export function toRunResult(r: StressReport, repeat: number): RunResult {
+export function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = null): RunResult {
   // by kind as shares of the engine's total rate: consistent with it even when a run stopped within a millisecond
   const total = Object.values(r.ops).reduce((a, b) => a + b, 0);
   const locks: RunResult['locks'] = {};
@@ -61,7 +62,7 @@ export function toRunResult(r: StressReport, repeat: number): RunResult {
     violations: r.violations.slice(0, KEEP_VIOLATIONS).map((v) => ({ kind: v.kind, message: v.message })),
     crash: r.crash ? r.crash.map((c) => `worker ${c.worker} during ${c.op}: ${c.message}`).join('; ') : null,
     exitCode: r.exitCode,
-    loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
+    otherCpu,
   };
 }
 
@@ -88,6 +89,7 @@ export async function runExperiment(plan: ExperimentPlan, io: ExperimentIo = {})
     const cell = plan.cells[o.cell]!;
     const ev: RunEvent = { run: n, runs: order.length, cell, repeat: o.repeat, seed: runSeed(plan.baseSeed, cell.index, o.repeat) };
     io.runStart?.(ev);
+    const meter = otherCpuMeter();
     const report = await runStress({ ...cell.config, seed: ev.seed, latency: true, checking: true }, { progress: io.stress, interrupted: io.interrupted });
     configs[o.cell] ??= report.config;
     // an interrupted run is short and not comparable: it is dropped, and the matrix ends
@@ -95,7 +97,7 @@ export async function runExperiment(plan: ExperimentPlan, io: ExperimentIo = {})
       interrupted = true;
       break;
     }
-    const r = toRunResult(report, o.repeat);
+    const r = toRunResult(report, o.repeat, meter());
     runs[o.cell]!.push(r);
     io.runEnd?.(ev, r);
   }

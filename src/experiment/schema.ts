@@ -24,7 +24,7 @@ const latency = {
 
 const run = {
   type: 'object',
-  required: ['repeat', 'seed', 'durationMs', 'opsPerSecond', 'opsPerSecondByKind', 'tsync', 'latency', 'locks', 'fairness', 'violationCount', 'violations', 'crash', 'exitCode', 'loadAvg1'],
+  required: ['repeat', 'seed', 'durationMs', 'opsPerSecond', 'opsPerSecondByKind', 'tsync', 'latency', 'locks', 'fairness', 'violationCount', 'violations', 'crash', 'exitCode', 'otherCpu'],
   properties: {
     repeat: int,
     seed: int,
@@ -42,7 +42,7 @@ const run = {
     violations: { type: 'array', items: { type: 'object', required: ['kind', 'message'], properties: { kind: str, message: str } } },
     crash: { type: ['string', 'null'] },
     exitCode: { enum: [0, 1, 3] },
-    loadAvg1: { type: 'number', minimum: 0 },
+    otherCpu: { anyOf: [{ type: 'null' }, { type: 'number', minimum: 0, maximum: 1 }] },
   },
 } as const;
 

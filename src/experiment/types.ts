@@ -49,8 +49,8 @@ export interface RunResult {
   violations: { kind: string; message: string }[];
   crash: string | null;
   exitCode: number;
-  /** the host's 1-minute load average as the run ended: well above the workers' count means other load shared the cores */
-  loadAvg1: number;
+  /** share (0..1) of the machine's CPUs other processes used during the run (null: not measurable here) */
+  otherCpu: number | null;
 }
 
 /** clean: no run found anything; violations: a checker fired (numbers not trustworthy); crashed: a worker died */

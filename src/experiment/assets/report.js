@@ -193,7 +193,7 @@
     const runs = data.cells.flatMap((c) => c.runs.map((r) => ({ c, r })));
     table(
       'runs-table',
-      ['#', ...axes.map((a) => a.name), 'repeat', 'seed', 'ops/s', ...kinds.map((k) => `${k}/s`), 'tsync ok', 'tsync failed', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs', ...roles.map((r) => `${r} cont. / wait µs`), 'ops per worker', 'load', 'violations'],
+      ['#', ...axes.map((a) => a.name), 'repeat', 'seed', 'ops/s', ...kinds.map((k) => `${k}/s`), 'tsync ok', 'tsync failed', 'p50 µs', 'p90 µs', 'p99 µs', 'max µs', ...roles.map((r) => `${r} cont. / wait µs`), 'ops per worker', 'others’ CPU', 'violations'],
       runs.map(({ c, r }) => [
         c.index + 1,
         ...axes.map((a) => c.coords[a.name]),
@@ -209,7 +209,7 @@
         r.latency ? r.latency.maxUs : '-',
         ...roles.map((k) => (r.locks[k] ? `${pct(r.locks[k].contentionRate)} / ${r.locks[k].maxWaitUs}` : '-')),
         r.fairness.perWorkerOps.join(' / ') + ` (${r.fairness.minMaxRatio})`,
-        r.loadAvg1,
+        r.otherCpu === null ? '?' : pct(r.otherCpu),
         r.crash ? 'CRASH: ' + r.crash : r.violationCount ? `${r.violationCount}: ${r.violations.map((v) => v.kind).join(', ')}` : '0',
       ]),
       runs.map(({ r }) => r.violationCount > 0 || r.crash !== null),
