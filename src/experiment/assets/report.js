@@ -81,9 +81,16 @@
   }
 
   function lineChart(id, title, yTitle, pick, opts) {
+    const datasets = lineDatasets(pick);
+    if (opts && opts.log === 'auto') {
+      // a log axis only pays off across orders of magnitude; within one it hides the differences
+      const ys = datasets.flatMap((d) => d.data).filter((v) => v > 0);
+      opts = { log: ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 20 };
+      yTitle = opts.log ? yTitle + ' (log)' : yTitle;
+    }
     const cfg = {
       type: 'line',
-      data: { labels: xValues, datasets: lineDatasets(pick) },
+      data: { labels: xValues, datasets },
       options: {
         plugins: {
           title: { display: true, text: title },
@@ -220,7 +227,7 @@
     header();
     lineChart('chart-throughput', `Throughput: all ops/s vs ${xAxis ? xAxis.name : 'cell'} (median, band = min–max over repeats)`, 'ops/s', (c) => c.summary.opsPerSecond);
     lineChart('chart-tsync', `TSYNC calls/s vs ${xAxis ? xAxis.name : 'cell'}`, 'TSYNC/s', perSecond('tsync'));
-    lineChart('chart-p99', `TSYNC latency p99 vs ${xAxis ? xAxis.name : 'cell'} (merged histogram; band = single runs)`, 'µs (log)', p99Stat, { log: true });
+    lineChart('chart-p99', `TSYNC latency p99 vs ${xAxis ? xAxis.name : 'cell'} (merged histogram; band = single runs)`, 'µs', p99Stat, { log: 'auto' });
     barChart(
       'chart-latency',
       'TSYNC latency percentiles per cell (merged HDR histograms)',
