@@ -112,12 +112,12 @@ export async function run(argv: string[]): Promise<number> {
   const err = process.stderr;
   const tty = err.isTTY === true;
   const runs = cells.length * repeat;
-  err.write(`tsync-lab experiment: ${cells.length} cells x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
+  err.write(`tsync-lab experiment: ${cells.length} cell${cells.length > 1 ? 's' : ''} x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
   let interrupted = false;
   const onInt = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    err.write('\ninterrupted: stopping after this run, partial results follow (^C again to quit at once)\n');
+    err.write('\ninterrupted: stopping the current run (it is dropped); partial results follow (^C again to quit at once)\n');
   };
   process.on('SIGINT', onInt);
   const progress = new Progress(durationMs, (s) => err.write(s), tty);

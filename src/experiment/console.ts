@@ -97,7 +97,7 @@ function cellTable(x: ExperimentResult, roles: string[]): string {
 export function formatExperiment(x: ExperimentResult): string {
   const roles = activeRoles(x.cells);
   const parts = [
-    `experiment${x.preset ? ` --preset ${x.preset}` : ''}: ${x.cells.length} cells x ${x.repeat} repeat${x.repeat > 1 ? 's' : ''} x ${fmtDuration(x.durationMs)}, ${x.host.cpus} cpus, base seed ${x.baseSeed}, took ${fmtDuration(x.elapsedMs)}${x.interrupted ? ' (INTERRUPTED: partial)' : ''}\n`,
+    `experiment${x.preset ? ` --preset ${x.preset}` : ''}: ${x.cells.length} cell${x.cells.length === 1 ? '' : 's'} x ${x.repeat} repeat${x.repeat > 1 ? 's' : ''} x ${fmtDuration(x.durationMs)}, ${x.host.cpus} cpus, base seed ${x.baseSeed}, took ${fmtDuration(x.elapsedMs)}${x.interrupted ? ' (INTERRUPTED: partial)' : ''}\n`,
   ];
   if (x.axes.length) parts.push(axisTables(x, roles));
   parts.push(cellTable(x, roles));

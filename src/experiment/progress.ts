@@ -16,6 +16,7 @@ export class Progress {
   private readonly started = performance.now();
   private done = 0;
   private head = '';
+  private etaText = '';
   private lastTotal = 0;
   private lastAt = 0;
 
@@ -35,7 +36,8 @@ export class Progress {
     this.head = `[${e.run + 1}/${e.runs}] cell ${e.cell.index + 1} run ${e.repeat + 1}/${repeats}: ${e.cell.label}, seed ${e.seed}`;
     this.lastTotal = 0;
     this.lastAt = 0;
-    const line = `${this.head} (ETA ${fmtDuration(this.eta(e))})`;
+    this.etaText = `ETA ${fmtDuration(this.eta(e))}`;
+    const line = `${this.head} (${this.etaText})`;
     this.write(this.tty ? `\r${line}\x1b[K` : `${line}\n`);
   }
 
@@ -44,7 +46,7 @@ export class Progress {
     const rate = elapsedMs > this.lastAt ? ((t.total - this.lastTotal) / (elapsedMs - this.lastAt)) * 1000 : 0;
     this.lastTotal = t.total;
     this.lastAt = elapsedMs;
-    this.write(`\r${this.head}: ${(elapsedMs / 1000).toFixed(0)}s ${fmtCount(Math.round(rate))} ops/s\x1b[K`);
+    this.write(`\r${this.head}: ${(elapsedMs / 1000).toFixed(0)}s ${fmtCount(Math.round(rate))} ops/s (${this.etaText})\x1b[K`);
   }
 
   runEnd(r: RunResult): void {
