@@ -6,9 +6,12 @@
  *
  *   lock:   c = cmpxchg(0 -> 1); if c != 0: { if c != 2: c = xchg(2);
  *                                             while c != 0: { wait(2); c = xchg(2) } }
- *   unlock: if atomic_dec() != 1: { store 0; wake(1) }
+ *   unlock: if xchg(0) == 2: wake(1)
  *
- * Uncontended cost: compareExchange + sub. Every Atomics.wait is bounded by the time
+ * The unlock is mutex3's "atomic_dec, and if it was not 1 store 0 and wake" folded
+ * into one exchange (as Rust's std futex mutex does): same states, same wakeups, and
+ * V8 compiles Atomics.exchange to the same xchg as Atomics.store, so the uncontended
+ * cost is the floor's: compareExchange + exchange. Every Atomics.wait is bounded by the time
  * left before the watchdog fires; each one counts as a spin in the statistics.
  * A waiter that times out leaves the state at 2, which only costs the next release
  * one unneeded notify.
@@ -26,7 +29,7 @@ export class FutexLock extends BaseLock {
     const s = this.s;
     let c = Atomics.compareExchange(m, s, 0, 1);
     if (c === 0) {
-      m[s + LOCK.OWNER] = this.worker + 1; // diagnostic only: plain store
+      m[this.own] = this.worker + 1; // diagnostic only: plain store
       this.fast();
       return;
     }
@@ -41,13 +44,13 @@ export class FutexLock extends BaseLock {
       // woken, spurious or timed out: if we did not get it, look at the clock
       if (c !== 0) this.checkWatchdog();
     }
-    m[s + LOCK.OWNER] = this.worker + 1;
+    m[this.own] = this.worker + 1;
     this.endWait();
   }
 
   tryAcquire(): boolean {
     if (Atomics.compareExchange(this.m, this.s, 0, 1) !== 0) return false;
-    this.m[this.s + LOCK.OWNER] = this.worker + 1;
+    this.m[this.own] = this.worker + 1;
     this.fast();
     return true;
   }
@@ -55,10 +58,7 @@ export class FutexLock extends BaseLock {
   release(): void {
     const m = this.m;
     const s = this.s;
-    m[s + LOCK.OWNER] = 0;
-    if (Atomics.sub(m, s, 1) !== 1) {
-      Atomics.store(m, s, 0);
-      this.woken += Atomics.notify(m, s, 1);
-    }
+    m[this.own] = 0;
+    if (Atomics.exchange(m, s, 0) === 2) this.woken += Atomics.notify(m, s, 1);
   }
 }

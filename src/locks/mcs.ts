@@ -12,67 +12,66 @@
  * over at that point anyway. The bounded wait for a successor to link itself in the
  * release path is bounded too.
  */
-import { LOCK, QNODE } from '../shared/layout.ts';
+import { QNODE, type Layout } from '../shared/layout.ts';
 import { BaseLock, type LockOptions } from './lock.ts';
-import type { Layout } from '../shared/layout.ts';
 
 export class McsLock extends BaseLock {
   readonly kind: string = 'mcs';
-  /** index of this worker's queue node */
-  private readonly q: number;
+  /** indices of this worker's queue node fields, computed once (see BaseLock.own) */
+  private readonly qNext: number;
+  private readonly qLocked: number;
 
   constructor(m: Int32Array, layout: Layout, id: number, worker: number, opts: LockOptions) {
     super(m, layout, id, worker, opts);
-    this.q = layout.qnode(id, worker);
+    const q = layout.qnode(id, worker);
+    this.qNext = q + QNODE.NEXT;
+    this.qLocked = q + QNODE.LOCKED;
   }
 
   acquire(): void {
     const m = this.m;
-    const q = this.q;
     const me = this.worker + 1;
     // Initialise the node before publishing it: the exchange below orders these
     // plain stores before any successor's or predecessor's access to the node.
-    m[q + QNODE.NEXT] = 0;
-    m[q + QNODE.LOCKED] = 1;
+    m[this.qNext] = 0;
+    m[this.qLocked] = 1;
     const pred = Atomics.exchange(m, this.s, me);
     if (pred === 0) {
-      m[this.s + LOCK.OWNER] = me; // diagnostic only: plain store
+      m[this.own] = me; // diagnostic only: plain store
       this.fast();
       return;
     }
     this.beginWait();
     Atomics.store(m, this.layout.qnode(this.id, pred - 1) + QNODE.NEXT, me);
-    while (Atomics.load(m, q + QNODE.LOCKED) !== 0) this.spin();
-    m[this.s + LOCK.OWNER] = me;
+    while (Atomics.load(m, this.qLocked) !== 0) this.spin();
+    m[this.own] = me;
     this.endWait();
   }
 
   tryAcquire(): boolean {
     const m = this.m;
-    const q = this.q;
     const me = this.worker + 1;
-    m[q + QNODE.NEXT] = 0;
-    m[q + QNODE.LOCKED] = 1;
+    m[this.qNext] = 0;
+    m[this.qLocked] = 1;
     if (Atomics.compareExchange(m, this.s, 0, me) !== 0) return false;
-    m[this.s + LOCK.OWNER] = me;
+    m[this.own] = me;
     this.fast();
     return true;
   }
 
   release(): void {
     const m = this.m;
-    const q = this.q;
     const me = this.worker + 1;
-    m[this.s + LOCK.OWNER] = 0;
+    m[this.own] = 0;
     // Common case: nobody queued behind us; swing the tail back to free.
     if (Atomics.compareExchange(m, this.s, me, 0) === me) return;
     // Someone swapped itself in as tail but may not have linked into our NEXT yet.
-    let next = Atomics.load(m, q + QNODE.NEXT);
+    let next = Atomics.load(m, this.qNext);
     if (next === 0) {
       // Bounded like any wait, but not a wait *for the lock*: no WAITER announcement.
       this.spins = 0;
       this.waitStart = performance.now();
-      while ((next = Atomics.load(m, q + QNODE.NEXT)) === 0) this.spin();
+      while ((next = Atomics.load(m, this.qNext)) === 0) this.spin();
     }
     Atomics.store(m, this.layout.qnode(this.id, next - 1) + QNODE.LOCKED, 0);
   }

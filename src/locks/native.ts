@@ -14,7 +14,7 @@
  * The mutex object lives outside the SharedArrayBuffer; the holder's worker id is
  * still recorded in LOCK.OWNER (plain store) so the watchdog can name it.
  */
-import { LOCK, type Layout } from '../shared/layout.ts';
+import type { Layout } from '../shared/layout.ts';
 import { BaseLock, cpuRelax, type LockOptions } from './lock.ts';
 
 declare const nativeMutexBrand: unique symbol;
@@ -63,7 +63,7 @@ export class NativeLock extends BaseLock {
     if (M === undefined) throw new Error('Atomics.Mutex is unavailable: start node with --harmony-struct');
     this.M = M;
     this.body = () => {
-      const own = this.s + LOCK.OWNER;
+      const own = this.own;
       this.m[own] = this.worker + 1; // diagnostic only: plain store
       if (this.contended) this.endWait();
       else this.fast();

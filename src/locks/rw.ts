@@ -33,7 +33,7 @@ export class RwLock extends BaseLock {
     const m = this.m;
     const s = this.s;
     if (Atomics.compareExchange(m, s, 0, QW_LOCKED) === 0) {
-      m[s + LOCK.OWNER] = this.worker + 1; // diagnostic only: plain store
+      m[this.own] = this.worker + 1; // diagnostic only: plain store
       this.fast();
       return;
     }
@@ -56,20 +56,20 @@ export class RwLock extends BaseLock {
       }
     }
     this.unlockWaitQueue();
-    m[s + LOCK.OWNER] = this.worker + 1;
+    m[this.own] = this.worker + 1;
     this.endWait();
   }
 
   tryAcquire(): boolean {
     const m = this.m;
     if (Atomics.load(m, this.s) !== 0 || Atomics.compareExchange(m, this.s, 0, QW_LOCKED) !== 0) return false;
-    m[this.s + LOCK.OWNER] = this.worker + 1;
+    m[this.own] = this.worker + 1;
     this.fast();
     return true;
   }
 
   release(): void {
-    this.m[this.s + LOCK.OWNER] = 0;
+    this.m[this.own] = 0;
     // Not a plain store of 0: readers may be adding/removing their bias concurrently.
     Atomics.sub(this.m, this.s, QW_LOCKED);
   }

@@ -12,32 +12,39 @@
  * possible only while nobody queued behind it). When someone did queue behind, the
  * lock is left poisoned: DeadlockError is fatal to the run anyway.
  */
-import { LOCK } from '../shared/layout.ts';
-import { BaseLock, DeadlockError } from './lock.ts';
+import { LOCK, type Layout } from '../shared/layout.ts';
+import { BaseLock, DeadlockError, type LockOptions } from './lock.ts';
 
 export class TicketLock extends BaseLock {
   readonly kind: string = 'ticket';
   /** the ticket this handle holds (valid between acquire and release) */
   private ticket = 0;
+  /** index of LOCK.AUX ("now serving"), computed once (see BaseLock.own) */
+  private readonly serving: number;
+
+  constructor(m: Int32Array, layout: Layout, id: number, worker: number, opts: LockOptions) {
+    super(m, layout, id, worker, opts);
+    this.serving = this.s + LOCK.AUX;
+  }
 
   acquire(): void {
     const m = this.m;
     const s = this.s;
     const t = Atomics.add(m, s, 1);
     this.ticket = t;
-    if (Atomics.load(m, s + LOCK.AUX) === t) {
-      m[s + LOCK.OWNER] = this.worker + 1; // diagnostic only: plain store
+    if (Atomics.load(m, this.serving) === t) {
+      m[this.own] = this.worker + 1; // diagnostic only: plain store
       this.fast();
       return;
     }
     this.beginWait();
     try {
-      while (Atomics.load(m, s + LOCK.AUX) !== t) this.spin();
+      while (Atomics.load(m, this.serving) !== t) this.spin();
     } catch (e) {
       if (e instanceof DeadlockError) Atomics.compareExchange(m, s, (t + 1) | 0, t);
       throw e;
     }
-    m[s + LOCK.OWNER] = this.worker + 1;
+    m[this.own] = this.worker + 1;
     this.endWait();
   }
 
@@ -45,16 +52,16 @@ export class TicketLock extends BaseLock {
     const m = this.m;
     const s = this.s;
     // Take a ticket only when it would be served at once: next === serving.
-    const serving = Atomics.load(m, s + LOCK.AUX);
+    const serving = Atomics.load(m, this.serving);
     if (Atomics.compareExchange(m, s, serving, (serving + 1) | 0) !== serving) return false;
     this.ticket = serving;
-    m[s + LOCK.OWNER] = this.worker + 1;
+    m[this.own] = this.worker + 1;
     this.fast();
     return true;
   }
 
   release(): void {
-    this.m[this.s + LOCK.OWNER] = 0;
-    Atomics.store(this.m, this.s + LOCK.AUX, (this.ticket + 1) | 0);
+    this.m[this.own] = 0;
+    Atomics.store(this.m, this.serving, (this.ticket + 1) | 0);
   }
 }
