@@ -57,6 +57,14 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+// a closed pipe (`tsync-lab bugs | head`) is not an error: stop quietly
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

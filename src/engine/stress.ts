@@ -172,7 +172,8 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
       break;
     }
   }
-  const durationMs = started === Infinity ? 0 : performance.now() - started;
+  // a run that ended before every worker was in its loop is timed from the launch
+  const durationMs = Math.max(1, performance.now() - (started === Infinity ? launched : started));
   if (abandoned) {
     for (let w = 0; w < cfg.workers; w++) if (!results[w]) crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);
