@@ -47,7 +47,11 @@ export interface UncontendedTask {
   pairs: number;
   runs: number;
 }
-/** Two workers hammer the lock with a tiny critical section for `ms` per run. */
+/**
+ * Two workers hammer the lock with a tiny critical section for `ms` per run; each run
+ * is preceded by a short ping-pong between the same two workers, so that the handoff
+ * limit is measured under the same vCPU placement (it drifts every few hundred ms).
+ */
 export interface ContendedTask {
   op: 'contended';
   m: Int32Array;
@@ -58,6 +62,8 @@ export interface ContendedTask {
   mutex?: NativeMutex;
   ms: number;
   runs: number;
+  /** round trips of the ping-pong before each run */
+  trips: number;
 }
 /** Model-style locking through the seam (ttas): direct run vs Seam.locked, hook null vs no-op. */
 export interface SeamTask {
@@ -79,6 +85,8 @@ export interface UncontendedResult {
 export interface ContendedRun {
   acquisitions: number;
   elapsedMs: number;
+  /** one-way cache-line handoff measured by the same two workers just before this run */
+  pingNs: number;
 }
 export interface SeamResult {
   directNs: number[];

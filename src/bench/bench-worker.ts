@@ -55,7 +55,7 @@ export default function benchWorker(task: BenchTask): number[] | UncontendedResu
     case 'contended': {
       const layout = Layout.of(task.m);
       const lock = lockOf(task.m, layout, task.kind, task.lockId, task.worker, task.mutex);
-      return measureContended(lock, task.m, layout.scratchWord(0), task.worker, task.parties, task.ms, task.runs, SYNC_MS);
+      return measureContended(lock, task.m, layout.scratchWord(0), task.worker, task.parties, task.ms, task.runs, task.trips, SYNC_MS);
     }
     case 'seam': {
       const layout = Layout.of(task.m);

@@ -7,6 +7,7 @@
 import type { Lock } from '../locks/lock.ts';
 import { SpinBarrier } from '../shared/barrier.ts';
 import { BSLOT, type ContendedRun } from './bench-task.ts';
+import { pingPongRun } from './pingpong.ts';
 
 /** Look at STOP (and worker 0 at the clock) once per this many acquisitions. */
 const CHECK_EVERY = 64;
@@ -50,19 +51,36 @@ function scoped(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: numb
   }
 }
 
-export function measureContended(lock: Lock, m: Int32Array, sc: number, worker: number, parties: number, ms: number, runs: number, syncMs: number): ContendedRun[] {
+export function measureContended(
+  lock: Lock,
+  m: Int32Array,
+  sc: number,
+  worker: number,
+  parties: number,
+  ms: number,
+  runs: number,
+  trips: number,
+  syncMs: number,
+): ContendedRun[] {
   const bar = new SpinBarrier(m, sc + BSLOT.BAR_COUNT, sc + BSLOT.BAR_GEN, parties);
   const leader = worker === 0;
   const out: ContendedRun[] = [];
+  let pingBase = 0;
   for (let r = -1; r < runs; r++) {
-    // run -1 is the warm-up
+    // run -1 is the warm-up. The ping-pong needs exactly two parties (workers 0 and 1).
     bar.arrive(syncMs);
+    let pingNs = NaN;
+    if (parties === 2) {
+      pingNs = pingPongRun(m, sc + BSLOT.PING, leader ? 0 : 1, pingBase, trips, syncMs);
+      pingBase += 2 * trips;
+      bar.arrive(syncMs);
+    }
     const t0 = performance.now();
     const n = lock.splittable ? split(lock, m, sc, leader, r < 0 ? ms / 2 : ms) : scoped(lock, m, sc, leader, r < 0 ? ms / 2 : ms);
     const elapsedMs = performance.now() - t0;
     bar.arrive(syncMs);
     if (leader) Atomics.store(m, sc + BSLOT.STOP, 0); // before the next start barrier
-    if (r >= 0) out.push({ acquisitions: n, elapsedMs });
+    if (r >= 0) out.push({ acquisitions: n, elapsedMs, pingNs });
   }
   return out;
 }

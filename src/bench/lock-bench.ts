@@ -57,9 +57,14 @@ export interface KindRow {
   /** ns per acquisition under contention (1e9 / ops/s) */
   contendedNsPerAcquisition: number;
   floorRatio: number;
-  /** contendedNsPerAcquisition / ping-pong one-way: 1 = every handoff at the cache-line limit */
+  /**
+   * ns per contended acquisition / one-way ping-pong, per run with the ping-pong the
+   * same two workers measured just before (same vCPU placement), median over runs:
+   * 1 = every handoff at the cache-line limit
+   */
   pingPongRatio: number;
   floorNsPerPair: number;
+  /** median of the ping-pongs measured next to this kind's contended runs */
   pingPongOneWayNs: number;
   runs: number;
 }
@@ -128,7 +133,7 @@ export async function measureKind(pool: Piscina, kind: LockKind, o: BenchOptions
   const unc = await run<UncontendedResult>(pool, { op: 'uncontended', ...common, pairs: o.pairs, runs: o.runs });
   progress(`${kind}: 2-worker contended`);
   const con = await Promise.all(
-    [0, 1].map((worker) => run<ContendedRun[]>(pool, { op: 'contended', ...common, worker, parties: 2, ms: o.ms, runs: o.runs })),
+    [0, 1].map((worker) => run<ContendedRun[]>(pool, { op: 'contended', ...common, worker, parties: 2, ms: o.ms, runs: o.runs, trips: Math.max(1000, o.trips >> 3) })),
   );
   return { kind, unc, con };
 }
@@ -174,11 +179,17 @@ async function nativeFigures(o: BenchOptions, progress: Progress): Promise<Nativ
 function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'ratioToNative' | 'contendedRatioToNative'> {
   const ops: number[] = [];
   const fair: number[] = [];
+  const ping: number[] = [];
+  const handoff: number[] = [];
   for (let r = 0; r < runs; r++) {
     const counts = f.con.map((w) => w[r]!.acquisitions);
     const total = counts.reduce((a, b) => a + b, 0);
-    ops.push(total / (f.con[0]![r]!.elapsedMs / 1000));
+    const lead = f.con[0]![r]!;
+    ops.push(total / (lead.elapsedMs / 1000));
     fair.push(Math.min(...counts) / Math.max(...counts));
+    ping.push(lead.pingNs);
+    // per run: ns per acquisition over the ping-pong measured just before it
+    handoff.push((lead.elapsedMs * 1e6) / total / lead.pingNs);
   }
   const opsPerSec = median(ops);
   const unc = median(f.unc.pairNs);
@@ -192,9 +203,9 @@ function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'rat
     uncontendedRunNs: median(f.unc.runNs),
     contendedNsPerAcquisition: perAcq,
     floorRatio: unc / e.floorNsPerPair,
-    pingPongRatio: perAcq / e.pingPongOneWayNs,
+    pingPongRatio: median(handoff),
     floorNsPerPair: e.floorNsPerPair,
-    pingPongOneWayNs: e.pingPongOneWayNs,
+    pingPongOneWayNs: median(ping),
     runs,
   };
 }
