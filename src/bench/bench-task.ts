@@ -12,8 +12,9 @@ export const BSLOT = {
   BAR_GEN: 17,
   DATA: 32, //     the contended critical section's data word
   PING: 48, //     the ping-pong word
+  FLOOR: 64, //    the word the floor loop next to each kind's uncontended runs works on
 } as const;
-export const BENCH_SCRATCH_WORDS = 64;
+export const BENCH_SCRATCH_WORDS = 80;
 
 /** Engine floor: one compareExchange + one store on the shared buffer, ns per pair per run. */
 export interface FloorTask {
@@ -37,7 +38,7 @@ export interface PingPongTask {
   trips: number;
   runs: number;
 }
-/** One worker alone: acquire+release and run(empty) pairs, ns per run. */
+/** One worker alone: acquire+release and run(empty) pairs, ns per run, each run next to a floor measurement. */
 export interface UncontendedTask {
   op: 'uncontended';
   m: Int32Array;
@@ -81,6 +82,8 @@ export interface UncontendedResult {
   pairNs: number[];
   /** run(empty fn) ns, one per run */
   runNs: number[];
+  /** the engine floor measured in the same worker just before each run */
+  floorNs: number[];
 }
 export interface ContendedRun {
   acquisitions: number;

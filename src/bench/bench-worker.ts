@@ -50,7 +50,8 @@ export default function benchWorker(task: BenchTask): number[] | UncontendedResu
     }
     case 'uncontended': {
       const layout = Layout.of(task.m);
-      return measureUncontended(lockOf(task.m, layout, task.kind, task.lockId, 0, task.mutex), task.pairs, task.runs);
+      const lock = lockOf(task.m, layout, task.kind, task.lockId, 0, task.mutex);
+      return measureUncontended(lock, task.pairs, task.runs, task.m, layout.scratchWord(0) + BSLOT.FLOOR);
     }
     case 'contended': {
       const layout = Layout.of(task.m);

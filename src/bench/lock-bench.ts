@@ -48,7 +48,12 @@ export interface KindRow {
   contendedOpsPerSec: number;
   /** min/max per-worker share of acquisitions, median over runs (1 = perfectly fair) */
   fairness: number;
-  /** uncontendedNsPerPair / native's (below 1: faster than Atomics.Mutex); null without native */
+  /**
+   * uncontended cost relative to native's (below 1: faster than Atomics.Mutex), each
+   * side as its floorRatio, i.e. normalised by the floor measured next to it: the two
+   * are measured seconds apart (native in another process) and the machine drifts.
+   * null without native.
+   */
   ratioToNative: number | null;
   /** time per contended acquisition / native's (native's contended path polls tryLock: V8's blocking lock cannot be bounded) */
   contendedRatioToNative: number | null;
@@ -56,7 +61,10 @@ export interface KindRow {
   uncontendedRunNs: number;
   /** ns per acquisition under contention (1e9 / ops/s) */
   contendedNsPerAcquisition: number;
+  /** uncontendedNsPerPair / the floor measured in the same worker just before, per run; median */
   floorRatio: number;
+  /** median of those floors */
+  uncontendedFloorNs: number;
   /**
    * ns per contended acquisition / one-way ping-pong, per run with the ping-pong the
    * same two workers measured just before (same vCPU placement), median over runs:
@@ -194,6 +202,7 @@ function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'rat
   const opsPerSec = median(ops);
   const unc = median(f.unc.pairNs);
   const perAcq = 1e9 / opsPerSec;
+  const floorRatios = f.unc.pairNs.map((ns, r) => ns / f.unc.floorNs[r]!);
   return {
     kind: f.kind,
     workers: f.con.length,
@@ -202,7 +211,8 @@ function row(f: KindFigures, e: EngineFigures, runs: number): Omit<KindRow, 'rat
     fairness: median(fair),
     uncontendedRunNs: median(f.unc.runNs),
     contendedNsPerAcquisition: perAcq,
-    floorRatio: unc / e.floorNsPerPair,
+    floorRatio: median(floorRatios),
+    uncontendedFloorNs: median(f.unc.floorNs),
     pingPongRatio: median(handoff),
     floorNsPerPair: e.floorNsPerPair,
     pingPongOneWayNs: median(ping),
@@ -223,7 +233,7 @@ export async function runLockBench(o: BenchOptions, progress: Progress): Promise
   const nat = partial.find((r) => r.kind === 'native');
   const rows: KindRow[] = partial.map((r) => ({
     ...r,
-    ratioToNative: nat ? r.uncontendedNsPerPair / nat.uncontendedNsPerPair : null,
+    ratioToNative: nat ? r.floorRatio / nat.floorRatio : null,
     contendedRatioToNative: nat ? nat.contendedOpsPerSec / r.contendedOpsPerSec : null,
   }));
   return { engine, rows, options: o };

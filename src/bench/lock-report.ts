@@ -51,7 +51,7 @@ export function formatLockBench(r: BenchReport): string {
   const s = e.seam;
   const lines = [
     `engine (medians of ${r.options.runs} runs; 1 worker unless noted)`,
-    `  floor: compareExchange + store on the buffer   ${f1(e.floorNsPerPair)} ns/pair`,
+    `  floor: compareExchange + store on the buffer   ${f1(e.floorNsPerPair)} ns/pair (and next to every kind: column floor ns)`,
     `  cache-line ping-pong, one-way (2 workers)       ${f1(e.pingPongOneWayNs)} ns`,
     `  Atomics.Mutex.lock(m, empty fn), raw V8         ${e.nativeRawNs === null ? 'n/a (no --harmony-struct)' : `${f1(e.nativeRawNs)} ns`}`,
     `  seam, scoped ${s.kind} lock: lock.run ${f1(s.directNs)} ns; Seam.locked hook null ${f1(s.hookOffNs)} ns (${signed(s.hookOffNs - s.directNs)}); ` +
@@ -59,10 +59,11 @@ export function formatLockBench(r: BenchReport): string {
     '',
     `locks: uncontended = 1 worker, acquire+release (native: run(empty), its only form); contended = 2 workers, ${r.options.ms} ms runs`,
     ...table(
-      ['kind', 'uncont ns', 'x floor', 'x native', 'run() ns', '2w acq/s', 'ns/acq', 'pingpong ns', 'x pingpong', 'x native(2w)', 'fairness'],
+      ['kind', 'uncont ns', 'floor ns', 'x floor', 'x native', 'run() ns', '2w acq/s', 'ns/acq', 'pingpong ns', 'x pingpong', 'x native(2w)', 'fairness'],
       r.rows.map((x) => [
         x.kind,
         f1(x.uncontendedNsPerPair),
+        f1(x.uncontendedFloorNs),
         f2(x.floorRatio),
         f2(x.ratioToNative),
         f1(x.uncontendedRunNs),
@@ -74,8 +75,9 @@ export function formatLockBench(r: BenchReport): string {
         f2(x.fairness),
       ]),
     ).map((l) => '  ' + l),
-    '  (x native: time relative to native, below 1 = faster; pingpong ns: one-way handoff measured by the same',
-    '   two workers right before each contended run, x pingpong = ns/acq over it per run; fairness: min/max share)',
+    '  (x floor: over the floor the same worker measured just before each run; x native: x floor relative to',
+    "   native's x floor, below 1 = faster; pingpong ns: one-way handoff measured by the same two workers right",
+    '   before each contended run, x pingpong = ns/acq over it, per run; fairness: min/max per-worker share)',
     '',
     'targets (issue 2):',
     ...targets(r),
