@@ -75,7 +75,14 @@ export interface SeamTask {
   runs: number;
 }
 
-export type BenchTask = FloorTask | NativeRawTask | PingPongTask | UncontendedTask | ContendedTask | SeamTask;
+/** Every worker of the pool meets at the barrier: after this, all have loaded their code and idle. */
+export interface ReadyTask {
+  op: 'ready';
+  m: Int32Array;
+  parties: number;
+}
+
+export type BenchTask = ReadyTask | FloorTask | NativeRawTask | PingPongTask | UncontendedTask | ContendedTask | SeamTask;
 
 export interface UncontendedResult {
   /** acquire()+release() ns per pair (native: run(empty), its only form), one per run */

@@ -23,6 +23,11 @@ function lockOf(m: Int32Array, layout: Layout, kind: LockKind, lockId: number, w
 
 export default function benchWorker(task: BenchTask): number[] | UncontendedResult | ContendedRun[] | SeamResult {
   switch (task.op) {
+    case 'ready': {
+      const sc = Layout.of(task.m).scratchWord(0);
+      new SpinBarrier(task.m, sc + BSLOT.BAR_COUNT, sc + BSLOT.BAR_GEN, task.parties).arrive(SYNC_MS);
+      return [];
+    }
     case 'floor': {
       // a lock word of the buffer that no lock uses in this run
       const layout = Layout.of(task.m);

@@ -91,7 +91,7 @@ function benchBuffer(): { m: Int32Array; layout: Layout; lockId: number } {
 }
 
 async function withPool<T>(threads: number, fn: (pool: Piscina) => Promise<T>): Promise<T> {
-  const pool = benchPool(threads);
+  const pool = await benchPool(threads);
   try {
     return await fn(pool);
   } finally {
@@ -157,8 +157,15 @@ export interface NativeFigures {
   figures: KindFigures;
 }
 
-export function benchPool(threads: number): Piscina {
-  return workerPool(new URL('./bench-worker.ts', import.meta.url), threads);
+/**
+ * A fresh pool whose workers have all started: a worker still loading its code (tsx
+ * compiling TypeScript) would share the 2 cores with the first measurements.
+ */
+export async function benchPool(threads: number): Promise<Piscina> {
+  const pool = workerPool(new URL('./bench-worker.ts', import.meta.url), threads);
+  const { m } = benchBuffer();
+  await Promise.all(Array.from({ length: threads }, () => run(pool, { op: 'ready', m, parties: threads })));
+  return pool;
 }
 
 /**

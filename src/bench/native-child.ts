@@ -8,7 +8,7 @@
 import { benchPool, measureKind, measureNativeRaw, type BenchOptions, type NativeFigures } from './lock-bench.ts';
 
 const o = JSON.parse(process.argv[2] ?? '{}') as BenchOptions;
-const pool = benchPool(2);
+const pool = await benchPool(2);
 const progress = (msg: string) => process.stderr.write(`locks: ${msg}\n`);
 progress('native: raw Atomics.Mutex');
 const rawNs = await measureNativeRaw(pool, o);
