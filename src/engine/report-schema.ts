@@ -21,6 +21,7 @@ export const violationSchema = {
     nodes: { type: 'array', items: { type: 'integer' } },
     op: { type: 'string' },
     seed: { type: 'integer' },
+    atMs: { type: 'number' },
     trace: { type: 'array', items: { type: 'string' } },
   },
 } as const;
@@ -76,6 +77,7 @@ export const stressReportSchema = {
     fairness: { type: 'object', properties: { perWorkerOps: { type: 'array', items: int }, minMaxRatio: num } },
     violations: { type: 'array', items: violationSchema },
     violationCount: int,
+    firstViolationMs: { anyOf: [{ type: 'null' }, num] },
     crash: {
       anyOf: [
         { type: 'null' },

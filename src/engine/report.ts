@@ -89,6 +89,8 @@ export interface StressReport {
   fairness: { perWorkerOps: number[]; minMaxRatio: number };
   violations: Violation[];
   violationCount: number;
+  /** ms from the start of the run to the first violation (null if none): time-to-detect */
+  firstViolationMs: number | null;
   crash: Crash[] | null;
   interrupted: boolean;
   exitCode: number;
@@ -116,6 +118,7 @@ export function buildReport(a: {
   m: Int32Array;
   L: Layout;
   durationMs: number;
+  firstViolationMs: number | null;
   totals: Totals;
   violations: Violation[];
   audits: number;
@@ -174,6 +177,7 @@ export function buildReport(a: {
     fairness: { perWorkerOps: a.perWorkerOps, minMaxRatio: max > 0 ? Math.round((min / max) * 1000) / 1000 : 0 },
     violations: a.violations,
     violationCount: Math.max(a.violations.length, totals.violations),
+    firstViolationMs: a.firstViolationMs,
     crash: a.crashes.length ? a.crashes : null,
     interrupted: a.interrupted,
     exitCode,
@@ -216,7 +220,7 @@ export function formatSummary(r: StressReport): string {
   }
   L.push(`fairness: ops per worker ${r.fairness.perWorkerOps.join(', ')} (min/max ${r.fairness.minMaxRatio})`);
   L.push(`audits: ${r.audits}${r.leakChecked ? ' (incl. final leak check)' : ''}`);
-  L.push(`violations: ${r.violationCount}`);
+  L.push(`violations: ${r.violationCount}${r.firstViolationMs !== null ? ` (first after ${r.firstViolationMs} ms)` : ''}`);
   if (r.crash) for (const c of r.crash) L.push(`CRASH: worker ${c.worker} during ${c.op} (thread ${c.tid}): ${c.message}`);
   return L.join('\n') + '\n';
 }

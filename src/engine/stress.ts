@@ -69,7 +69,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   const violations: Violation[] = [];
   const addViolation = (v: Violation) => {
     Atomics.add(m, HDR.VIOLATIONS, 1);
-    violations.push({ ...v, seed: cfg.seed, trace: v.trace ?? traceAll(m, L, Math.max(0, v.worker)) });
+    violations.push({ ...v, seed: cfg.seed, atMs: v.atMs ?? performance.timeOrigin + performance.now(), trace: v.trace ?? traceAll(m, L, Math.max(0, v.worker)) });
     if (cfg.maxViolations > 0 && Atomics.load(m, HDR.VIOLATIONS) >= cfg.maxViolations) Atomics.compareExchange(m, HDR.STOP, 0, 1);
   };
 
@@ -132,9 +132,14 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     if (started === Infinity) {
       if (Atomics.load(m, HDR.STARTED) >= cfg.workers || settled > 0) {
         started = now;
+        Atomics.store(m, HDR.GO, 1);
+        Atomics.notify(m, HDR.GO);
         lastProgress = lastAudit = now;
         seqAt.fill(now);
-      } else if (now - launched > 60_000) Atomics.store(m, HDR.STOP, 2);
+      } else if (now - launched > 60_000) {
+        Atomics.store(m, HDR.STOP, 2);
+        Atomics.notify(m, HDR.GO);
+      }
       continue;
     }
     const elapsed = now - started;
@@ -209,5 +214,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 });
     for (const r of results) if (r?.latency) latency.add(hdr.decodeFromCompressedBase64(r.latency));
   }
-  return buildReport({ cfg, m, L, durationMs, totals: readTotals(m, L, cfg.workers), violations, audits, crashes, interrupted: interruptedFlag, leakChecked, latency, perWorkerOps: results.map((r) => r?.ops ?? 0) });
+  const firstAt = Math.min(...violations.map((v) => v.atMs ?? Infinity));
+  const firstViolationMs = Number.isFinite(firstAt) && started !== Infinity ? Math.max(0, Math.round((firstAt - (performance.timeOrigin + started)) * 10) / 10) : null;
+  return buildReport({ cfg, m, L, durationMs, firstViolationMs, totals: readTotals(m, L, cfg.workers), violations, audits, crashes, interrupted: interruptedFlag, leakChecked, latency, perWorkerOps: results.map((r) => r?.ops ?? 0) });
 }

@@ -22,7 +22,7 @@ export class WorkerReporter implements Reporter {
 
   report(v: Omit<Violation, 'worker'>): void {
     const total = Atomics.add(this.m, HDR.VIOLATIONS, 1) + 1;
-    if (this.list.length < KEEP_VIOLATIONS) this.list.push({ ...v, worker: this.worker, seed: this.seed, trace: traceAll(this.m, this.L, this.worker) });
+    if (this.list.length < KEEP_VIOLATIONS) this.list.push({ ...v, worker: this.worker, seed: this.seed, atMs: performance.timeOrigin + performance.now(), trace: traceAll(this.m, this.L, this.worker) });
     if (this.maxViolations > 0 && total >= this.maxViolations) Atomics.compareExchange(this.m, HDR.STOP, 0, 1);
   }
 }

@@ -34,6 +34,8 @@ export interface Violation {
   /** op being run when it was found */
   op?: string;
   seed?: number;
+  /** when it was found: epoch milliseconds (performance.timeOrigin + now), set by the engine */
+  atMs?: number;
   /** last events of the involved workers, oldest first (filled in by the engine) */
   trace?: string[];
 }

@@ -65,6 +65,7 @@ export const HDR = {
   ACTIVE: 18, //      [atomic] engine workers still running their loop
   BARRIER_HOLD: 19, // [atomic] engine: workers parked at the audit barrier
   STARTED: 20, //     [atomic] engine workers that have entered their loop
+  GO: 21, //          [atomic] engine start gate: workers wait (Atomics.wait) until it is non-zero
   BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
   BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)

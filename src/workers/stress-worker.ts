@@ -52,6 +52,9 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
     );
     const histogram = cfg.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 }) : null;
     Atomics.add(m, HDR.STARTED, 1);
+    // the start gate: every worker begins together, when the main thread starts the clock
+    const gateDeadline = performance.now() + 120_000;
+    while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0 && performance.now() < gateDeadline) Atomics.wait(m, HDR.GO, 0, 100);
     const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
     const r = loop.run();
     const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
