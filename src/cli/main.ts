@@ -71,7 +71,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`tsync-lab: ${e.message}\n`);
+      // node's parseArgs appends a long hint about positionals; one short line is enough
+      const msg = e.message.replace(/\. To specify a positional argument.*$/s, '');
+      process.stderr.write(`tsync-lab: ${msg}${e instanceof UsageError ? '' : ' (see --help)'}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`tsync-lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
