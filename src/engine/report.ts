@@ -31,6 +31,18 @@ export interface Totals {
   violations: number;
 }
 
+/** A latency distribution from an HDR histogram (microseconds). */
+export interface LatencySummary {
+  count: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  maxUs: number;
+  meanUs: number;
+  /** the HDR histogram itself (ns; hdr-histogram-js compressed base64), so runs can be merged exactly */
+  histogram: string;
+}
+
 export interface RoleStats {
   acquisitions: number;
   contended: number;
@@ -74,18 +86,7 @@ export interface StressReport {
   locks: Record<string, RoleStats>;
   audits: number;
   leakChecked: boolean;
-  latency: {
-    tsync: {
-      count: number;
-      p50Us: number;
-      p90Us: number;
-      p99Us: number;
-      maxUs: number;
-      meanUs: number;
-      /** the HDR histogram itself (ns; hdr-histogram-js compressed base64), so runs can be merged exactly */
-      histogram: string;
-    };
-  } | null;
+  latency: { tsync: LatencySummary } | null;
   fairness: { perWorkerOps: number[]; minMaxRatio: number };
   violations: Violation[];
   violationCount: number;

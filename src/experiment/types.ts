@@ -3,6 +3,7 @@
  * the HTML report. A file format: documented in docs/experiment.md, schema in
  * schema.ts; new keys may be added, none removed or renamed without bumping version.
  */
+import type { LatencySummary } from '../engine/report.ts';
 import type { StressReport } from '../engine/report.ts';
 import type { Axis } from './axes.ts';
 
@@ -15,16 +16,7 @@ export interface Stat {
   max: number;
 }
 
-export interface LatencySummary {
-  count: number;
-  p50Us: number;
-  p90Us: number;
-  p99Us: number;
-  maxUs: number;
-  meanUs: number;
-  /** the HDR histogram (ns) as hdr-histogram-js compressed base64 */
-  histogram: string;
-}
+export type { LatencySummary };
 
 export interface RunLockStats {
   acquisitions: number;
