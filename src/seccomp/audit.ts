@@ -4,6 +4,7 @@
  *   - refcount conservation (I1): refs(F) = tasks whose head is F + live children of F
  *   - no cycles, every chain ends (I5)
  *   - mode/head consistency for live tasks (I11)
+ *   - no escape (I9): every live member carries its group's last successful TSYNC's filter
  *   - leak (I4): when every group has exited, no node is left allocated
  */
 import { ALLOC, GROUP, MODE, NODE, TASK, TSTATE, handleGen, handleSlot, makeHandle, type Layout } from '../shared/layout.ts';
@@ -86,6 +87,24 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
       out.push(v('cycle', `chain from node #${s} does not end`, [], []));
       break;
     }
+  }
+  // no escape (I9): every live member of a group carries its last successful TSYNC's filter
+  for (let s = 0; s < L.cfg.maxTasks; s++) {
+    const at = L.task(s);
+    if (Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE) continue;
+    const g = m[at + TASK.GROUP]!;
+    const label = m[L.group(g) + GROUP.LAST_TSYNC_LABEL]!;
+    if (label === 0) continue;
+    let found = false;
+    let n = 0;
+    for (let h = Atomics.load(m, at + TASK.HEAD); h !== 0 && handleOk(h) && n <= nF; n++) {
+      if (m[L.node(handleSlot(h)) + NODE.LABEL] === label) {
+        found = true;
+        break;
+      }
+      h = m[L.node(handleSlot(h)) + NODE.PREV]!;
+    }
+    if (!found) out.push(v('escape', `thread ${m[at + TASK.TID]} of group ${g} lacks filter ${label} of the group's last successful TSYNC`, [m[at + TASK.TID]!]));
   }
   const counted = Atomics.load(m, L.alloc + ALLOC.NODE_LIVE);
   if (counted !== liveNodes) out.push(v('leak', `arena counts ${counted} live nodes but ${liveNodes} are marked allocated`));
