@@ -64,6 +64,23 @@ for (const t of [2, 8, 32]) {
 }
 out.rates = rateRows;
 
+// 2b: focused mixes, the fair comparison with the kernel race check (one kind of work at a time)
+const focused: { name: string; mix: string; perSecond: number }[] = [];
+for (const [name, mix, kinds] of [
+  ['tsync only', 'tsync=20,set_nnp=1', ['tsync']],
+  ['clone+exit only', 'clone=1,exit=1', ['clone', 'exit']],
+] as const) {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runStress(stressConfigFrom({ duration: `${duration}ms`, workers: '2', groups: '4', threads: '2..8', mix, seed: String(11 + i) }));
+    samples.push(Math.round(kinds.reduce((a, k) => a + (r.ops[k] ?? 0), 0) / (r.durationMs / 1000)));
+  }
+  focused.push({ name, mix, perSecond: median(samples) });
+}
+console.log('\nfocused mixes (2 workers, 4 groups, 2..8 threads, lockdep on)');
+for (const f of focused) console.log(`  ${f.name.padEnd(16)} ${String(f.perSecond).padStart(9)} /s   (--mix ${f.mix})`);
+out.focused = focused;
+
 // 3: TSYNC cost on the model, one thread, no contention
 function tsyncCost(threads: number, depth: number): number {
   // fresh worlds, few TSYNCs each: every TSYNC adds a node, so a long loop would measure a deeper chain
@@ -105,11 +122,13 @@ try {
   const k = JSON.parse(execFileSync(process.execPath, [bin, 'kernel', '--race', '--duration', '2s', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Record<string, number>;
   out.kernel = k;
   const sim = rateRows.find((r) => r.threads === 8 && r.lockdep)!;
+  const ft = focused[0]!.perSecond;
+  const fc = focused[1]!.perSecond;
   const kt = k.tsyncPerSec ?? NaN;
   const kc = k.cloneExitPerSec ?? NaN;
-  console.log('\nreal kernel vs the simulation (8 threads/group, lockdep on)');
-  console.log(`  TSYNC/s       kernel ${Math.round(kt)}   simulated ${sim.tsyncPerSecond}   ratio ${(sim.tsyncPerSecond / kt).toFixed(1)}x`);
-  console.log(`  clone+exit/s  kernel ${Math.round(kc)}   simulated ${sim.cloneExitPerSecond}   ratio ${(sim.cloneExitPerSecond / kc).toFixed(1)}x`);
+  console.log('\nreal kernel (`kernel --race`, same machine) vs the simulation');
+  console.log(`  TSYNC/s       kernel ${Math.round(kt)}   simulated: default mix ${sim.tsyncPerSecond} (${(sim.tsyncPerSecond / kt).toFixed(1)}x), tsync-only mix ${ft} (${(ft / kt).toFixed(1)}x)`);
+  console.log(`  clone+exit/s  kernel ${Math.round(kc)}   simulated: default mix ${sim.cloneExitPerSecond} (${(sim.cloneExitPerSecond / kc).toFixed(1)}x), clone+exit-only mix ${fc} (${(fc / kc).toFixed(1)}x)`);
 } catch (e) {
   console.log(`\nreal kernel rates: not available here (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0]})`);
 }
