@@ -6,45 +6,70 @@
 import { GROUP } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
 import { chainHasLabel, fmtNode, nodeLabel } from './filter.ts';
-import { forEachThread, groupAt, headOf, isExiting, modeOf, nnpOf, tidOf, filterCountOf } from './task.ts';
+import { forEachThread, groupAt, headLocked, exitingLocked, modeLocked, nnpOf, tidOf } from './task.ts';
 
-/** One thread's seccomp state (for atomicity comparisons). */
-interface ThreadSnap {
-  t: number;
-  head: number;
-  mode: number;
-  nnp: boolean;
-  count: number;
+/**
+ * A group's seccomp state before a TSYNC, for the atomicity check: (task, head, mode)
+ * triples in list order, kept in a buffer reused across calls (no garbage per TSYNC).
+ */
+export interface GroupSnapshot {
+  n: number;
+  data: Int32Array;
 }
 
-/** Expects siglock held. */
-export function snapshotGroup(ctx: Ctx, g: number): ThreadSnap[] {
-  const out: ThreadSnap[] = [];
+const SNAP_WORDS = 3;
+const snapBuffers = new WeakMap<Ctx, GroupSnapshot>();
+
+/** Expects siglock held. The snapshot is valid until the next call on this ctx. */
+export function snapshotGroup(ctx: Ctx, g: number): GroupSnapshot {
+  let snap = snapBuffers.get(ctx);
+  if (!snap) snapBuffers.set(ctx, (snap = { n: 0, data: new Int32Array(64 * SNAP_WORDS) }));
+  const sn = snap;
+  sn.n = 0;
   forEachThread(ctx, g, (t) => {
-    out.push({ t, head: headOf(ctx, t), mode: modeOf(ctx, t), nnp: nnpOf(ctx, t), count: filterCountOf(ctx, t) });
+    if ((sn.n + 1) * SNAP_WORDS > sn.data.length) {
+      const bigger = new Int32Array(sn.data.length * 2);
+      bigger.set(sn.data);
+      sn.data = bigger;
+    }
+    const at = sn.n++ * SNAP_WORDS;
+    sn.data[at] = t;
+    sn.data[at + 1] = headLocked(ctx, t);
+    sn.data[at + 2] = modeLocked(ctx, t);
   });
-  return out;
+  return sn;
 }
 
-/** A failed TSYNC must leave every thread of the group, caller included, unchanged. */
-export function checkUnchanged(ctx: Ctx, g: number, before: ThreadSnap[], why: string): void {
-  const after = snapshotGroup(ctx, g);
-  const byT = new Map(after.map((s) => [s.t, s]));
-  for (const b of before) {
-    const a = byT.get(b.t);
-    if (!a) continue; // exited meanwhile (only possible when the section was not one lock hold)
-    // nnp is left out: a thread may set its own (an atomic flag, no siglock) meanwhile
-    if (a.head !== b.head || a.mode !== b.mode) {
-      const tid = tidOf(ctx, b.t);
+/**
+ * A failed TSYNC must leave every thread of the group, caller included, unchanged
+ * (head and mode; nnp is left out: a thread may set its own — an atomic flag, no
+ * siglock — meanwhile). Expects siglock held.
+ */
+export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: string): void {
+  const d = before.data;
+  let i = 0;
+  forEachThread(ctx, g, (t) => {
+    // same hold: same list, same order; otherwise (split holds, a seeded bug) look the task up
+    let at = i * SNAP_WORDS;
+    if (i >= before.n || d[at] !== t) {
+      at = -1;
+      for (let k = 0; k < before.n; k++) if (d[k * SNAP_WORDS] === t) at = k * SNAP_WORDS;
+      if (at < 0) return true; // joined meanwhile
+    } else i++;
+    const head = headLocked(ctx, t);
+    const mode = modeLocked(ctx, t);
+    if (head !== d[at + 1] || mode !== d[at + 2]) {
+      const tid = tidOf(ctx, t);
       ctx.violation(
         'tsync-atomicity',
-        `${why}: failed TSYNC changed thread ${tid} (head ${fmtNode(b.head)} -> ${fmtNode(a.head)}, mode ${b.mode} -> ${a.mode}, nnp ${b.nnp} -> ${a.nnp})`,
+        `${why}: failed TSYNC changed thread ${tid} (head ${fmtNode(d[at + 1]!)} -> ${fmtNode(head)}, mode ${d[at + 2]} -> ${mode})`,
         [tid],
-        [b.head, a.head],
+        [d[at + 1]!, head],
       );
-      return;
+      return false;
     }
-  }
+    return true;
+  });
 }
 
 /**
@@ -57,8 +82,8 @@ export function checkTsyncDone(ctx: Ctx, g: number, caller: number, head: number
   const label = nodeLabel(ctx, head);
   const callerNnp = nnpOf(ctx, caller);
   forEachThread(ctx, g, (t) => {
-    if (isExiting(ctx, t)) return;
-    const h = headOf(ctx, t);
+    if (exitingLocked(ctx, t)) return;
+    const h = headLocked(ctx, t);
     const ok = exact ? h === head : h !== 0 && nodeLabel(ctx, h) === label;
     if (!ok) {
       ctx.violation('tsync-postcondition', `thread ${tidOf(ctx, t)} does not have the new filter ${fmtNode(head)} after TSYNC (head ${fmtNode(h)})`, [tidOf(ctx, t)], [head, h]);
@@ -84,6 +109,6 @@ export function recordTsync(ctx: Ctx, g: number, label: number): void {
 export function checkJoin(ctx: Ctx, g: number, t: number): void {
   const label = ctx.seam.load(groupAt(ctx, g) + GROUP.LAST_TSYNC_LABEL);
   if (label === 0) return;
-  if (!chainHasLabel(ctx, headOf(ctx, t), label))
-    ctx.violation('escape', `thread ${tidOf(ctx, t)} joined group ${g} without filter ${label} of its last successful TSYNC`, [tidOf(ctx, t)], [headOf(ctx, t)]);
+  if (!chainHasLabel(ctx, headLocked(ctx, t), label))
+    ctx.violation('escape', `thread ${tidOf(ctx, t)} joined group ${g} without filter ${label} of its last successful TSYNC`, [tidOf(ctx, t)], [headLocked(ctx, t)]);
 }

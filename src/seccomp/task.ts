@@ -42,6 +42,16 @@ export const modeOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx
 export const headOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.HEAD);
 export const nnpOf = (ctx: Ctx, t: number): boolean => ctx.seam.aload(taskAt(ctx, t) + TASK.NNP) !== 0;
 export const isLeader = (ctx: Ctx, t: number): boolean => ctx.seam.load(taskAt(ctx, t) + TASK.LEADER) !== 0;
+/**
+ * The same fields for callers that hold the group's siglock: every writer of HEAD,
+ * MODE and STATE holds it too, so a plain load is enough (and cheaper than Atomics).
+ */
+export const headLocked = (ctx: Ctx, t: number): number => ctx.seam.load(taskAt(ctx, t) + TASK.HEAD);
+export const modeLocked = (ctx: Ctx, t: number): number => ctx.seam.load(taskAt(ctx, t) + TASK.MODE);
+export const exitingLocked = (ctx: Ctx, t: number): boolean => {
+  const s = ctx.seam.load(taskAt(ctx, t) + TASK.STATE);
+  return s === TSTATE.EXITING || s === TSTATE.ZOMBIE;
+};
 /** PF_EXITING: exiting, or a zombie leader */
 export const isExiting = (ctx: Ctx, t: number): boolean => {
   const s = stateOf(ctx, t);

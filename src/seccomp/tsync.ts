@@ -6,13 +6,13 @@
 import { MODE } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
 import { isAncestor, getFilter, putFilter } from './filter.ts';
-import { forEachThread, groupOf, headOf, isExiting, modeOf, nnpOf, setHead, setModeFilter, setNnp, tidOf, filterCountOf, setFilterCount } from './task.ts';
+import { forEachThread, groupOf, headLocked, exitingLocked, modeLocked, nnpOf, setHead, setModeFilter, setNnp, tidOf, filterCountOf, setFilterCount } from './task.ts';
 
 /** Is thread `t` eligible to be moved onto the caller's (pre-attach) chain? */
 export function eligible(ctx: Ctx, t: number, callerHead: number): boolean {
-  const mode = modeOf(ctx, t);
+  const mode = modeLocked(ctx, t);
   if (mode === MODE.DISABLED) return true;
-  return mode === MODE.FILTER && isAncestor(ctx, headOf(ctx, t), callerHead);
+  return mode === MODE.FILTER && isAncestor(ctx, headLocked(ctx, t), callerHead);
 }
 
 /**
@@ -24,11 +24,11 @@ export function canSyncThreads(ctx: Ctx, caller: number): number {
   const g = groupOf(ctx, caller);
   ctx.assertHeld(ctx.L.credGuard(g), 'canSyncThreads');
   ctx.assertHeld(ctx.L.siglock(g), 'canSyncThreads');
-  const callerHead = headOf(ctx, caller);
+  const callerHead = headLocked(ctx, caller);
   let failed = 0;
   forEachThread(ctx, g, (t) => {
     if (t === caller) return true; // skip the initiator
-    if (isExiting(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // 6.11+
+    if (exitingLocked(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // 6.11+
     if (ctx.bug === 'no-ancestor-check' || eligible(ctx, t, callerHead)) return true;
     failed = tidOf(ctx, t);
     return false;
@@ -43,20 +43,20 @@ export function canSyncThreads(ctx: Ctx, caller: number): number {
  * only to threads that were not yet in FILTER mode; merged (v9+) spreads it to all.
  */
 export function syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnly = false): void {
-  const spreadNnp = !nnpIfDisabledOnly || modeOf(ctx, t) === MODE.DISABLED;
-  const head = headOf(ctx, caller);
+  const spreadNnp = !nnpIfDisabledOnly || modeLocked(ctx, t) === MODE.DISABLED;
+  const head = headLocked(ctx, caller);
   const tid = tidOf(ctx, t);
   if (ctx.bug === 'put-before-get') {
-    putFilter(ctx, headOf(ctx, t), tid);
+    putFilter(ctx, headLocked(ctx, t), tid);
     getFilter(ctx, head, tid);
   } else {
     if (ctx.bug !== 'sync-missing-get') getFilter(ctx, head, tid);
-    if (ctx.bug !== 'sync-missing-put') putFilter(ctx, headOf(ctx, t), tid);
+    if (ctx.bug !== 'sync-missing-put') putFilter(ctx, headLocked(ctx, t), tid);
   }
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, caller));
   if (spreadNnp && nnpOf(ctx, caller) && ctx.bug !== 'nnp-not-spread') setNnp(ctx, t);
-  if (modeOf(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
+  if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 
 /**
@@ -68,7 +68,7 @@ export function syncThreads(ctx: Ctx, caller: number): void {
   ctx.assertHeld(ctx.L.siglock(g), 'syncThreads');
   forEachThread(ctx, g, (t) => {
     if (t === caller && ctx.bug !== 'put-before-get') return true;
-    if (isExiting(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // release may have run
+    if (exitingLocked(ctx, t) && ctx.bug !== 'exiting-not-skipped') return true; // release may have run
     syncThread(ctx, caller, t);
     return true;
   });

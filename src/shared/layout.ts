@@ -138,11 +138,12 @@ export const TSTATE = {
 /** A task (struct task_struct's seccomp part plus list links): 16 words = 64 bytes. */
 export const TASK = {
   GEN: 0, //        [atomic] generation, bumped when the slot is freed
-  STATE: 1, //      [atomic] TSTATE; written under siglock, read locklessly by observers
+  STATE: 1, //      [atomic] TSTATE; written under siglock (Atomics); read locklessly with Atomics, plain under siglock
   GROUP: 2, //      [immutable] group index
   TID: 3, //        [immutable] thread id, unique over the run
-  MODE: 4, //       [atomic] MODE; written under siglock, read locklessly at syscall entry
-  HEAD: 5, //       [atomic] filter handle (seccomp.filter); written under siglock, read locklessly by the owner
+  MODE: 4, //       [atomic] MODE; written under siglock (Atomics); read locklessly at syscall entry, plain under siglock
+  HEAD: 5, //       [atomic] filter handle (seccomp.filter); written under siglock (Atomics, the smp_store_release);
+  //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
   NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only
   LEADER: 7, //     [immutable] 1 for the group leader
   NEXT: 8, //       [siglock] next task handle in the group's thread list (creation order)
