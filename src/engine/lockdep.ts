@@ -76,8 +76,9 @@ export class LockdepHook implements Hook {
     const L = this.L;
     const m = this.m;
     const cls = lockClass(L, lock);
-    const held = this.heldLocks();
-    for (const h of held) {
+    const n = Math.min(this.depth, WORKER.HELD_MAX);
+    for (let i = 0; i < n; i++) {
+      const h = m[this.held + i]! - 1; // our own stack: a plain read (no allocation per acquisition)
       if (h === lock || lockClass(L, h) === cls) {
         this.ctx.violation('lockdep-recursion', recursionReport(L, this.worker, lock, h), [], []);
         continue;
