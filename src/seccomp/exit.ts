@@ -51,29 +51,32 @@ function filterRelease(ctx: Ctx, g: number, t: number): void {
 
 /** release_task(): unlink and free; reap a zombie leader with the last thread. */
 function releaseTask(ctx: Ctx, g: number, t: number): boolean {
-  const body = (): boolean => {
-    const s = ctx.seam;
-    const ga = groupAt(ctx, g);
-    const leader = s.load(ga + GROUP.LEADER);
-    if (t === leader && s.load(ga + GROUP.NR_THREADS) > 1) {
-      s.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.ZOMBIE); // done exiting; the last thread reaps it
-      return false;
-    }
-    unlinkThread(ctx, g, t);
-    freeTask(ctx, t);
-    // reap the leader only once it is a zombie: a leader still inside its own exit unlinks itself
-    if (s.load(ga + GROUP.NR_THREADS) === 1 && leader !== t && stateOf(ctx, leader) === TSTATE.ZOMBIE) {
-      unlinkThread(ctx, g, leader); // reap the zombie leader
-      freeTask(ctx, leader);
-    }
-    if (s.load(ga + GROUP.NR_THREADS) === 0) {
-      s.astore(ga + GROUP.STATE, 0);
-      return true;
-    }
+  if (ctx.bug === 'lock-order-inversion') return ctx.lock(ctx.L.siglock(g), () => ctx.lock(LOCK_ID.TASKLIST, () => unlinkAndReap(ctx, g, t)));
+  return ctx.lock(LOCK_ID.TASKLIST, () => ctx.lock(ctx.L.siglock(g), () => unlinkAndReap(ctx, g, t)));
+}
+
+/** __exit_signal + __unhash_process. Expects tasklist_lock (write) and siglock held. */
+function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
+  ctx.assertHeld(ctx.L.siglock(g), 'unlinkAndReap');
+  const s = ctx.seam;
+  const ga = groupAt(ctx, g);
+  const leader = s.load(ga + GROUP.LEADER);
+  if (t === leader && s.load(ga + GROUP.NR_THREADS) > 1) {
+    s.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.ZOMBIE); // done exiting; the last thread reaps it
     return false;
-  };
-  if (ctx.bug === 'lock-order-inversion') return ctx.lock(ctx.L.siglock(g), () => ctx.lock(LOCK_ID.TASKLIST, body));
-  return ctx.lock(LOCK_ID.TASKLIST, () => ctx.lock(ctx.L.siglock(g), body));
+  }
+  unlinkThread(ctx, g, t);
+  freeTask(ctx, t);
+  // reap the leader only once it is a zombie: a leader still inside its own exit unlinks itself
+  if (s.load(ga + GROUP.NR_THREADS) === 1 && leader !== t && stateOf(ctx, leader) === TSTATE.ZOMBIE) {
+    unlinkThread(ctx, g, leader); // reap the zombie leader
+    freeTask(ctx, leader);
+  }
+  if (s.load(ga + GROUP.NR_THREADS) === 0) {
+    s.astore(ga + GROUP.STATE, 0);
+    return true;
+  }
+  return false;
 }
 
 export function exitThread(ctx: Ctx, t: number): ExitResult {
