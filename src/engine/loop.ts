@@ -111,8 +111,9 @@ export class StressLoop {
         const t = makeHandle(slot, Atomics.load(m, at + TASK.GEN));
         tid = m[at + TASK.TID]!;
         op = this.pick();
-        Atomics.store(m, this.wbase + WORKER.OP, K[op] + 1);
-        Atomics.store(m, this.wbase + WORKER.OP_TASK, tid);
+        // what this worker is doing, for the livelock watchdog: diagnostic, plain stores
+        m[this.wbase + WORKER.OP] = K[op] + 1;
+        m[this.wbase + WORKER.OP_TASK] = tid;
         ctx.op = op;
         ctx.ring.push(EV.OP, K[op], tid);
         let groupDead = -1;
@@ -125,9 +126,8 @@ export class StressLoop {
           ctx.violation('lock-held', `${ctx.held.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
           ctx.held.length = 0;
         }
-        Atomics.store(m, this.wbase + WORKER.OP, 0);
-        Atomics.add(m, this.wbase + WORKER.OP_SEQ, 1);
-        this.ops++;
+        m[this.wbase + WORKER.OP] = 0;
+        Atomics.store(m, this.wbase + WORKER.OP_SEQ, ++this.ops); // progress, read by the watchdog
         if (groupDead >= 0) this.replace(groupDead);
         if (cfg.injectCrash > 0 && ctx.worker === 0 && this.ops >= cfg.injectCrash) throw new Error(`injected crash after ${this.ops} ops (--inject-crash)`);
       }

@@ -1,8 +1,8 @@
 /**
  * Per-worker event rings: the last `ringSize` events of every worker, kept in the
  * shared buffer so a violation report can show what each involved worker did just
- * before. Only the owning worker writes its ring (plain stores, then an atomic bump
- * of RING_HEAD so readers see complete records up to the head).
+ * before. Only the owning worker writes its ring, with plain stores (RING_HEAD
+ * last): readers (violation reports, stopped runs) are best effort, off the hot path.
  */
 import { EVENT, WORKER, type Layout } from './layout.ts';
 
@@ -42,7 +42,8 @@ export class EventRing {
     m[at + EVENT.KIND] = kind;
     m[at + EVENT.A] = a;
     m[at + EVENT.B] = b;
-    Atomics.store(m, this.headAt, seq + 1);
+    // a plain store: rings are read after the fact (a violation report, a stopped run), best effort
+    m[this.headAt] = seq + 1;
   }
 }
 

@@ -181,11 +181,11 @@ export const WORKER = {
   HELD_DEPTH: 1, //  [atomic] number of locks held (lockdep stack depth)
   HELD: 2, //        [atomic] 8 slots: lock id + 1 of each held lock, bottom first
   HELD_MAX: 8,
-  OP: 10, //         [atomic] current op kind + 1 (0 = idle)
-  OP_TASK: 11, //    [atomic] task handle the op runs as
+  OP: 10, //         [owner] current op kind + 1 (0 = idle); diagnostic, others read it with Atomics
+  OP_TASK: 11, //    [owner] tid the op runs as; diagnostic
   OP_SEQ: 12, //     [atomic] ops completed (progress; a livelock watchdog reads it)
   WAITING_ON: 13, // [atomic] lock id + 1 this worker is spinning on, 0 = none
-  RING_HEAD: 14, //  [atomic] events written so far (ring index = head % ringSize)
+  RING_HEAD: 14, //  [owner] events written so far (ring index = head % ringSize); readers best effort
   SIZE: 16,
 } as const;
 
