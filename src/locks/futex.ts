@@ -16,7 +16,6 @@
  * A waiter that times out leaves the state at 2, which only costs the next release
  * one unneeded notify.
  */
-import { LOCK } from '../shared/layout.ts';
 import { BaseLock } from './lock.ts';
 
 export class FutexLock extends BaseLock {

@@ -3,7 +3,7 @@
  * named thread on the main thread (worker 0). After every step a quiescent audit
  * runs (refcount conservation, cycles, mode/head); violations are collected.
  */
-import { Layout, MODE, TSTATE, TASK, handleSlot } from '../shared/layout.ts';
+import { Layout, MODE, TSTATE } from '../shared/layout.ts';
 import { ListReporter, type Violation } from '../seccomp/violations.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import { FLAG } from '../seccomp/design.ts';
@@ -143,8 +143,6 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
   }
   const threads = threadStates();
   const fin = audit(m, L, { expectEmpty: true });
-  void TASK;
-  void handleSlot;
   return { result: { steps, threads }, violations, liveNodes: fin.liveNodes };
 }
 

@@ -102,7 +102,6 @@ export function checkTsyncDone(ctx: Ctx, g: number, caller: number, head: number
 export function recordTsync(ctx: Ctx, g: number, label: number): void {
   const ga = groupAt(ctx, g);
   ctx.seam.store(ga + GROUP.LAST_TSYNC_LABEL, label);
-  ctx.seam.store(ga + GROUP.LAST_TSYNC_SEQ, ctx.seam.load(ga + GROUP.JOIN_SEQ));
 }
 
 /** No escape: a thread joining the group must carry the last successful TSYNC's filter. */

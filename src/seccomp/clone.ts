@@ -6,7 +6,7 @@
  * list — which is what stops a thread escaping a concurrent TSYNC. Lock order:
  * [threadgroup (read)] -> tasklist_lock (write) -> siglock.
  */
-import { LOCK_ID, MODE, TASK } from '../shared/layout.ts';
+import { LOCK_ID, TASK } from '../shared/layout.ts';
 import { EV } from '../shared/events.ts';
 import type { Ctx } from './context.ts';
 import { fail, type OpResult } from './errors.ts';
@@ -37,7 +37,7 @@ function copyState(ctx: Ctx, parent: number, child: number): void {
 export function cloneThread(ctx: Ctx, parent: number, name = -1): CloneResult {
   const g = groupOf(ctx, parent);
   // dup_task_struct + alloc_pid: the child is invisible, its filter NULL
-  const child = allocTask(ctx, { group: g, leader: false, name, parentTid: tidOf(ctx, parent) });
+  const child = allocTask(ctx, { group: g, leader: false, name });
   if (child === 0) return fail('EAGAIN') as CloneResult;
   if (ctx.bug === 'clone-copy-early') {
     // B1: copy at dup_task_struct time, outside any lock; linked much later
@@ -54,6 +54,5 @@ export function cloneThread(ctx: Ctx, parent: number, name = -1): CloneResult {
     ),
   );
   ctx.ring.push(EV.CLONE, tidOf(ctx, parent), tidOf(ctx, child));
-  void MODE;
   return { ok: true, child };
 }

@@ -9,7 +9,7 @@ import { GROUP, LOCK_ID, TSTATE, TASK } from '../shared/layout.ts';
 import { EV } from '../shared/events.ts';
 import type { Ctx } from './context.ts';
 import { putFilter } from './filter.ts';
-import { clearHead, freeTask, groupAt, groupOf, headOf, isLeader, taskAt, tidOf, unlinkThread, stateOf } from './task.ts';
+import { clearHead, freeTask, groupAt, groupOf, headOf, taskAt, tidOf, unlinkThread, stateOf } from './task.ts';
 import { membershipScope } from './process.ts';
 
 export interface ExitResult {
@@ -81,7 +81,6 @@ function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
 
 export function exitThread(ctx: Ctx, t: number): ExitResult {
   const g = groupOf(ctx, t);
-  void isLeader;
   return membershipScope(ctx, g, () => {
     if (ctx.bug === 'exit-release-unlocked') markExitingUnlocked(ctx, g, t);
     else ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));

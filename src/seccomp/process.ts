@@ -22,7 +22,7 @@ export interface NewProcess {
 export function createProcess(ctx: Ctx, p: NewProcess): number[] | null {
   const tasks: number[] = [];
   for (let i = 0; i < p.threads; i++) {
-    const t = allocTask(ctx, { group: p.group, leader: i === 0, name: p.names?.[i] ?? -1, parentTid: 0 });
+    const t = allocTask(ctx, { group: p.group, leader: i === 0, name: p.names?.[i] ?? -1 });
     if (t === 0) return null; // the slots taken so far stay unlinked: callers treat this as fatal
     tasks.push(t);
   }
@@ -36,10 +36,7 @@ export function createProcess(ctx: Ctx, p: NewProcess): number[] | null {
       s.astore(ga + GROUP.NR_LIVE, 0);
       s.store(ga + GROUP.LEADER, tasks[0]!);
       s.store(ga + GROUP.PID, s.add(HDR.NEXT_GROUP_PID, 1));
-      s.store(ga + GROUP.LAST_TSYNC, 0);
       s.store(ga + GROUP.LAST_TSYNC_LABEL, 0);
-      s.store(ga + GROUP.LAST_TSYNC_SEQ, 0);
-      s.store(ga + GROUP.JOIN_SEQ, 0);
       s.store(ga + GROUP.PRIVILEGED, p.privileged ? 1 : 0);
       for (const t of tasks) linkThread(ctx, p.group, t);
       s.astore(ga + GROUP.GEN, (s.aload(ga + GROUP.GEN) + 1) & 0x7fffffff);

@@ -107,7 +107,6 @@ export interface NewTask {
   group: number;
   leader: boolean;
   name: number;
-  parentTid: number;
 }
 
 /**
@@ -142,9 +141,7 @@ export function allocTask(ctx: Ctx, nt: NewTask): number {
   s.store(at + TASK.PREVT, 0);
   s.store(at + TASK.NAME, nt.name);
   s.store(at + TASK.FILTER_COUNT, 0);
-  s.store(at + TASK.PARENT_TID, nt.parentTid);
   s.store(at + TASK.NEXT_FREE, 0);
-  s.store(at + TASK.JOIN_SEQ, 0);
   // invisible until linked; CLAIM is left alone (a worker may hold it while probing a free slot)
   s.astore(at + TASK.STATE, TSTATE.NEW);
   s.add(ctx.L.alloc + ALLOC.TASK_LIVE, 1);
@@ -185,9 +182,6 @@ export function linkThread(ctx: Ctx, g: number, t: number): void {
   s.astore(at + TASK.STATE, TSTATE.ALIVE);
   s.store(ga + GROUP.NR_THREADS, s.load(ga + GROUP.NR_THREADS) + 1);
   s.astore(ga + GROUP.NR_LIVE, s.aload(ga + GROUP.NR_LIVE) + 1);
-  const seq = s.load(ga + GROUP.JOIN_SEQ) + 1;
-  s.store(ga + GROUP.JOIN_SEQ, seq);
-  s.store(at + TASK.JOIN_SEQ, seq);
 }
 
 /** list_del_rcu(&p->thread_node). Expects siglock held. */

@@ -66,11 +66,8 @@ export const HDR = {
   BARRIER_HOLD: 19, // [atomic] engine: workers parked at the audit barrier
   STARTED: 20, //     [atomic] engine workers that have entered their loop
   GO: 21, //          [atomic] engine start gate: workers wait (Atomics.wait) until it is non-zero
-  BARRIER_COUNT: 32, // [atomic] arrivals at the current quiescence barrier
-  BARRIER_GEN: 33, //  [atomic] barrier generation, bumped when everyone has arrived
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)
   NEXT_TID: 64, //    [atomic] next task id to hand out
-  NEXT_LABEL: 65, //  [atomic] next filter label (stress runs name filters by number)
   NEXT_GROUP_PID: 66, // [atomic] next process id for replacement groups
   SIZE: 80,
 } as const;
@@ -113,11 +110,12 @@ export const LSTAT = {
  */
 export const NODE = {
   REFS: 0, //    [atomic] refcount: tasks whose head this is + live children (I1); saturates
-  PREV: 1, //    [immutable] parent handle (older filter) or 0
+  PREV: 1, //    [immutable] parent handle (older filter) or 0; set under the installer's siglock before publish
   GEN: 2, //     [atomic] generation, bumped on every free (stale-handle detection)
-  LABEL: 3, //   [immutable] label id (scenario label index, or a stress serial number)
-  INSNS: 4, //   [immutable] program length
-  PATH: 5, //    [immutable] insns + 4 summed over this node and its ancestors (MAX_INSNS_PER_PATH)
+  LABEL: 3, //   [immutable] label id (scenario label index, or a stress serial number); set by allocNode
+  INSNS: 4, //   [immutable] program length; set by allocNode
+  PATH: 5, //    [immutable] insns + 4 summed over this node and its ancestors (MAX_INSNS_PER_PATH);
+  //             set with PREV, before publish
   NEXT_FREE: 6, // [arena] free-list link (slot + 1) while free
   ALLOC: 7, //   [atomic] 1 while allocated, 0 while free
   SIZE: 8,
@@ -137,54 +135,55 @@ export const TSTATE = {
 
 /** A task (struct task_struct's seccomp part plus list links): 16 words = 64 bytes. */
 export const TASK = {
-  GEN: 0, //        [atomic] generation, bumped when the slot is freed
+  // Fields marked [alloc] are written once by allocTask while the slot is NEW (on no
+  // list, claimable by nobody), before linkThread publishes it under siglock.
+  GEN: 0, //        [atomic] generation, bumped when the slot is freed (under pidmap_lock)
   STATE: 1, //      [atomic] TSTATE; written under siglock (Atomics); read locklessly with Atomics, plain under siglock
-  GROUP: 2, //      [immutable] group index
-  TID: 3, //        [immutable] thread id, unique over the run
+  GROUP: 2, //      [alloc] group index
+  TID: 3, //        [alloc] thread id, unique over the run
   MODE: 4, //       [atomic] MODE; written under siglock (Atomics); read locklessly at syscall entry, plain under siglock
   HEAD: 5, //       [atomic] filter handle (seccomp.filter); written under siglock (Atomics, the smp_store_release);
   //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
-  NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only
-  LEADER: 7, //     [immutable] 1 for the group leader
+  NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only, by its owner with no lock or by
+  //                 TSYNC / copy_seccomp under siglock
+  LEADER: 7, //     [alloc] 1 for the group leader
   NEXT: 8, //       [siglock] next task handle in the group's thread list (creation order)
   PREVT: 9, //      [siglock] previous task handle in the thread list
-  CLAIM: 10, //     [atomic] worker id + 1 running as this task (stress engine), 0 = free
-  NAME: 11, //      [immutable] name id (scenario thread name index), -1 if unnamed
-  FILTER_COUNT: 12, // [siglock] filters on the chain (reporting only, /proc Seccomp_filters)
-  PARENT_TID: 13, // [immutable] tid of the cloning thread (0 for initial threads)
+  CLAIM: 10, //     [atomic] stress engine: worker id + 1 running as this task, 0 = free; taken by CAS,
+  //                 cleared by the claimer; the model never touches it
+  NAME: 11, //      [alloc] name id (scenario thread name index), -1 if unnamed
+  FILTER_COUNT: 12, // [siglock] filters on the chain (reporting only, /proc Seccomp_filters); [alloc] 0
   NEXT_FREE: 14, // [pidmap] free-list link (slot + 1) while free
-  JOIN_SEQ: 15, //  [immutable] join sequence number within the group (checker bookkeeping)
+  // words 13 and 15 are spare
   SIZE: 16,
 } as const;
 
 /** A thread group (signal_struct + sighand_struct essentials): 16 words. */
 export const GROUP = {
-  GEN: 0, //        [atomic] bumped whenever the group is replaced by a new process
-  STATE: 1, //      [atomic] 0 = empty, 1 = live
+  GEN: 0, //        [atomic] bumped whenever the group is replaced by a new process (tasklist_lock + siglock)
+  STATE: 1, //      [atomic] 0 = empty, 1 = live; written with tasklist_lock (write) + siglock held
   FIRST: 2, //      [siglock] first task handle of the thread list (signal->thread_head)
   LAST: 3, //       [siglock] last task handle
   NR_THREADS: 4, // [siglock] tasks on the list (including exiting ones)
   NR_LIVE: 5, //    [atomic] tasks on the list that are not exiting (written under siglock)
   LEADER: 6, //     [siglock] leader task handle
   PID: 7, //        [siglock] tgid of the current process in this slot
-  LAST_TSYNC: 8, // [siglock] checker: node of the last successful TSYNC, 0 if none
-  LAST_TSYNC_SEQ: 9, // [siglock] checker: join sequence at that TSYNC
-  JOIN_SEQ: 10, //  [siglock] joins so far (clone bumps it)
-  PRIVILEGED: 11, // [siglock] 1 if the process holds CAP_SYS_ADMIN (set at process creation)
+  PRIVILEGED: 11, // [siglock] 1 if the process holds CAP_SYS_ADMIN; set by createProcess, then constant for
+  //                 the life of the process, so its live threads read it without the lock
   LAST_TSYNC_LABEL: 12, // [siglock] checker: label of the last successful TSYNC's filter (0 = none)
+  // words 8-10 and 13-15 are spare
   SIZE: 16,
 } as const;
 
 /** Per-worker block: control, held-lock stack, current op (watchdogs, lockdep). */
 export const WORKER = {
   ID: 0, //          [owner] worker id
-  HELD_DEPTH: 1, //  [atomic] number of locks held (lockdep stack depth)
-  HELD: 2, //        [atomic] 8 slots: lock id + 1 of each held lock, bottom first
+  HELD_DEPTH: 1, //  [atomic] lockdep: number of locks held; written by the owner only
+  HELD: 2, //        [atomic] lockdep: 8 slots, lock id + 1 of each held lock, bottom first; owner-written
   HELD_MAX: 8,
   OP: 10, //         [owner] current op kind + 1 (0 = idle); diagnostic, others read it with Atomics
   OP_TASK: 11, //    [owner] tid the op runs as; diagnostic
   OP_SEQ: 12, //     [atomic] ops completed (progress; a livelock watchdog reads it)
-  WAITING_ON: 13, // [atomic] lock id + 1 this worker is spinning on, 0 = none
   RING_HEAD: 14, //  [owner] events written so far (ring index = head % ringSize); readers best effort
   SIZE: 16,
 } as const;
@@ -354,7 +353,6 @@ export class Layout {
     m[HDR.RING_SIZE] = this.cfg.ringSize;
     m[HDR.N_LOCKS] = this.nLocks;
     m[HDR.NEXT_TID] = 1;
-    m[HDR.NEXT_LABEL] = 1;
     m[HDR.NEXT_GROUP_PID] = 1;
     for (let w = 0; w < this.cfg.workers; w++) m[this.worker(w) + WORKER.ID] = w;
     return m;

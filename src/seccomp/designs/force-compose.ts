@@ -11,7 +11,7 @@ import type { Ctx } from '../context.ts';
 import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, type OpResult } from '../errors.ts';
 import { allocNode, discardNode, setNodePrev } from '../filter.ts';
-import { forEachThread, groupOf, headOf, isExiting, nnpOf, setHead, setNnp, tidOf, filterCountOf, setFilterCount } from '../task.ts';
+import { forEachThread, groupOf, headOf, isExiting, nnpOf, setHead, setNnp, filterCountOf, setFilterCount } from '../task.ts';
 import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
 import { eligible, syncThread } from '../tsync.ts';
 import { checkTsyncDone } from '../checks.ts';
@@ -71,7 +71,6 @@ function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachR
   }
   setModeFilter(ctx, t);
   if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, false);
-  void tidOf;
   return OK;
 }
 
