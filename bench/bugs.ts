@@ -9,6 +9,7 @@ import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
 import { writeJsonAtomic } from '../src/engine/report.ts';
 import { BUGS } from '../src/seccomp/bugs.ts';
 import { intFlag } from '../src/cli/flags.ts';
+import { median } from '../src/bench/stats.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' }, budget: { type: 'string', default: '10s' }, json: { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {
@@ -17,10 +18,6 @@ if (values.help) {
 }
 const seeds = intFlag('seeds', values.seeds, 5, 1, 100);
 const budget = parseDuration('budget', values.budget!);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 
 const rows: { bug: string; caught: number; runs: number; medianMs: number; maxMs: number; kinds: string[] }[] = [];
 for (const bug of BUGS) {

@@ -14,6 +14,7 @@ import { runStress } from '../src/engine/stress.ts';
 import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
 import { writeJsonAtomic } from '../src/engine/report.ts';
 import { intFlag } from '../src/cli/flags.ts';
+import { median } from '../src/bench/stats.ts';
 import { Layout } from '../src/shared/layout.ts';
 import { makeCtx } from '../src/seccomp/world.ts';
 import { ListReporter } from '../src/seccomp/violations.ts';
@@ -28,7 +29,6 @@ if (values.help) {
 }
 const runs = intFlag('runs', values.runs, 3, 1, 20);
 const duration = parseDuration('duration', values.duration!);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const out: Record<string, unknown> = {};
 
 // 1 + 2: simulated rates
@@ -49,7 +49,9 @@ for (const threads of [2, 8, 32]) {
       });
       process.stderr.write(`\rthreads ${threads} lockdep ${lockdep} run ${i + 1}/${runs}: ${r.opsPerSecond} ops/s\x1b[K`);
     }
-    const mid = samples.find((x) => x.ops === median(samples.map((y) => y.ops)))!;
+    // the run nearest the median stands for the cell (its per-kind rates belong together)
+    const m = median(samples.map((y) => y.ops));
+    const mid = samples.reduce((a, b) => (Math.abs(b.ops - m) < Math.abs(a.ops - m) ? b : a));
     rateRows.push({ threads, lockdep, opsPerSecond: mid.ops, byKind: mid.byKind, tsyncPerSecond: mid.tsync, cloneExitPerSecond: mid.ce });
   }
 }

@@ -1,4 +1,5 @@
 /** `tsync-lab experiment`: a matrix of stress runs over lock designs, as tables, JSON and charts. */
+import { onInterrupt } from './interrupt.ts';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -113,25 +114,19 @@ export async function run(argv: string[]): Promise<number> {
   const tty = err.isTTY === true;
   const runs = cells.length * repeat;
   err.write(`tsync-lab experiment: ${cells.length} cell${cells.length > 1 ? 's' : ''} x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
-  let interrupted = false;
-  const onInt = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    err.write('\ninterrupted: stopping the current run (it is dropped); partial results follow (^C again to quit at once)\n');
-  };
-  process.on('SIGINT', onInt);
+  const sigint = onInterrupt('stopping the current run (it is dropped); partial results follow');
   const progress = new Progress(durationMs, (s) => err.write(s), tty);
   const quiet = values.quiet;
   const result = await runExperiment(
     { command: ['tsync-lab', 'experiment', ...argv].join(' '), preset: preset?.name ?? null, axes, cells, repeat, duration, durationMs, baseSeed },
     {
-      interrupted: () => interrupted,
+      interrupted: sigint.requested,
       runStart: quiet ? undefined : (e) => progress.runStart(e, repeat),
       runEnd: quiet ? undefined : (_e, r) => progress.runEnd(r),
       stress: quiet ? undefined : (t, elapsed) => progress.stress(t, elapsed),
     },
   );
-  process.off('SIGINT', onInt);
+  sigint.dispose();
   if (!quiet) process.stdout.write('\n' + formatExperiment(result));
   if (values.json) {
     writeJsonAtomic(values.json, result);

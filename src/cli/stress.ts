@@ -5,6 +5,7 @@ import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from
 import { runStress } from '../engine/stress.ts';
 import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+import { onInterrupt } from './interrupt.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
@@ -53,18 +54,12 @@ export async function run(argv: string[]): Promise<number> {
   const quiet = values.quiet;
   const err = process.stderr;
   err.write(`tsync-lab stress: seed ${cfg.seed} (replay the op choices with --seed ${cfg.seed})\n`);
-  let interrupted = false;
-  const onInt = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    err.write('\ninterrupted: stopping, the report follows (^C again to quit at once)\n');
-  };
-  process.on('SIGINT', onInt);
+  const sigint = onInterrupt('stopping, the report follows');
   let lastTotal = 0;
   let lastAt = 0;
   const tty = err.isTTY === true;
   const report = await runStress(cfg, {
-    interrupted: () => interrupted,
+    interrupted: sigint.requested,
     progress: quiet
       ? undefined
       : (t, elapsed) => {
@@ -74,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
           err.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
         },
   });
-  process.off('SIGINT', onInt);
+  sigint.dispose();
   if (tty && !quiet) err.write('\n');
   if (report.violations.length) process.stdout.write(formatViolation(report.violations[0]!));
   if (!quiet) process.stdout.write(formatSummary(report));

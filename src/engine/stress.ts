@@ -18,6 +18,7 @@ import { OP_KINDS } from './mix.ts';
 import { C } from './counters.ts';
 import { sizesFor, type StressConfig } from './config.ts';
 import { traceAll } from './worker-reporter.ts';
+import { newLatencyHistogram } from './histogram.ts';
 import { buildReport, type StressReport, type Totals } from './report.ts';
 
 export interface StressIo {
@@ -211,7 +212,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
 
   let latency: hdr.Histogram | null = null;
   if (cfg.latency) {
-    latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 });
+    latency = newLatencyHistogram();
     for (const r of results) if (r?.latency) latency.add(hdr.decodeFromCompressedBase64(r.latency));
   }
   const firstAt = Math.min(...violations.map((v) => v.atMs ?? Infinity));

@@ -5,14 +5,13 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Axis } from './axes.ts';
+import { newLatencyHistogram } from '../engine/histogram.ts';
+import { median } from '../bench/stats.ts';
 import type { AxisRow, CellStatus, CellSummary, CellResult, LatencySummary, RunResult, Stat } from './types.ts';
 
 export function stat(xs: number[]): Stat {
   if (!xs.length) return { median: 0, min: 0, max: 0 };
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median: round(median), min: round(s[0]!), max: round(s[s.length - 1]!) };
+  return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)) };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -20,7 +19,7 @@ const us = (ns: number) => Math.round(ns / 10) / 100;
 
 /** Histograms as the stress engine builds them (ns, 3 significant digits). */
 function newHistogram(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 });
+  return newLatencyHistogram();
 }
 
 export function summarizeHistogram(h: hdr.Histogram): LatencySummary {

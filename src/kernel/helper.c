@@ -138,26 +138,26 @@ static void emit(const char *fmt, ...) {
   }
 }
 
+/* Report "<tag> <message>" on the protocol stream and exit with `code`. */
+static void vdie(int code, const char *tag, const char *fmt, va_list ap) {
+  char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  emit("%s %s", tag, msg);
+  _exit(code);
+}
+
 /* The scenario cannot be expressed exactly on this kernel: say why, stop. */
 static void unrunnable(const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  emit("unrunnable %s", msg);
-  _exit(4);
+  vdie(4, "unrunnable", fmt, ap);
 }
 
 /* The helper itself saw something impossible: an internal error. */
 static void fatal(const char *fmt, ...) {
-  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  emit("fatal %s", msg);
-  _exit(3);
+  vdie(3, "fatal", fmt, ap);
 }
 
 /* ------------------------------------------------------- kernel primitives */

@@ -64,29 +64,27 @@ export class Ctx {
   }
 
   lock<T>(id: number, fn: () => T): T {
-    const seam = this.seam;
-    if (!seam.locks[id]!.splittable) return seam.locked(id, () => this.inside(id, fn));
-    // split acquire/release: no closure per lock operation on the hot path
-    seam.acquire(id);
-    this.held.push(id);
-    try {
-      return fn();
-    } finally {
-      this.held.pop();
-      seam.release(id);
-    }
+    return this.take(id, true, fn);
   }
 
   readLock<T>(id: number, fn: () => T): T {
+    return this.take(id, false, fn);
+  }
+
+  private take<T>(id: number, write: boolean, fn: () => T): T {
     const seam = this.seam;
-    if (!seam.locks[id]!.splittable) return seam.readLocked(id, () => this.inside(id, fn));
-    seam.readAcquire(id);
+    if (!seam.locks[id]!.splittable) {
+      const body = () => this.inside(id, fn);
+      return write ? seam.locked(id, body) : seam.readLocked(id, body);
+    }
+    // split acquire/release: no closure per lock operation on the hot path
+    seam.acquire(id, write);
     this.held.push(id);
     try {
       return fn();
     } finally {
       this.held.pop();
-      seam.readRelease(id);
+      seam.release(id, write);
     }
   }
 

@@ -84,63 +84,47 @@ export class Seam {
 
   // ---- locks (scoped: every kind, native included, supports it) ----
   locked<T>(id: number, fn: () => T): T {
-    const h = this.hook;
-    if (h === null) return this.locks[id]!.run(fn);
-    h.point(POINT.ACQUIRE, id);
-    return this.locks[id]!.run(() => {
-      h.acquired(id, true);
-      try {
-        return fn();
-      } finally {
-        h.releasing(id, true);
-        h.point(POINT.RELEASE, id);
-      }
-    });
+    return this.scoped(id, true, fn);
   }
 
   readLocked<T>(id: number, fn: () => T): T {
+    return this.scoped(id, false, fn);
+  }
+
+  private scoped<T>(id: number, write: boolean, fn: () => T): T {
+    const lock = this.locks[id]!;
     const h = this.hook;
-    if (h === null) return this.locks[id]!.readRun(fn);
+    if (h === null) return write ? lock.run(fn) : lock.readRun(fn);
     h.point(POINT.ACQUIRE, id);
-    return this.locks[id]!.readRun(() => {
-      h.acquired(id, false);
+    const body = (): T => {
+      h.acquired(id, write);
       try {
         return fn();
       } finally {
-        h.releasing(id, false);
+        h.releasing(id, write);
         h.point(POINT.RELEASE, id);
       }
-    });
+    };
+    return write ? lock.run(body) : lock.readRun(body);
   }
 
-  /** split acquire/release for kinds that support it (seeded bugs that release out of scope) */
-  acquire(id: number): void {
+  /** split acquire (write = exclusive) for kinds that support it: no closure on the hot path */
+  acquire(id: number, write = true): void {
     const h = this.hook;
     if (h !== null) h.point(POINT.ACQUIRE, id);
-    this.locks[id]!.acquire();
-    if (h !== null) h.acquired(id, true);
+    if (write) this.locks[id]!.acquire();
+    else this.locks[id]!.readAcquire();
+    if (h !== null) h.acquired(id, write);
   }
-  release(id: number): void {
+
+  release(id: number, write = true): void {
     const h = this.hook;
     if (h !== null) {
-      h.releasing(id, true);
+      h.releasing(id, write);
       h.point(POINT.RELEASE, id);
     }
-    this.locks[id]!.release();
-  }
-  readAcquire(id: number): void {
-    const h = this.hook;
-    if (h !== null) h.point(POINT.ACQUIRE, id);
-    this.locks[id]!.readAcquire();
-    if (h !== null) h.acquired(id, false);
-  }
-  readRelease(id: number): void {
-    const h = this.hook;
-    if (h !== null) {
-      h.releasing(id, false);
-      h.point(POINT.RELEASE, id);
-    }
-    this.locks[id]!.readRelease();
+    if (write) this.locks[id]!.release();
+    else this.locks[id]!.readRelease();
   }
 }
 

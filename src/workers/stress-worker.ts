@@ -14,6 +14,7 @@ import { WorkerReporter } from '../engine/worker-reporter.ts';
 import { NoiseHook } from '../engine/noise.ts';
 import { LockdepHook } from '../engine/lockdep.ts';
 import { Rng, workerSeed } from '../engine/rng.ts';
+import { newLatencyHistogram } from '../engine/histogram.ts';
 
 export interface StressTask {
   m: Int32Array;
@@ -50,7 +51,7 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
       cfg.lockdep ? new LockdepHook(m, L, worker, ctx) : null,
       cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null,
     );
-    const histogram = cfg.latency ? hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1e11, numberOfSignificantValueDigits: 3 }) : null;
+    const histogram = cfg.latency ? newLatencyHistogram() : null;
     Atomics.add(m, HDR.STARTED, 1);
     // the start gate: every worker begins together, when the main thread starts the clock
     const gateDeadline = performance.now() + 120_000;
