@@ -4,9 +4,9 @@
  * and the switchboard agree.
  */
 import test from 'ava';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from './helpers/sources.ts';
 import { runStress } from '../src/engine/stress.ts';
 import { stressConfigFrom } from '../src/engine/options.ts';
 import { BUGS } from '../src/seccomp/bugs.ts';
@@ -39,15 +39,7 @@ test('bugs --json lists every bug of the switchboard with name, origin, catches'
 });
 
 test('every bug in the catalogue has a switch in the model, and every switch is catalogued', (t) => {
-  const root = fileURLToPath(new URL('../src/', import.meta.url));
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.ts') && e.name !== 'bugs.ts') files.push(join(d, e.name));
-    }
-  };
-  walk(root);
+  const files = tsFiles(fileURLToPath(new URL('../src/', import.meta.url)), (name) => name === 'bugs.ts');
   const src = files.map((f) => readFileSync(f, 'utf8')).join('\n');
   for (const b of BUGS) t.true(src.includes(`'${b.name}'`), `${b.name} has no switch`);
   const switches = new Set([...src.matchAll(/bug [!=]== '([a-z-]+)'/g)].map((m) => m[1]!));

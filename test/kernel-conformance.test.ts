@@ -15,20 +15,12 @@ import { runScenario } from '../src/scenario/run.ts';
 import type { Scenario } from '../src/scenario/types.ts';
 import { scenarioFiles } from '../src/kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../src/kernel/errors.ts';
-import { kernelAvailability, runOnKernel } from '../src/kernel/runner.ts';
+import { runOnKernel } from '../src/kernel/runner.ts';
+import { kernelGate } from './helpers/kernel.ts';
 
 const DIR = fileURLToPath(new URL('scenarios/', import.meta.url));
 const files = scenarioFiles([DIR]);
-const avail = await kernelAvailability();
-
-if (!avail.ok) {
-  test('kernel conformance is not run here', (t) => {
-    t.log(`SKIPPED, the real kernel is unavailable: ${avail.reason}`);
-    t.pass();
-  });
-}
-const kernelTest = avail.ok ? test : test.skip;
-const why = avail.ok ? '' : ` (skipped: ${avail.reason})`;
+const { kernelTest, why } = await kernelGate('kernel conformance tests');
 
 test('there are scenarios to compare', (t) => {
   t.true(files.length > 0, `no *.json under ${DIR}`);

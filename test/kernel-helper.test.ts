@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parseScenario } from '../src/scenario/parse.ts';
 import { encodeScenario } from '../src/kernel/protocol.ts';
 import { NotRunnableOnKernel } from '../src/kernel/errors.ts';
-import { calibrate, kernelAvailability, runOnKernel } from '../src/kernel/runner.ts';
+import { calibrate, runOnKernel } from '../src/kernel/runner.ts';
+import { kernelGate } from './helpers/kernel.ts';
 import type { Result } from '../src/scenario/types.ts';
 
 const BIN = fileURLToPath(new URL('../bin/tsync-lab.mjs', import.meta.url));
@@ -45,15 +46,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ co
   });
 }
 
-const avail = await kernelAvailability();
-if (!avail.ok) {
-  test('kernel runner tests are not run here', (t) => {
-    t.log(`SKIPPED, the real kernel is unavailable: ${avail.reason}`);
-    t.pass();
-  });
-}
-const kernelTest = avail.ok ? test : test.skip;
-const why = avail.ok ? '' : ` (skipped: ${avail.reason})`;
+const { kernelTest, why } = await kernelGate('kernel runner tests');
 
 const fourK = (n: number) => Array.from({ length: n }, (_, i) => ({ thread: 'main', op: 'attach', filter: `b${i}`, insns: 4096 }));
 

@@ -6,9 +6,9 @@
  * buffer or calls Atomics itself (checkers' diagnostics are marked and exempt).
  */
 import test from 'ava';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from './helpers/sources.ts';
 import { POINT, POINT_NAMES, type Hook } from '../src/shared/seam.ts';
 import { parseScenarioFile } from '../src/scenario/parse.ts';
 import { runScenarioFull } from '../src/scenario/run.ts';
@@ -41,15 +41,8 @@ test('a hook on the seam sees every kind of access and balanced lock operations'
 });
 
 test('model files touch the buffer only through the seam', (t) => {
-  const root = fileURLToPath(new URL('../src/seccomp/', import.meta.url));
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else if (e.name.endsWith('.ts') && e.name !== 'audit.ts') files.push(join(d, e.name)); // audit: a quiescent checker, reads directly
-    }
-  };
-  walk(root);
+  // audit.ts is exempt: a quiescent checker that reads the buffer directly
+  const files = tsFiles(fileURLToPath(new URL('../src/seccomp/', import.meta.url)), (name) => name === 'audit.ts');
   const offenders: string[] = [];
   for (const f of files) {
     readFileSync(f, 'utf8')
