@@ -48,7 +48,7 @@ test.serial('stress CLI: --json report, exit 0, seed printed', async (t) => {
 test.serial('stress CLI: a crashed worker gives exit 3 and a partial report naming it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
   const file = join(dir, 'r.json');
-  const r = await cli(['stress', '--duration', '20s', '--workers', '2', '--inject-crash', '2000', '--json', file, '--quiet']);
+  const r = await cli(['stress', '--duration', '20s', '--workers', '2', '--inject', 'crash@2000', '--json', file, '--quiet']);
   t.is(r.code, 3, r.stderr + r.stdout);
   const report = JSON.parse(readFileSync(file, 'utf8'));
   t.true(validate(report), JSON.stringify(validate.errors));

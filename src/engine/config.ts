@@ -28,10 +28,21 @@ export interface StressConfig {
   maxDepth: number;
   /** run the online checkers */
   checking: boolean;
-  /** test only: worker 0 throws after this many ops (0 = never) */
-  injectCrash: number;
+  /** testing only: worker 0 misbehaves on its Nth op, to prove a watchdog fires */
+  inject: Injection | null;
   /** record TSYNC latencies into an HDR histogram */
   latency: boolean;
+}
+
+export const INJECTIONS = ['crash', 'stall', 'lock-leak'] as const;
+/**
+ * crash: the op throws (exit 3, partial report); stall: the op never finishes
+ * (livelock watchdog); lock-leak: the op returns holding its group's siglock
+ * (lock-held check, then the other workers' deadlock watchdog).
+ */
+export interface Injection {
+  kind: (typeof INJECTIONS)[number];
+  afterOps: number;
 }
 
 /** Task-table and arena sizes for a configuration. */

@@ -14,7 +14,7 @@ import { syscallEntry } from '../seccomp/syscall.ts';
 import { setNnp, filterCountOf, groupOf } from '../seccomp/task.ts';
 import { createProcess } from '../seccomp/process.ts';
 import type { OpResult } from '../seccomp/errors.ts';
-import { DeadlockError } from '../locks/lock.ts';
+import { DeadlockError, cpuRelax } from '../locks/lock.ts';
 import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
 import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
@@ -118,7 +118,9 @@ export class StressLoop {
         ctx.ring.push(EV.OP, K[op], tid);
         let groupDead = -1;
         try {
-          groupDead = this.step(t, op);
+          const inj = cfg.inject;
+          if (inj !== null && ctx.worker === 0 && this.ops + 1 === inj.afterOps) this.misbehave(inj.kind, t);
+          else groupDead = this.step(t, op);
         } finally {
           Atomics.store(m, at + TASK.CLAIM, 0);
         }
@@ -129,7 +131,6 @@ export class StressLoop {
         m[this.wbase + WORKER.OP] = 0;
         Atomics.store(m, this.wbase + WORKER.OP_SEQ, ++this.ops); // progress, read by the watchdog
         if (groupDead >= 0) this.replace(groupDead);
-        if (cfg.injectCrash > 0 && ctx.worker === 0 && this.ops >= cfg.injectCrash) throw new Error(`injected crash after ${this.ops} ops (--inject-crash)`);
       }
     } catch (e) {
       if (e instanceof DeadlockError) {
@@ -142,6 +143,24 @@ export class StressLoop {
       }
     }
     return { ops: this.ops };
+  }
+
+  /** --inject (testing only): the watchdogs and checks must catch each of these. */
+  private misbehave(kind: NonNullable<StressConfig['inject']>['kind'], t: number): void {
+    const { ctx } = this;
+    switch (kind) {
+      case 'crash':
+        throw new Error(`injected crash on op ${this.ops + 1} (--inject)`);
+      case 'stall': // an op that never finishes on its own: only the stop word ends it
+        while (Atomics.load(ctx.m, HDR.STOP) === 0) cpuRelax(64);
+        return;
+      case 'lock-leak': {
+        const id = ctx.L.siglock(groupOf(ctx, t));
+        ctx.seam.acquire(id); // and never released
+        ctx.held.push(id);
+        return;
+      }
+    }
   }
 
   /** One op as task `t`. Returns the group index if the op killed the whole group, else -1. */

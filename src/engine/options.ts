@@ -10,7 +10,7 @@ import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
 import { randomSeed } from './rng.ts';
-import type { StressConfig } from './config.ts';
+import { INJECTIONS, type Injection, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {
   design: { type: 'string', default: 'merged' },
@@ -31,7 +31,7 @@ export const STRESS_OPTIONS = {
   livelock: { type: 'string', default: '5s' },
   'max-depth': { type: 'string', default: '48' },
   latency: { type: 'boolean', default: false },
-  'inject-crash': { type: 'string' },
+  inject: { type: 'string' },
 } as const;
 
 export type StressValues = { [K in keyof typeof STRESS_OPTIONS]?: (typeof STRESS_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof STRESS_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -62,6 +62,15 @@ export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DE
     plan[parseLockRole(m[1]!)] = parseLockKind(m[2]!);
   }
   return plan;
+}
+
+/** `--inject crash@2000`: testing only. */
+export function parseInjection(raw: string | undefined): Injection | null {
+  if (raw === undefined) return null;
+  const m = /^([a-z-]+)@(\d+)$/.exec(raw.trim());
+  if (!m || !(INJECTIONS as readonly string[]).includes(m[1]!) || Number(m[2]) < 1)
+    throw new UsageError(`--inject: expected KIND@N with N >= 1, kinds: ${INJECTIONS.join(', ')}; got "${raw}"`);
+  return { kind: m[1] as Injection['kind'], afterOps: Number(m[2]) };
 }
 
 export function parseScope(raw: string): Scope {
@@ -96,7 +105,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     livelockMs: parseDuration('livelock', v.livelock ?? '5s'),
     maxDepth: intFlag('max-depth', v['max-depth'], 48, 1, 6000),
     checking: true,
-    injectCrash: intFlag('inject-crash', v['inject-crash'], 0, 0, 1e12),
+    inject: parseInjection(v.inject),
     latency: !!v.latency,
   };
   if (cfg.bug && bug?.mix && v.mix) cfg.mix = parseMix(v.mix, defaultMix(design));

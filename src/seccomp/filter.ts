@@ -25,6 +25,14 @@ export function nodeLive(ctx: Ctx, h: number): boolean {
   return ctx.seam.aload(at + NODE.GEN) === handleGen(h) && ctx.seam.aload(at + NODE.REFS) > 0;
 }
 
+/** Is `h` a handle to this generation of an allocated slot (its count not considered)? */
+function nodeCurrent(ctx: Ctx, h: number): boolean {
+  const slot = handleSlot(h);
+  if (slot < 0 || slot >= ctx.L.cfg.maxFilters) return false;
+  const at = ctx.L.node(slot);
+  return ctx.seam.aload(at + NODE.GEN) === handleGen(h) && ctx.seam.aload(at + NODE.ALLOC) === 1;
+}
+
 /** Check a node before touching it; report a use-after-free if it is stale or dead. */
 export function checkNode(ctx: Ctx, h: number, what: string, tid = 0): boolean {
   if (nodeLive(ctx, h)) return true;
@@ -154,7 +162,11 @@ export function putFilter(ctx: Ctx, h: number, tid = 0): void {
       ctx.violation('cycle', `put walk from node ${fmtNode(h)} did not reach the root`, tid ? [tid] : [], [h]);
       return;
     }
-    if (!checkNode(ctx, h, 'put', tid)) return;
+    // a stale handle is a use-after-free; a live slot whose count is already 0 is the underflow below
+    if (!nodeCurrent(ctx, h)) {
+      checkNode(ctx, h, 'put', tid);
+      return;
+    }
     const at = nodeAt(ctx, h);
     const old = ctx.seam.add(at + NODE.REFS, -1);
     if (old === 1) {
