@@ -10,16 +10,32 @@ import { tsFiles } from './helpers/sources.ts';
 import { runStress } from '../src/engine/stress.ts';
 import { stressConfigFrom } from '../src/engine/options.ts';
 import { BUGS } from '../src/seccomp/bugs.ts';
+import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import { cli } from './helpers/cli.ts';
 
 const ATTEMPTS = 4;
+
+/** the budget of one attempt; the correct designs must stay clean over the same one */
+const attempt = (extra: Record<string, string>) =>
+  stressConfigFrom({ duration: '4s', workers: '2', groups: '2', 'audit-every': '250ms', watchdog: '1s', livelock: '2s', ...extra });
+
+for (const design of DESIGN_NAMES) {
+  test.serial(`control: design ${design} without a bug stays clean over one attempt's budget`, async (t) => {
+    t.timeout(60_000);
+    const cfg = attempt({ design });
+    const r = await runStress(cfg);
+    t.log(`seed ${cfg.seed}, ${r.durationMs} ms, ${Object.values(r.ops).reduce((a, b) => a + b, 0)} ops`);
+    t.deepEqual(r.violations.map((v) => `${v.kind}: ${v.message}`), []);
+    t.is(r.exitCode, 0);
+  });
+}
 
 for (const bug of BUGS) {
   test.serial(`bug ${bug.name} is caught (${bug.catches.join(' | ')})`, async (t) => {
     t.timeout(90_000);
     const seen: string[] = [];
     for (let i = 0; i < ATTEMPTS; i++) {
-      const cfg = stressConfigFrom({ bug: bug.name, duration: '4s', workers: '2', groups: '2', 'audit-every': '250ms', watchdog: '1s', livelock: '2s' });
+      const cfg = attempt({ bug: bug.name });
       const r = await runStress(cfg);
       const kinds = r.violations.map((v) => v.kind);
       t.log(`attempt ${i + 1}: seed ${cfg.seed}, ${r.durationMs} ms, found ${[...new Set(kinds)].join(', ') || 'nothing'}`);
