@@ -39,28 +39,16 @@ function tsyncAttach(ctx: Ctx, t: number, g: number, prepared: number, req: Atta
   return ctx.lock(ctx.L.siglock(g), () => {
     if (pathTooLong(ctx, headOf(ctx, t), req.insns)) return fail('ENOMEM');
     const before = ctx.checking ? snapshotGroup(ctx, g) : null;
-    if (ctx.bug === 'attach-before-check') {
-      linkOnCaller(ctx, t, prepared); // B15: link first, check after, never unlink
-      const failed = canSyncThreads(ctx, t);
-      if (failed !== 0) {
-        // the node is now owned by the caller: report failure without discarding it
-        if (before) checkUnchanged(ctx, g, before, 'attach-before-check');
-        ctx.ring.push(EV.TSYNC_FAIL, tidOf(ctx, t), failed);
-        return esrch ? fail('ESRCH') : tsyncFailed(failed);
-      }
-      syncThreads(ctx, t);
-      setModeFilter(ctx, t);
-      if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, true);
-      return OK;
-    }
     if (ctx.bug === 'partial-tsync') return partialTsync(ctx, t, g, prepared, esrch, before);
+    const early = ctx.bug === 'attach-before-check';
+    if (early) linkOnCaller(ctx, t, prepared); // B15: link first, check after, never unlink
     const failed = canSyncThreads(ctx, t);
     if (failed !== 0) {
       if (before) checkUnchanged(ctx, g, before, 'tsync');
       ctx.ring.push(EV.TSYNC_FAIL, tidOf(ctx, t), failed);
       return esrch ? fail('ESRCH') : tsyncFailed(failed);
     }
-    linkOnCaller(ctx, t, prepared);
+    if (!early) linkOnCaller(ctx, t, prepared);
     syncThreads(ctx, t);
     setModeFilter(ctx, t);
     ctx.ring.push(EV.TSYNC_OK, tidOf(ctx, t), prepared);
