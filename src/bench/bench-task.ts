@@ -7,12 +7,12 @@ import type { LockKind } from '../locks/kinds.ts';
 import type { NativeMutex } from '../locks/native.ts';
 
 export const BSLOT = {
-  STOP: 0, //      worker 0 -> others: the contended run is over
-  BAR_COUNT: 16, // start/end barrier
-  BAR_GEN: 17,
-  DATA: 32, //     the contended critical section's data word
-  PING: 48, //     the ping-pong word
-  FLOOR: 64, //    the word the floor loop next to each kind's uncontended runs works on
+  STOP: 0, //      [atomic] worker 0 -> others: the contended run is over
+  BAR_COUNT: 16, // [atomic] start/end barrier
+  BAR_GEN: 17, //   [atomic]
+  DATA: 32, //     [lock under test] the contended critical section's data word (plain increments)
+  PING: 48, //     [atomic] the ping-pong word
+  FLOOR: 64, //    [atomic] the word the floor loop (compareExchange + store) works on
 } as const;
 export const BENCH_SCRATCH_WORDS = 80;
 

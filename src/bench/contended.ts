@@ -1,16 +1,34 @@
 /**
  * Contended throughput: `parties` workers (2 here, one per core) acquire and release
  * the lock as fast as they can with a tiny critical section (one plain increment of a
- * shared word), for `ms` per run. Worker 0 keeps time and raises STOP; barriers start
+ * shared word), for `ms` per run. Worker 0 keeps time and raises STOP (the others give
+ * up, with an error, if it never comes); barriers start
  * every run together and fence the reset of STOP between runs.
  */
 import type { Lock } from '../locks/lock.ts';
-import { SpinBarrier } from '../shared/barrier.ts';
+import { SpinBarrier, SyncTimeoutError } from '../shared/barrier.ts';
 import { BSLOT, type ContendedRun } from './bench-task.ts';
 import { pingPongRun } from './pingpong.ts';
 
-/** Look at STOP (and worker 0 at the clock) once per this many acquisitions. */
+/** Look at STOP (and at the clock) once per this many acquisitions. */
 const CHECK_EVERY = 64;
+/** A follower that sees no STOP this long after the run's end gives up: the leader is gone. */
+const FOLLOWER_GRACE_MS = 5000;
+
+/**
+ * The periodic check of both loops: true when the run is over. The leader ends the
+ * run at `end`; a follower waits for its STOP, bounded by a grace period.
+ */
+function runOver(m: Int32Array, stop: number, leader: boolean, end: number): boolean {
+  if (Atomics.load(m, stop) !== 0) return true;
+  const now = performance.now();
+  if (leader && now > end) {
+    Atomics.store(m, stop, 1);
+    return true;
+  }
+  if (!leader && now > end + FOLLOWER_GRACE_MS) throw new SyncTimeoutError(`contended run: no STOP from worker 0 ${FOLLOWER_GRACE_MS} ms after the end`);
+  return false;
+}
 
 function split(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: number): number {
   const data = sc + BSLOT.DATA;
@@ -21,13 +39,7 @@ function split(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: numbe
     lock.acquire();
     m[data] = m[data]! + 1;
     lock.release();
-    if (++n % CHECK_EVERY === 0) {
-      if (Atomics.load(m, stop) !== 0) return n;
-      if (leader && performance.now() > end) {
-        Atomics.store(m, stop, 1);
-        return n;
-      }
-    }
+    if (++n % CHECK_EVERY === 0 && runOver(m, stop, leader, end)) return n;
   }
 }
 
@@ -41,13 +53,7 @@ function scoped(lock: Lock, m: Int32Array, sc: number, leader: boolean, ms: numb
   let n = 0;
   for (;;) {
     lock.run(body);
-    if (++n % CHECK_EVERY === 0) {
-      if (Atomics.load(m, stop) !== 0) return n;
-      if (leader && performance.now() > end) {
-        Atomics.store(m, stop, 1);
-        return n;
-      }
-    }
+    if (++n % CHECK_EVERY === 0 && runOver(m, stop, leader, end)) return n;
   }
 }
 

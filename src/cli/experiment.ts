@@ -9,7 +9,7 @@ import { writeJsonAtomic } from '../engine/report.ts';
 import { randomSeed } from '../engine/rng.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { intFlag } from './flags.ts';
-import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '../experiment/axes.ts';
 import { findPreset, describePresets } from '../experiment/presets.ts';
 import { planCells } from '../experiment/matrix.ts';
@@ -108,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     else base[k] = v as string;
   }
   const cells = planCells(axes, base);
-  if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv]);
+  if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
 
   const err = process.stderr;
   const tty = err.isTTY === true;

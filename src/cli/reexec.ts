@@ -39,7 +39,7 @@ export function needsHarmonyStruct(wantNative: boolean): boolean {
 
 export interface ReexecOptions {
   /** kill the child (SIGKILL) past this; the command then fails with exit code 3 */
-  timeoutMs?: number;
+  timeoutMs: number;
 }
 
 function nodeArgs(rest: string[]): string[] {
@@ -60,19 +60,19 @@ function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
   return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
+/** Grace for a re-executed run beyond its own duration: start-up, teardown, reports. */
+export const REEXEC_GRACE_MS = 60_000;
+
 /** Run `node --harmony-struct bin/tsync-lab.mjs <argv>` and resolve its exit code. */
-export function reexecWithHarmonyStruct(argv: string[], opts: ReexecOptions = {}): Promise<number> {
+export function reexecWithHarmonyStruct(argv: string[], opts: ReexecOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeArgs([BIN, ...argv]), { stdio: 'inherit', env: { ...process.env, [MARKER]: '1' } });
     const unforward = forwardSignals(child);
     let timedOut = false;
-    const timer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-          }, opts.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
     const done = () => {
       unforward();
       clearTimeout(timer);
@@ -117,6 +117,7 @@ export function runJsonChildWithHarmonyStruct(script: URL, args: string[], opts:
     });
     const unforward = forwardSignals(child);
     let out = '';
+    let scanned = 0; // stdout up to here has been looked at, line by line
     let err = '';
     let value: unknown;
     let settled = false;
@@ -143,10 +144,12 @@ export function runJsonChildWithHarmonyStruct(script: URL, args: string[], opts:
     });
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const nl = out.indexOf('\n');
-      if (value === undefined && nl >= 0) {
+      // the result is the first complete stdout line that parses as JSON
+      for (let nl = out.indexOf('\n', scanned); value === undefined && nl >= 0; nl = out.indexOf('\n', scanned)) {
+        const line = out.slice(scanned, nl);
+        scanned = nl + 1;
         try {
-          value = JSON.parse(out.slice(0, nl));
+          value = JSON.parse(line);
         } catch {
           value = undefined;
         }

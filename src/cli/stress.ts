@@ -4,7 +4,7 @@ import { UsageError } from '../locks/kinds.ts';
 import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../engine/options.ts';
 import { runStress } from '../engine/stress.ts';
 import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
-import { needsHarmonyStruct, reexecWithHarmonyStruct } from './reexec.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { onInterrupt } from './interrupt.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
   if (positionals.length) throw new UsageError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
   const cfg = stressConfigFrom(values as StressValues);
-  if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv]);
+  if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv], { timeoutMs: cfg.durationMs + cfg.livelockMs + cfg.watchdogMs + REEXEC_GRACE_MS });
   const quiet = values.quiet;
   const err = process.stderr;
   err.write(`tsync-lab stress: seed ${cfg.seed} (replay the op choices with --seed ${cfg.seed})\n`);

@@ -36,7 +36,8 @@ export interface LayoutConfig {
   ringSize: number;
   /** extra general-purpose locks (benchmarks, tests, experiments) */
   extraLocks: number;
-  /** scratch words for tests and benchmarks, cache-line aligned */
+  /** scratch words for tests and benchmarks, cache-line aligned; their users' slot
+   *  tables (src/workers/lock-task.ts, src/bench/bench-task.ts) say how each is accessed */
   scratchWords: number;
 }
 
@@ -60,6 +61,8 @@ export const HDR = {
   WORKERS: 5, //      [immutable]
   RING_SIZE: 6, //    [immutable]
   N_LOCKS: 7, //      [immutable]
+  EXTRA_LOCKS: 8, //  [immutable]
+  SCRATCH_WORDS: 9, // [immutable]
   STOP: 16, //        [atomic] non-zero: workers finish their op and return (1 stop, 2 abort)
   VIOLATIONS: 17, //  [atomic] violations reported so far (all workers)
   ACTIVE: 18, //      [atomic] engine workers still running their loop
@@ -77,19 +80,24 @@ export const LAYOUT_VERSION = 1;
 
 /**
  * A lock record: one cache line. The meaning of STATE/AUX depends on the lock kind
- * (see src/locks). OWNER is written by the holder after acquiring and cleared before
- * release, so the watchdog and lockdep can name the holder.
+ * (see src/locks). The holder can always be named, for the watchdog: from STATE for
+ * the kinds that keep the owner there, from OWNER for the others.
+ * [holder]: written only by the worker holding the lock.
  */
 export const LOCK = {
-  STATE: 0, //  [atomic] main lock word (flag, ticket "next", futex state, MCS tail, rw counts)
-  AUX: 1, //    [atomic] second word (ticket "serving", rw wait-queue lock)
-  OWNER: 2, //  [atomic] holder worker id + 1; 0 = none (for rw: last writer)
+  STATE: 0, //  [atomic] the lock word: tas/ttas/broken/racy the owner (worker id + 1), ticket next|serving
+  //             halves, futex state, MCS tail, rw reader count and writer bits
+  AUX: 1, //    [atomic] rw only: its wait-queue lock
+  OWNER: 2, //  [holder] diagnostic: worker id + 1 of the (write) holder, 0 = none; written by the holder
+  //             with plain stores, read by the watchdog best effort; kinds keeping the owner in STATE
+  //             leave it 0
   WAITER: 3, // [atomic] a worker id + 1 currently waiting (for deadlock reports)
   SIZE: LINE,
 } as const;
 
 /** An MCS queue node: one per (lock, worker), one cache line each. */
 export const QNODE = {
+  // both start with plain stores by their owner before the tail exchange publishes the node
   LOCKED: 0, // [atomic] 1 while waiting, 0 when the predecessor handed the lock over
   NEXT: 1, //   [atomic] successor worker id + 1, 0 = none
   SIZE: LINE,
@@ -106,7 +114,7 @@ export const LSTAT = {
 
 /**
  * A filter node (struct seccomp_filter): 8 words = 32 bytes.
- * Immutable after publish except REFS; GEN changes only on free.
+ * Immutable after publish except REFS; GEN, ALLOC and NEXT_FREE change only on free.
  */
 export const NODE = {
   REFS: 0, //    [atomic] refcount: tasks whose head this is + live children (I1); saturates
@@ -168,8 +176,8 @@ export const GROUP = {
   NR_LIVE: 5, //    [atomic] tasks on the list that are not exiting (written under siglock)
   LEADER: 6, //     [siglock] leader task handle
   PID: 7, //        [siglock] tgid of the current process in this slot
-  PRIVILEGED: 11, // [siglock] 1 if the process holds CAP_SYS_ADMIN; set by createProcess, then constant for
-  //                 the life of the process, so its live threads read it without the lock
+  PRIVILEGED: 11, // [immutable per process] 1 if the process holds CAP_SYS_ADMIN; set by createProcess under
+  //                 siglock, constant while any of its threads lives, so they read it without the lock
   LAST_TSYNC_LABEL: 12, // [siglock] checker: label of the last successful TSYNC's filter (0 = none)
   // words 8-10 and 13-15 are spare
   SIZE: 16,
@@ -177,7 +185,7 @@ export const GROUP = {
 
 /** Per-worker block: control, held-lock stack, current op (watchdogs, lockdep). */
 export const WORKER = {
-  ID: 0, //          [owner] worker id
+  ID: 0, //          [immutable] worker id, set by create()
   HELD_DEPTH: 1, //  [atomic] lockdep: number of locks held; written by the owner only
   HELD: 2, //        [atomic] lockdep: 8 slots, lock id + 1 of each held lock, bottom first; owner-written
   HELD_MAX: 8,
@@ -352,6 +360,8 @@ export class Layout {
     m[HDR.WORKERS] = this.cfg.workers;
     m[HDR.RING_SIZE] = this.cfg.ringSize;
     m[HDR.N_LOCKS] = this.nLocks;
+    m[HDR.EXTRA_LOCKS] = this.cfg.extraLocks;
+    m[HDR.SCRATCH_WORDS] = this.cfg.scratchWords;
     m[HDR.NEXT_TID] = 1;
     m[HDR.NEXT_GROUP_PID] = 1;
     for (let w = 0; w < this.cfg.workers; w++) m[this.worker(w) + WORKER.ID] = w;
@@ -362,19 +372,15 @@ export class Layout {
   static of(m: Int32Array): Layout {
     if (m[HDR.MAGIC] !== MAGIC) throw new Error('not a tsync-lab buffer (bad magic)');
     if (m[HDR.VERSION] !== LAYOUT_VERSION) throw new Error(`layout version ${m[HDR.VERSION]} != ${LAYOUT_VERSION}`);
-    const extraLocks = m[HDR.N_LOCKS]! - LOCK_ID.FIRST_GROUP - m[HDR.GROUPS]! * LOCKS_PER_GROUP;
-    const l = new Layout({
+    return new Layout({
       maxTasks: m[HDR.MAX_TASKS]!,
       maxFilters: m[HDR.MAX_FILTERS]!,
       groups: m[HDR.GROUPS]!,
       workers: m[HDR.WORKERS]!,
       ringSize: m[HDR.RING_SIZE]!,
-      extraLocks,
-      scratchWords: 0,
+      extraLocks: m[HDR.EXTRA_LOCKS]!,
+      scratchWords: m[HDR.SCRATCH_WORDS]!,
     });
-    // scratch size is not in the header; recompute it from the buffer length
-    const scratchWords = m.length - l.scratch;
-    return new Layout({ ...l.cfg, scratchWords: Math.max(0, scratchWords) });
   }
 }
 

@@ -12,21 +12,20 @@ export type WorkloadKind = LockKind | 'broken';
 
 /** Scratch word offsets (add layout.scratchWord(0)). */
 export const SLOT = {
-  COUNT: 0, //        the counter workers increment with plain read-modify-writes
-  BAR_COUNT: 16, //   start barrier
-  BAR_GEN: 17,
-  HELD: 32, //        holder's worker id + 1 once it holds the lock
-  GO: 33, //          main -> holder: stop holding (native holders only)
-  DONE: 34, //        writers -> readers: no more writes
-  LOG_POS: 48, //     acquisition log (guarded by the lock under test)
-  LOG: 49, //         ... 15 entries
+  COUNT: 0, //        [lock under test] the counter workers increment with plain read-modify-writes
+  BAR_COUNT: 16, //   [atomic] start barrier
+  BAR_GEN: 17, //     [atomic]
+  HELD: 32, //        [atomic] holder's worker id + 1 once it holds the lock
+  GO: 33, //          [atomic] main -> holder: stop holding (native holders only; Atomics.wait/notify)
+  DONE: 34, //        [atomic] writers -> readers: no more writes
+  LOG_POS: 48, //     [lock under test] acquisition log position
+  LOG: 49, //         [lock under test] ... 15 entries
   LOG_MAX: 15,
-  RECORD: 64, //      rw: a multi-word record, all words equal when consistent
-  RECORD_WORDS: 8,
-  INNER_COUNT: 80, // a barrier inside the read-side critical section
-  INNER_GEN: 81,
-  TRYING: 96, //      rw writer-fairness: the late reader has called readAcquire
-  GOT: 97, //         ... and got it
+  RECORD: 64, //      [lock under test] rw: a multi-word record, plain writes under the write lock, plain
+  RECORD_WORDS: 8, // reads under the read lock; all words equal when consistent
+  INNER_COUNT: 80, // [atomic] a barrier inside the read-side critical section
+  INNER_GEN: 81, //   [atomic]
+  GOT: 97, //         [atomic] rw writer-fairness: the late reader got the lock
 } as const;
 export const SCRATCH_WORDS = 112;
 

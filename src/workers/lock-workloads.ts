@@ -205,7 +205,6 @@ export function rwFair(c: Ctx, t: RwFairTask): LockTaskResult {
     }
     case 'late-reader': {
       waitUntil(m, c.lk + LOCK.STATE, (v) => (v & QW_WAITING) !== 0, t.syncMs, 'the writer to queue');
-      Atomics.store(m, sc + SLOT.TRYING, 1);
       lock.readRun(() => {
         logAcquisition(c, t.worker);
         Atomics.store(m, sc + SLOT.GOT, 1);

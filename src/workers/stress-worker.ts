@@ -14,6 +14,7 @@ import { WorkerReporter } from '../engine/worker-reporter.ts';
 import { NoiseHook } from '../engine/noise.ts';
 import { LockdepHook } from '../engine/lockdep.ts';
 import { Rng, workerSeed } from '../engine/rng.ts';
+import { SyncTimeoutError } from '../shared/barrier.ts';
 import { newLatencyHistogram } from '../engine/histogram.ts';
 
 export interface StressTask {
@@ -55,7 +56,10 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
     Atomics.add(m, HDR.STARTED, 1);
     // the start gate: every worker begins together, when the main thread starts the clock
     const gateDeadline = performance.now() + 120_000;
-    while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0 && performance.now() < gateDeadline) Atomics.wait(m, HDR.GO, 0, 100);
+    while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0) {
+      if (performance.now() > gateDeadline) throw new SyncTimeoutError('stress worker: the start gate never opened (main thread gone?)');
+      Atomics.wait(m, HDR.GO, 0, 100);
+    }
     const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
     const r = loop.run();
     const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
