@@ -7,19 +7,16 @@
  * unsafe-scenario table) — even if no deadlock happened on this run.
  * A seam Hook, so the model does not know it is there.
  */
-import { LOCKDEP_CLASSES, LOCK_ID, WORKER, type Layout } from '../shared/layout.ts';
+import { LOCKDEP_CLASSES, WORKER, type Layout, type LockUse } from '../shared/layout.ts';
 import { POINT, type Hook } from '../shared/seam.ts';
 import type { Ctx } from '../seccomp/context.ts';
 
 export const LOCK_CLASSES = ['arena_lock', 'pidmap_lock', 'tasklist_lock', '&sighand->siglock', '&sig->cred_guard_mutex', 'threadgroup_rwsem', 'extra_lock'] as const;
 
+const CLASS_OF: Record<LockUse, number> = { arena: 0, pidmap: 1, tasklist: 2, siglock: 3, cred_guard: 4, threadgroup: 5, extra: 6 };
+
 export function lockClass(L: Layout, id: number): number {
-  if (id === LOCK_ID.ARENA) return 0;
-  if (id === LOCK_ID.PIDMAP) return 1;
-  if (id === LOCK_ID.TASKLIST) return 2;
-  const g = id - LOCK_ID.FIRST_GROUP;
-  if (g < L.cfg.groups * 3) return 3 + (g % 3);
-  return 6;
+  return CLASS_OF[L.lockUse(id)];
 }
 
 /** edge word: 0 none, 1 seen, 2 seen and reported as part of a cycle */

@@ -3,7 +3,6 @@
  * Adding a kind is adding a file and one line to KIND_CTORS.
  */
 import type { Layout } from '../shared/layout.ts';
-import { LOCK_ID } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock, type LockOptions } from './lock.ts';
 import { TasLock } from './tas.ts';
 import { TtasLock } from './ttas.ts';
@@ -62,12 +61,13 @@ export function parseLockRole(name: string): LockRole {
 
 /** Which role a lock id plays (extra locks report as 'extra'). */
 export function roleOf(layout: Layout, id: number): LockRole | 'extra' {
-  if (id === LOCK_ID.ARENA) return 'arena';
-  if (id === LOCK_ID.PIDMAP) return 'pidmap';
-  if (id === LOCK_ID.TASKLIST) return 'tasklist';
-  const g = id - LOCK_ID.FIRST_GROUP;
-  if (g < layout.cfg.groups * 3) return (['siglock', 'cred_guard', 'threadgroup'] as const)[g % 3]!;
-  return 'extra';
+  return layout.lockUse(id);
+}
+
+/** The kind a plan gives lock `id` (extra locks: `extraKind`). */
+export function kindFor(layout: Layout, id: number, plan: LockPlan, extraKind: LockKind): LockKind {
+  const role = roleOf(layout, id);
+  return role === 'extra' ? extraKind : plan[role];
 }
 
 /** Native mutexes live outside the buffer: one object per lock id, shared via workerData. */

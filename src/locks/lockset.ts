@@ -3,31 +3,22 @@
  */
 import type { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock, type LockOptions } from './lock.ts';
-import { DEFAULT_LOCK_PLAN, makeLock, roleOf, type LockKind, type LockPlan, type NativeTable, NATIVE_UNAVAILABLE, UsageError } from './kinds.ts';
+import { DEFAULT_LOCK_PLAN, kindFor, makeLock, type LockKind, type LockPlan, type NativeTable, NATIVE_UNAVAILABLE, UsageError } from './kinds.ts';
 import { createNativeMutex, nativeAvailable } from './native.ts';
 
 export class LockSet {
   readonly locks: Lock[];
   constructor(
     m: Int32Array,
-    readonly layout: Layout,
-    readonly worker: number,
-    readonly plan: LockPlan = DEFAULT_LOCK_PLAN,
+    layout: Layout,
+    worker: number,
+    plan: LockPlan = DEFAULT_LOCK_PLAN,
     opts: LockOptions = DEFAULT_LOCK_OPTIONS,
     natives: NativeTable = [],
     extraKind: LockKind = 'ttas',
   ) {
     this.locks = [];
-    for (let id = 0; id < layout.nLocks; id++) {
-      const role = roleOf(layout, id);
-      const kind = role === 'extra' ? extraKind : plan[role];
-      this.locks.push(makeLock(kind, m, layout, id, worker, opts, natives));
-    }
-  }
-
-  kindOf(id: number): LockKind {
-    const role = roleOf(this.layout, id);
-    return role === 'extra' ? (this.locks[id]!.kind as LockKind) : this.plan[role];
+    for (let id = 0; id < layout.nLocks; id++) this.locks.push(makeLock(kindFor(layout, id, plan, extraKind), m, layout, id, worker, opts, natives));
   }
 }
 
@@ -36,9 +27,7 @@ export function createNatives(layout: Layout, plan: LockPlan, extraKind: LockKin
   const out: NativeTable = [];
   let any = false;
   for (let id = 0; id < layout.nLocks; id++) {
-    const role = roleOf(layout, id);
-    const kind = role === 'extra' ? extraKind : plan[role];
-    if (kind === 'native') {
+    if (kindFor(layout, id, plan, extraKind) === 'native') {
       if (!nativeAvailable()) throw new UsageError(NATIVE_UNAVAILABLE);
       out.push(createNativeMutex());
       any = true;

@@ -225,7 +225,20 @@ export const LOCK_ID = {
   TASKLIST: 2, //  global tasklist_lock (rw)
   FIRST_GROUP: 3,
 } as const;
-export const LOCKS_PER_GROUP = 3; // siglock, cred_guard_mutex, threadgroup rwsem
+/** The locks every group has, in their order within the group's lock ids. */
+export const GROUP_LOCKS = ['siglock', 'cred_guard', 'threadgroup'] as const;
+export const LOCKS_PER_GROUP = GROUP_LOCKS.length;
+/** What a lock id is for: one decoding of the id space, used by names, lock plans and lockdep. */
+export type LockUse = 'arena' | 'pidmap' | 'tasklist' | (typeof GROUP_LOCKS)[number] | 'extra';
+const KERNEL_NAMES: Record<LockUse, string> = {
+  arena: 'arena_lock',
+  pidmap: 'pidmap_lock',
+  tasklist: 'tasklist_lock',
+  siglock: 'siglock',
+  cred_guard: 'cred_guard_mutex',
+  threadgroup: 'threadgroup_rwsem',
+  extra: 'extra_lock',
+};
 
 export type Region = { name: string; offset: number; words: number; recordWords: number; records: number };
 
@@ -323,13 +336,23 @@ export class Layout {
   }
 
   siglock(g: number): number {
-    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP;
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + GROUP_LOCKS.indexOf('siglock');
   }
   credGuard(g: number): number {
-    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + 1;
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + GROUP_LOCKS.indexOf('cred_guard');
   }
   threadgroupLock(g: number): number {
-    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + 2;
+    return LOCK_ID.FIRST_GROUP + g * LOCKS_PER_GROUP + GROUP_LOCKS.indexOf('threadgroup');
+  }
+
+  /** What lock `id` is for. */
+  lockUse(id: number): LockUse {
+    if (id === LOCK_ID.ARENA) return 'arena';
+    if (id === LOCK_ID.PIDMAP) return 'pidmap';
+    if (id === LOCK_ID.TASKLIST) return 'tasklist';
+    const g = id - LOCK_ID.FIRST_GROUP;
+    if (g >= 0 && g < this.cfg.groups * LOCKS_PER_GROUP) return GROUP_LOCKS[g % LOCKS_PER_GROUP]!;
+    return 'extra';
   }
   extraLock(i: number): number {
     return LOCK_ID.FIRST_GROUP + this.cfg.groups * LOCKS_PER_GROUP + i;
@@ -337,15 +360,11 @@ export class Layout {
 
   /** A human name for a lock id, e.g. "siglock[2]". */
   lockName(id: number): string {
-    if (id === LOCK_ID.ARENA) return 'arena_lock';
-    if (id === LOCK_ID.PIDMAP) return 'pidmap_lock';
-    if (id === LOCK_ID.TASKLIST) return 'tasklist_lock';
+    const use = this.lockUse(id);
     const g = id - LOCK_ID.FIRST_GROUP;
-    if (g >= 0 && g < this.cfg.groups * LOCKS_PER_GROUP) {
-      const which = ['siglock', 'cred_guard_mutex', 'threadgroup_rwsem'][g % LOCKS_PER_GROUP];
-      return `${which}[${Math.floor(g / LOCKS_PER_GROUP)}]`;
-    }
-    return `extra_lock[${g - this.cfg.groups * LOCKS_PER_GROUP}]`;
+    if (use === 'extra') return `extra_lock[${g - this.cfg.groups * LOCKS_PER_GROUP}]`;
+    if ((GROUP_LOCKS as readonly string[]).includes(use)) return `${KERNEL_NAMES[use]}[${Math.floor(g / LOCKS_PER_GROUP)}]`;
+    return KERNEL_NAMES[use];
   }
 
   /** Allocate and initialise a buffer for this layout. */
