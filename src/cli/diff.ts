@@ -23,8 +23,9 @@ scenario it ends with "N/M identical"; scenarios with no kernel equivalent
   --bug NAME      run the model with a seeded bug (see \`tsync-lab bugs\`)
   --json          print [{ file, name, status, differences }] and the counts
 
-exit: 0 all identical, 1 any difference, 2 bad input, or the kernel cannot
-run here (the message says exactly why)
+exit: 0 all identical, 1 any difference, 2 bad input (including nothing
+runnable on the kernel to compare), or the kernel cannot run here (the
+message says exactly why)
 
 example:
   npx tsync-lab diff test/scenarios/two_siblings_with_one_divergence.json
@@ -83,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   const compared = entries.filter((e) => e.status !== 'not_runnable');
   const same = compared.filter((e) => e.status === 'identical').length;
   const skipped = entries.length - compared.length;
+  if (compared.length === 0) throw new UsageError(`diff: nothing to compare: none of the ${entries.length} scenario(s) is runnable on the kernel`);
   if (values.json) {
     process.stdout.write(JSON.stringify({ design, kernel, identical: same, compared: compared.length, notRunnable: skipped, scenarios: entries }, null, 2) + '\n');
   } else if (!single) {

@@ -21,7 +21,6 @@ export const C = {
   GROUPS_REPLACED: 21,
   CLAIM_MISSES: 22,
   SYSCALL_NODES: 23,
-  AUDITS: 24,
   SYNC_OK: 25,
   SYNC_FAIL: 26,
 } as const;

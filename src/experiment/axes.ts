@@ -24,9 +24,10 @@ export interface Axis {
 /**
  * Named op mixes for the `mix` axis: a `--vary` value is split on commas, and a
  * literal mix has commas of its own, so the common questions get names.
+ * `default` (undefined) passes no --mix: the design's default mix, or a --bug's own.
  */
-export const NAMED_MIXES: Record<string, string> = {
-  default: '',
+export const NAMED_MIXES: Record<string, string | undefined> = {
+  default: undefined,
   'tsync-heavy': 'attach=1,tsync=12,tsync_esrch=1,clone=2,exit=2,set_nnp=1,syscall=2',
   churn: 'attach=1,tsync=2,tsync_esrch=1,clone=8,exit=8,set_nnp=1,syscall=2',
   'syscall-heavy': 'attach=1,tsync=2,tsync_esrch=1,clone=1,exit=1,set_nnp=1,syscall=24',
@@ -87,7 +88,11 @@ const DEFS: Record<AxisName, AxisDef> = {
     valid: `${Object.keys(NAMED_MIXES).join(', ')}, or literal mixes KIND=W,… separated by ";" (kinds: ${OP_KINDS.join(', ')})`,
     numeric: false,
     ok: (x) => x in NAMED_MIXES || accepts(() => parseMix(x, DEFAULT_MIX)),
-    apply: (v, x) => void (v.mix = NAMED_MIXES[x] ?? x),
+    apply: (v, x) => {
+      const mix = x in NAMED_MIXES ? NAMED_MIXES[x] : x;
+      if (mix === undefined) delete v.mix;
+      else v.mix = mix;
+    },
   },
 };
 

@@ -508,10 +508,8 @@ static void run_step(void) {
     case OP_CLONE: {
       pthread_t pt;
       int rc = pthread_create(&pt, &attr, thread_main, (void *)(long)s->child);
-      if (rc != 0) {
-        emit("step %d err %s", pc, errno_name(rc));
-        return;
-      }
+      /* No child means every later step of it would wait forever: stop here. */
+      if (rc != 0) unrunnable("step %d: clone: pthread_create: %s", pc, strerror(rc));
       pthread_mutex_lock(&mu);
       thr[s->child].pt = pt;
       while (thr[s->child].tid == 0) pthread_cond_wait(&cv, &mu);

@@ -23,8 +23,6 @@ export interface RunOptions {
   design: string;
   bug?: string | null;
   scope?: Scope;
-  /** audit after every step (default true) */
-  audit?: boolean;
   /** called after every step (and its audit) with the state at that point (tests) */
   onStep?: (snap: StepSnapshot) => void;
   /** an engine hook plugged into the seam for the run (noise, lockdep, a scheduler, a probe) */
@@ -64,22 +62,18 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
   if (o.hook) ctx.seam.hook = o.hook;
 
   const names = [...s.threads];
-  const nameId = (n: string) => names.indexOf(n);
   const labels: string[] = ['']; // label ids start at 1
   const labelId = (l: string) => {
     labels.push(l); // every attach creates a new node, even if the label repeats
     return labels.length - 1;
   };
   const tasks = new Map<string, number>();
-  const initial = createProcess(ctx, { group: 0, threads: s.threads.length, privileged: s.privileged, names: s.threads.map((_, i) => i) });
+  const initial = createProcess(ctx, { group: 0, threads: s.threads.length, privileged: s.privileged });
   if (!initial) throw new Error('task table too small for the scenario');
   s.threads.forEach((n, i) => tasks.set(n, initial[i]!));
   const byTid = new Map<number, string>();
-  const tidName = (tid: number) => {
-    if (byTid.size === 0 || !byTid.has(tid)) for (const [n, t] of tasks) if (taskLive(ctx, t)) byTid.set(tidOf(ctx, t), n);
-    return byTid.get(tid) ?? `tid${tid}`;
-  };
-  for (const [n, t] of tasks) byTid.set(tidOf(ctx, t), n);
+  for (const [n, t] of tasks) byTid.set(tidOf(ctx, t), n); // every thread is entered here or at its clone
+  const tidName = (tid: number) => byTid.get(tid) ?? `tid${tid}`;
 
   const violations: Violation[] = reporter.list;
   const steps: StepResult[] = [];
@@ -106,7 +100,7 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
         break;
       case 'clone': {
         names.push(st.child!);
-        const r = cloneThread(ctx, t, nameId(st.child!));
+        const r = cloneThread(ctx, t);
         if (r.ok) {
           tasks.set(st.child!, r.child);
           byTid.set(tidOf(ctx, r.child), st.child!);
@@ -116,11 +110,10 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
       }
       case 'exit':
         exitThread(ctx, t);
-        tasks.set(st.thread, t);
         steps.push({ result: 'ok' });
         break;
     }
-    if (o.audit !== false) for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
+    for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
     if (o.onStep) o.onStep({ index: i, step: st, result: steps[steps.length - 1]!, threads: threadStates(), liveNodes: Atomics.load(m, L.alloc + ALLOC.NODE_LIVE), violations: violations.length });
   });
 
@@ -142,7 +135,10 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
     return threads;
   }
   const threads = threadStates();
+  // the leak check: once every thread has exited, no node may be left (the other audit
+  // findings were already reported after the step that caused them)
   const fin = audit(m, L, { expectEmpty: true });
+  for (const v of fin.violations) if (v.kind === 'leak') violations.push({ ...v, op: 'leak check' });
   return { result: { steps, threads }, violations, liveNodes: fin.liveNodes };
 }
 

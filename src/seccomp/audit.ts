@@ -7,12 +7,12 @@
  *   - no escape (I9): every live member carries its group's last successful TSYNC's filter
  *   - leak (I4): when every group has exited, no node is left allocated
  */
-import { ALLOC, GROUP, MODE, NODE, TASK, TSTATE, handleGen, handleSlot, makeHandle, type Layout } from '../shared/layout.ts';
+import { GROUP, MODE, NODE, TASK, TSTATE, handleGen, handleSlot, makeHandle, type Layout } from '../shared/layout.ts';
 import type { Violation } from './violations.ts';
+import { fmtNode } from './filter.ts';
 
 export interface AuditResult {
   liveNodes: number;
-  liveTasks: number;
   violations: Violation[];
 }
 
@@ -42,28 +42,26 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     const prev = m[L.node(s) + NODE.PREV]!;
     if (prev === 0) continue;
     if (!handleOk(prev)) {
-      out.push(v('use-after-free', `live node #${s} links to freed parent ${fmt(prev)}`, [], [prev]));
+      out.push(v('use-after-free', `live node #${s} links to freed parent ${fmtNode(prev)}`, [], [prev]));
       continue;
     }
     expected[handleSlot(prev)]!++;
   }
   // task heads
-  let liveTasks = 0;
   for (let s = 0; s < L.cfg.maxTasks; s++) {
     const at = L.task(s);
     const state = Atomics.load(m, at + TASK.STATE);
     if (state === TSTATE.FREE) continue;
-    liveTasks++;
     const head = Atomics.load(m, at + TASK.HEAD);
     const tid = m[at + TASK.TID]!;
     if (head !== 0) {
-      if (!handleOk(head)) out.push(v('use-after-free', `thread ${tid} points at freed node ${fmt(head)}`, [tid], [head]));
+      if (!handleOk(head)) out.push(v('use-after-free', `thread ${tid} points at freed node ${fmtNode(head)}`, [tid], [head]));
       else expected[handleSlot(head)]!++;
     }
     if (state === TSTATE.ALIVE) {
       const mode = Atomics.load(m, at + TASK.MODE);
       if ((mode === MODE.FILTER) !== (head !== 0))
-        out.push(v('mode-head', `thread ${tid}: mode ${mode === MODE.FILTER ? 'filter' : 'disabled'} with head ${fmt(head)}`, [tid], [head]));
+        out.push(v('mode-head', `thread ${tid}: mode ${mode === MODE.FILTER ? 'filter' : 'disabled'} with head ${fmtNode(head)}`, [tid], [head]));
     }
   }
   for (let s = 0; s < nF; s++) {
@@ -71,7 +69,7 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     const refs = Atomics.load(m, L.node(s) + NODE.REFS);
     if (refs !== expected[s]) {
       const h = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN));
-      out.push(v('refcount-mismatch', `node ${fmt(h)}: refs ${refs} but ${expected[s]} holders (heads + live children)`, [], [h]));
+      out.push(v('refcount-mismatch', `node ${fmtNode(h)}: refs ${refs} but ${expected[s]} holders (heads + live children)`, [], [h]));
     }
   }
   // cycles: every chain from a live node must end within nF steps
@@ -106,14 +104,12 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     }
     if (!found) out.push(v('escape', `thread ${m[at + TASK.TID]} of group ${g} lacks filter ${label} of the group's last successful TSYNC`, [m[at + TASK.TID]!]));
   }
-  const counted = Atomics.load(m, L.alloc + ALLOC.NODE_LIVE);
-  if (counted !== liveNodes) out.push(v('leak', `arena counts ${counted} live nodes but ${liveNodes} are marked allocated`));
   if (opts.expectEmpty) {
     let groupsLive = 0;
     for (let g = 0; g < L.cfg.groups; g++) if (Atomics.load(m, L.group(g) + GROUP.STATE) !== 0) groupsLive++;
     if (groupsLive === 0 && liveNodes !== 0) out.push(v('leak', `${liveNodes} filter node(s) still allocated after every thread exited`));
   }
-  return { liveNodes, liveTasks, violations: capPerKind(out, MAX_PER_KIND) };
+  return { liveNodes, violations: capPerKind(out, MAX_PER_KIND) };
 }
 
 /** An audit may find thousands of broken nodes: keep the first few of each kind and say how many more. */
@@ -128,8 +124,4 @@ function capPerKind(list: Violation[], max: number): Violation[] {
   }
   for (const [kind, n] of seen) if (n > max) out.push(v(kind as Violation['kind'], `... and ${n - max} more ${kind} finding(s) in this audit`));
   return out;
-}
-
-function fmt(h: number): string {
-  return h === 0 ? 'NULL' : `#${handleSlot(h)}.g${handleGen(h)}`;
 }

@@ -127,8 +127,6 @@ export const BUGS: readonly BugInfo[] = [
   },
 ];
 
-export type BugName = string;
-
 export function findBug(name: string): BugInfo {
   const b = BUGS.find((x) => x.name === name);
   if (!b) throw new UsageError(`unknown bug "${name}"; bugs: ${BUGS.map((x) => x.name).join(', ')}`);

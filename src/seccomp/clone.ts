@@ -34,10 +34,10 @@ function copyState(ctx: Ctx, parent: number, child: number): void {
   if (nnpOf(ctx, parent)) ctx.seam.astore(c + TASK.NNP, 1);
 }
 
-export function cloneThread(ctx: Ctx, parent: number, name = -1): CloneResult {
+export function cloneThread(ctx: Ctx, parent: number): CloneResult {
   const g = groupOf(ctx, parent);
   // dup_task_struct + alloc_pid: the child is invisible, its filter NULL
-  const child = allocTask(ctx, { group: g, leader: false, name });
+  const child = allocTask(ctx, { group: g });
   if (child === 0) return fail('EAGAIN') as CloneResult;
   if (ctx.bug === 'clone-copy-early') {
     // B1: copy at dup_task_struct time, outside any lock; linked much later

@@ -64,16 +64,9 @@ export function nodePrev(ctx: Ctx, h: number): number {
 export function nodeLabel(ctx: Ctx, h: number): number {
   return ctx.seam.load(nodeAt(ctx, h) + NODE.LABEL);
 }
-export function nodeInsns(ctx: Ctx, h: number): number {
-  return ctx.seam.load(nodeAt(ctx, h) + NODE.INSNS);
-}
 export function nodePath(ctx: Ctx, h: number): number {
   return h === 0 ? 0 : ctx.seam.load(nodeAt(ctx, h) + NODE.PATH);
 }
-export function nodeRefs(ctx: Ctx, h: number): number {
-  return ctx.seam.aload(nodeAt(ctx, h) + NODE.REFS);
-}
-
 /**
  * seccomp_prepare_filter(): a new, unpublished node with refs = 1 (the reference its
  * installing task will hold). Returns 0 when the arena is exhausted (ENOMEM).
@@ -101,9 +94,7 @@ export function allocNode(ctx: Ctx, label: number, insns: number): number {
     s.store(at + NODE.NEXT_FREE, 0);
     s.astore(at + NODE.ALLOC, 1);
     s.astore(at + NODE.REFS, 1);
-    const live = s.add(a + ALLOC.NODE_LIVE, 1) + 1;
-    if (live > s.load(a + ALLOC.NODE_PEAK)) s.store(a + ALLOC.NODE_PEAK, live);
-    s.store(a + ALLOC.NODE_ALLOCS, s.load(a + ALLOC.NODE_ALLOCS) + 1);
+    s.add(a + ALLOC.NODE_LIVE, 1);
     return makeHandle(slot, s.aload(at + NODE.GEN));
   });
 }
@@ -142,7 +133,7 @@ export function setNodePrev(ctx: Ctx, h: number, prev: number): void {
 /** __get_seccomp_filter(): refs++ (saturating, like refcount_inc). */
 export function getFilter(ctx: Ctx, h: number, tid = 0): void {
   if (h === 0) return;
-  checkNode(ctx, h, 'get', tid);
+  if (!checkNode(ctx, h, 'get', tid)) return; // reported; touching the freed slot would only add noise
   const at = nodeAt(ctx, h) + NODE.REFS;
   const old = ctx.seam.add(at, 1);
   if (old >= REFCOUNT_SATURATED - 1) {

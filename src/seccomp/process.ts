@@ -2,16 +2,14 @@
  * Processes (thread groups): creating a new process in a group slot, and the
  * scope lock that serialises TSYNC against clone (an experiment axis).
  */
-import { GROUP, HDR, LOCK_ID } from '../shared/layout.ts';
+import { GROUP, LOCK_ID } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
-import { allocTask, linkThread, groupAt } from './task.ts';
+import { allocTask, freeTask, linkThread, groupAt } from './task.ts';
 
 export interface NewProcess {
   group: number;
   threads: number;
   privileged: boolean;
-  /** name ids of the initial threads (scenario), else -1 */
-  names?: number[];
 }
 
 /**
@@ -22,8 +20,11 @@ export interface NewProcess {
 export function createProcess(ctx: Ctx, p: NewProcess): number[] | null {
   const tasks: number[] = [];
   for (let i = 0; i < p.threads; i++) {
-    const t = allocTask(ctx, { group: p.group, leader: i === 0, name: p.names?.[i] ?? -1 });
-    if (t === 0) return null; // the slots taken so far stay unlinked: callers treat this as fatal
+    const t = allocTask(ctx, { group: p.group });
+    if (t === 0) {
+      for (const taken of tasks) freeTask(ctx, taken); // give back what we took: no stranded NEW slots
+      return null;
+    }
     tasks.push(t);
   }
   ctx.lock(LOCK_ID.TASKLIST, () =>
@@ -35,7 +36,6 @@ export function createProcess(ctx: Ctx, p: NewProcess): number[] | null {
       s.store(ga + GROUP.NR_THREADS, 0);
       s.astore(ga + GROUP.NR_LIVE, 0);
       s.store(ga + GROUP.LEADER, tasks[0]!);
-      s.store(ga + GROUP.PID, s.add(HDR.NEXT_GROUP_PID, 1));
       s.store(ga + GROUP.LAST_TSYNC_LABEL, 0);
       s.store(ga + GROUP.PRIVILEGED, p.privileged ? 1 : 0);
       for (const t of tasks) linkThread(ctx, p.group, t);

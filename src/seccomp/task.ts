@@ -41,7 +41,6 @@ export const stateOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ct
 export const modeOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.MODE);
 export const headOf = (ctx: Ctx, t: number): number => ctx.seam.aload(taskAt(ctx, t) + TASK.HEAD);
 export const nnpOf = (ctx: Ctx, t: number): boolean => ctx.seam.aload(taskAt(ctx, t) + TASK.NNP) !== 0;
-export const isLeader = (ctx: Ctx, t: number): boolean => ctx.seam.load(taskAt(ctx, t) + TASK.LEADER) !== 0;
 /**
  * The same fields for callers that hold the group's siglock: every writer of HEAD,
  * MODE and STATE holds it too, so a plain load is enough (and cheaper than Atomics).
@@ -105,8 +104,6 @@ export function setFilterCount(ctx: Ctx, t: number, n: number): void {
 
 export interface NewTask {
   group: number;
-  leader: boolean;
-  name: number;
 }
 
 /**
@@ -136,15 +133,12 @@ export function allocTask(ctx: Ctx, nt: NewTask): number {
   s.astore(at + TASK.MODE, MODE.DISABLED);
   s.astore(at + TASK.HEAD, 0);
   s.astore(at + TASK.NNP, 0);
-  s.store(at + TASK.LEADER, nt.leader ? 1 : 0);
   s.store(at + TASK.NEXT, 0);
   s.store(at + TASK.PREVT, 0);
-  s.store(at + TASK.NAME, nt.name);
   s.store(at + TASK.FILTER_COUNT, 0);
   s.store(at + TASK.NEXT_FREE, 0);
   // invisible until linked; CLAIM is left alone (a worker may hold it while probing a free slot)
   s.astore(at + TASK.STATE, TSTATE.NEW);
-  s.add(ctx.L.alloc + ALLOC.TASK_LIVE, 1);
   return makeHandle(slot, s.aload(at + TASK.GEN));
 }
 
@@ -159,7 +153,6 @@ export function freeTask(ctx: Ctx, t: number): void {
     s.astore(at + TASK.GEN, (s.aload(at + TASK.GEN) + 1) & 0x7fff);
     s.store(at + TASK.NEXT_FREE, s.load(ctx.L.alloc + ALLOC.TASK_FREE));
     s.store(ctx.L.alloc + ALLOC.TASK_FREE, slot + 1);
-    s.add(ctx.L.alloc + ALLOC.TASK_LIVE, -1);
   });
 }
 
@@ -208,7 +201,7 @@ export function forEachThread(ctx: Ctx, g: number, fn: (t: number) => boolean | 
   let bound = ctx.L.cfg.maxTasks + 1;
   for (let t = ctx.seam.load(groupAt(ctx, g) + GROUP.FIRST); t !== 0; ) {
     if (--bound < 0) {
-      ctx.violation('livelock', `thread list of group ${g} does not end`, [], []);
+      ctx.violation('cycle', `thread list of group ${g} does not end`, [], []);
       return;
     }
     const next = ctx.seam.load(taskAt(ctx, t) + TASK.NEXT);
@@ -224,8 +217,4 @@ export function threadsOf(ctx: Ctx, g: number): number[] {
     out.push(t);
   });
   return out;
-}
-
-export function groupLocked<T>(ctx: Ctx, g: number, fn: () => T): T {
-  return ctx.lock(ctx.L.siglock(g), fn);
 }

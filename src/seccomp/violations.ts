@@ -6,7 +6,7 @@ export const VIOLATION_KINDS = [
   'use-after-free', //       a node or task slot touched after its generation changed, or with refs 0
   'refcount-underflow', //   a put on a node whose count was already 0
   'refcount-overflow', //    a count reached the saturation value
-  'monotonicity', //         a live thread lost a filter, mode went back, or nnp was cleared
+  'monotonicity', //         a live thread lost a filter (its old head is not on its new chain)
   'tsync-postcondition', //  after a successful TSYNC a thread lacks the new head or nnp
   'tsync-atomicity', //      a failed TSYNC changed something in the group
   'escape', //               a group member without the last successful TSYNC's filter

@@ -71,7 +71,6 @@ export const HDR = {
   GO: 21, //          [atomic] engine start gate: workers wait (Atomics.wait) until it is non-zero
   AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)
   NEXT_TID: 64, //    [atomic] next task id to hand out
-  NEXT_GROUP_PID: 66, // [atomic] next process id for replacement groups
   SIZE: 80,
 } as const;
 
@@ -154,15 +153,13 @@ export const TASK = {
   //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
   NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only, by its owner with no lock or by
   //                 TSYNC / copy_seccomp under siglock
-  LEADER: 7, //     [alloc] 1 for the group leader
   NEXT: 8, //       [siglock] next task handle in the group's thread list (creation order)
   PREVT: 9, //      [siglock] previous task handle in the thread list
   CLAIM: 10, //     [atomic] stress engine: worker id + 1 running as this task, 0 = free; taken by CAS,
   //                 cleared by the claimer; the model never touches it
-  NAME: 11, //      [alloc] name id (scenario thread name index), -1 if unnamed
   FILTER_COUNT: 12, // [siglock] filters on the chain (reporting only, /proc Seccomp_filters); [alloc] 0
   NEXT_FREE: 14, // [pidmap] free-list link (slot + 1) while free
-  // words 13 and 15 are spare
+  // words 7, 11, 13 and 15 are spare
   SIZE: 16,
 } as const;
 
@@ -175,11 +172,10 @@ export const GROUP = {
   NR_THREADS: 4, // [siglock] tasks on the list (including exiting ones)
   NR_LIVE: 5, //    [atomic] tasks on the list that are not exiting (written under siglock)
   LEADER: 6, //     [siglock] leader task handle
-  PID: 7, //        [siglock] tgid of the current process in this slot
   PRIVILEGED: 11, // [immutable per process] 1 if the process holds CAP_SYS_ADMIN; set by createProcess under
   //                 siglock, constant while any of its threads lives, so they read it without the lock
   LAST_TSYNC_LABEL: 12, // [siglock] checker: label of the last successful TSYNC's filter (0 = none)
-  // words 8-10 and 13-15 are spare
+  // words 7-10 and 13-15 are spare
   SIZE: 16,
 } as const;
 
@@ -210,11 +206,8 @@ export const ALLOC = {
   NODE_FREE: 0, //    [arena] head of the node free list (slot + 1), 0 = empty
   NODE_BUMP: 1, //    [arena] slots never used yet start here
   NODE_LIVE: 2, //    [atomic] allocated nodes (leak check)
-  NODE_PEAK: 3, //    [arena] high-water mark
   TASK_FREE: 4, //    [pidmap] head of the task-slot free list
   TASK_BUMP: 5, //    [pidmap]
-  TASK_LIVE: 6, //    [atomic] allocated task slots
-  NODE_ALLOCS: 7, //  [arena] total allocations
   SIZE: LINE,
 } as const;
 
@@ -382,7 +375,6 @@ export class Layout {
     m[HDR.EXTRA_LOCKS] = this.cfg.extraLocks;
     m[HDR.SCRATCH_WORDS] = this.cfg.scratchWords;
     m[HDR.NEXT_TID] = 1;
-    m[HDR.NEXT_GROUP_PID] = 1;
     for (let w = 0; w < this.cfg.workers; w++) m[this.worker(w) + WORKER.ID] = w;
     return m;
   }
