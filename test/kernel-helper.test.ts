@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,9 @@ kernelTest(`kernel --json prints exactly the result JSON${why}`, async (t) => {
 test('bad input: one line on stderr, exit 2', async (t) => {
   const sync = join(TMP, 'sync.json');
   writeFileSync(sync, JSON.stringify({ name: 'has_sync', threads: ['main'], steps: [{ thread: 'main', op: 'sync' }] }));
+  const onlySync = join(TMP, 'only-sync');
+  mkdirSync(onlySync, { recursive: true });
+  for (const n of ['a', 'b']) writeFileSync(join(onlySync, `${n}.json`), JSON.stringify({ name: `sync_${n}`, threads: ['main'], steps: [{ thread: 'main', op: 'sync' }] }));
   for (const [args, re] of [
     [['kernel'], /expected exactly one FILE/],
     [['kernel', DIVERGENCE, '--duration', '2s'], /go with --race/],
@@ -172,6 +175,7 @@ test('bad input: one line on stderr, exit 2', async (t) => {
     [['kernel', sync], /has_sync is not runnable on the real kernel: step 1 is a "sync" op/],
     [['diff', sync], /not runnable on the real kernel/],
     [['diff', join(TMP, 'nope.json')], /no such file/],
+    [['diff', onlySync], /nothing to compare: none of the 2 scenario\(s\) is runnable/],
   ] as const) {
     const r = await cli([...args]);
     t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
