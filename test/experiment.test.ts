@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as hdr from 'hdr-histogram-js';
+import { parseArgs } from 'node:util';
 import { UsageError } from '../src/locks/kinds.ts';
+import { STRESS_OPTIONS, stressConfigFrom } from '../src/engine/options.ts';
 import { parseVary, mergeAxes, AXIS_NAMES } from '../src/experiment/axes.ts';
 import { planCells, runSeed, replayCommand } from '../src/experiment/matrix.ts';
 import { runOrder } from '../src/experiment/run.ts';
@@ -58,6 +60,19 @@ test('matrix: the cross product in row-major order, each cell a validated stress
   // a combination the layout cannot hold fails before anything runs
   t.throws(() => planCells([parseVary('groups=1,1024')], { threads: '64..64' }), { instanceOf: UsageError, message: /cell groups=1024: .*task slots/ });
   t.is(planCells([], {}).length, 1);
+});
+
+test('matrix: mix=default passes no --mix, so the replay command parses and keeps a bug\'s own mix', (t) => {
+  const cells = planCells([parseVary('mix=default,churn')], { bug: 'partial-tsync', mix: 'tsync=1', duration: '1s' });
+  t.false('mix' in cells[0]!.values);
+  const replay = replayCommand(cells[0]!.values, '1s');
+  t.notRegex(replay, /--mix/);
+  const args = replay.split(' ').slice(3); // after `npx tsync-lab stress`
+  const { values } = parseArgs({ args, options: STRESS_OPTIONS, allowPositionals: false, strict: true });
+  const replayed = stressConfigFrom({ ...values, seed: '1' });
+  t.deepEqual(replayed.mix, cells[0]!.config.mix);
+  t.deepEqual(replayed.mix, stressConfigFrom({ bug: 'partial-tsync', seed: '1' }).mix, "the bug's own mix");
+  t.regex(replayCommand(cells[1]!.values, '1s'), /--mix attach=1,tsync=2,tsync_esrch=1,clone=8,exit=8,set_nnp=1,syscall=2 /);
 });
 
 test('seeds: distinct per cell and repeat, reproducible from the base seed', (t) => {
