@@ -81,6 +81,11 @@ test.serial('rw: a waiting writer blocks new readers (writer-fair)', async (t) =
   const r = await writerFairness(lab, 'rw');
   t.false(r.gotEarly, 'a late reader overtook a waiting writer');
   t.deepEqual(r.order, [1, 2], 'writer (1) before the late reader (2)');
+  // control: a reader fast path that ignores the writer-waiting bit lets the late reader in
+  let control = { order: [] as number[], gotEarly: false };
+  for (let i = 0; i < 5 && !control.gotEarly; i++) control = await writerFairness(lab, 'unfair-rw');
+  t.true(control.gotEarly, 'the checker never saw a late reader overtake a waiting writer on the unfair rw');
+  t.deepEqual(control.order, [2, 1], 'unfair rw: the late reader (2) before the writer (1)');
 });
 
 for (const kind of ['ticket', 'mcs'] as const) {
@@ -91,6 +96,23 @@ for (const kind of ['ticket', 'mcs'] as const) {
     }
   });
 }
+
+test.serial('FIFO control: the order checker sees a tas lock serve out of arrival order', async (t) => {
+  // Not guaranteed on any one attempt (who wins the CAS race is up to the cores), but in
+  // practice tas serves the waiter that arrived last (its spinning is the hottest); bounded.
+  const seen: string[] = [];
+  let outOfOrder = false;
+  for (let i = 0; i < 10 && !outOfOrder; i++) {
+    for (const order of [[1, 2], [2, 1]]) {
+      const got = await arrivalOrder(lab, 'tas', order);
+      seen.push(got.join(''));
+      t.deepEqual([...got].sort(), [1, 2], 'both waiters were served once');
+      if (got.join() !== order.join()) outOfOrder = true;
+    }
+  }
+  t.log(`tas acquisition orders (arrival 12, 21 alternating): ${seen.join(' ')}`);
+  t.true(outOfOrder, 'tas always served in arrival order: the FIFO checker cannot tell FIFO from not');
+});
 
 test.serial('futex waiters sleep in Atomics.wait instead of spinning', async (t) => {
   const f = await holdWhileWaiting(lab, 'futex', 50);

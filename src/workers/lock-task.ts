@@ -7,8 +7,8 @@
 import type { LockKind } from '../locks/kinds.ts';
 import type { NativeMutex } from '../locks/native.ts';
 
-/** Lock kinds a workload may use: the user-visible kinds plus the negative control. */
-export type WorkloadKind = LockKind | 'broken';
+/** Lock kinds a workload may use: the user-visible kinds plus the negative controls (src/locks/broken.ts). */
+export type WorkloadKind = LockKind | 'broken' | 'unfair-rw';
 
 /** Scratch word offsets (add layout.scratchWord(0)). */
 export const SLOT = {
