@@ -18,12 +18,13 @@ import { KernelUnavailable } from './errors.ts';
 
 const SOURCE = fileURLToPath(new URL('./helper.c', import.meta.url));
 const REPO = dirname(dirname(dirname(SOURCE)));
+const REPO_CACHE = join(REPO, '.cache', 'tsync-lab');
 const FLAGS = ['-O2', '-pthread', '-std=gnu11', '-Wall'];
 
 function cacheDirs(): string[] {
   const dirs: string[] = [];
   if (process.env['TSYNC_LAB_CACHE']) dirs.push(process.env['TSYNC_LAB_CACHE']);
-  dirs.push(join(REPO, '.cache', 'tsync-lab'));
+  dirs.push(REPO_CACHE);
   dirs.push(join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'tsync-lab'));
   return dirs;
 }
@@ -79,8 +80,11 @@ export function helperPath(): string {
   try {
     execFileSync(cc, [...FLAGS, '-o', tmp, SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
     renameSync(tmp, bin);
-    // Binaries of earlier helper.c versions are never run again.
-    for (const f of readdirSync(dir)) if (/^helper-[0-9a-f]{16}$/.test(f) && f !== `helper-${hash}`) rmSync(join(dir, f), { force: true });
+    // Binaries of earlier helper.c versions are never run again from this
+    // checkout; only its own .cache is pruned (a shared $TSYNC_LAB_CACHE or
+    // ~/.cache may hold another checkout's current helper).
+    if (dir === REPO_CACHE)
+      for (const f of readdirSync(dir)) if (/^helper-[0-9a-f]{16}$/.test(f) && f !== `helper-${hash}`) rmSync(join(dir, f), { force: true });
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(0, 3).join(' | ');
