@@ -16,14 +16,22 @@ interface Exec {
   signal: NodeJS.Signals | null;
 }
 
-/** Run the helper with `args`, feeding `input`; kill it after `timeoutMs`. */
+/** Run the helper with `args`, feeding `input`; kill it (and its process group) after `timeoutMs`. */
 export function execHelper(args: string[], input = '', timeoutMs = 30_000): Promise<Exec> {
   const bin = helperPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group: in race mode the helper forks an epoch child, and a
+    // timeout must kill that too, not only the helper.
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is already gone
+      }
+    }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (e) => {
