@@ -25,15 +25,15 @@ for (const bug of BUGS) {
   const kinds = new Set<string>();
   let caught = 0;
   for (let i = 0; i < seeds; i++) {
-    const cfg = stressConfigFrom({ bug: bug.name, duration: `${budget}ms`, workers: '2', groups: '2', 'audit-every': '250ms', seed: String(1000 + i) });
+    const cfg = stressConfigFrom({ bug: bug.name, duration: `${budget}ms`, workers: '2', groups: '2', 'audit-every': '250ms', seed: String(1000 + i), 'stop-on': bug.catches.join(',') });
     const r = await runStress(cfg);
     const hit = r.violations.find((v) => (bug.catches as string[]).includes(v.kind));
     if (hit) {
       caught++;
-      times.push(r.firstViolationMs ?? r.durationMs);
+      times.push(hit.atMs !== undefined && r.firstViolationMs !== null ? r.firstViolationMs + (hit.atMs - Math.min(...r.violations.map((v) => v.atMs ?? Infinity))) : r.durationMs);
       kinds.add(hit.kind);
     }
-    process.stderr.write(`\r${bug.name} seed ${cfg.seed}: ${hit ? `${hit.kind} after ${r.firstViolationMs} ms` : 'not caught'}\x1b[K`);
+    process.stderr.write(`\r${bug.name} seed ${cfg.seed}: ${hit ? `${hit.kind} after ${times[times.length - 1]} ms` : 'not caught'}\x1b[K`);
   }
   rows.push({ bug: bug.name, caught, runs: seeds, medianMs: median(times), maxMs: times.length ? Math.max(...times) : NaN, kinds: [...kinds] });
 }

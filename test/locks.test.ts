@@ -6,8 +6,8 @@
  */
 import test from 'ava';
 import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, UsageError, type LockKind } from '../src/locks/kinds.ts';
-import { DEFAULT_LOCK_OPTIONS } from '../src/locks/lock.ts';
-import { Layout } from '../src/shared/layout.ts';
+import { DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks/lock.ts';
+import { Layout, LSTAT } from '../src/shared/layout.ts';
 import { LockLab } from '../src/workers/lock-lab.ts';
 import { runJsonChildWithHarmonyStruct } from '../src/cli/reexec.ts';
 import type { NativeCheck } from '../src/workers/native-check.ts';
@@ -155,6 +155,29 @@ test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): excl
   t.true(r.watchdog!.waiter.elapsedMs! < WATCHDOG_MS + 1_000);
   t.regex(r.splitError ?? '', /scoped only; use run\(\)/);
 });
+
+for (const kind of SPLIT_KINDS) {
+  test(`tryAcquire: ${kind} fails while another handle holds it, succeeds and counts when free`, (t) => {
+    const layout = new Layout({ workers: 2, extraLocks: 1 });
+    const m = layout.create();
+    const id = layout.extraLock(0);
+    const a = makeLock(kind, m, layout, id, 0);
+    const b = makeLock(kind, m, layout, id, 1);
+    const acquired = (w: number) => m[layout.lstat(id, w) + LSTAT.ACQUIRED]!;
+    a.acquire();
+    t.false(b.tryAcquire(), 'held by worker 0');
+    t.is(acquired(1), 0, 'a failed tryAcquire counts nothing');
+    a.release();
+    t.true(b.tryAcquire(), 'free');
+    t.is(acquired(1), 1, 'a successful tryAcquire counts one acquisition');
+    t.is(b.holder(), 1);
+    t.false(a.tryAcquire(), 'held by worker 1');
+    b.release();
+    t.true(a.tryAcquire(), 'free again after the release');
+    a.release();
+    t.deepEqual(readLockStats(m, layout, id), { acquisitions: 3, contended: 0, spins: 0, maxWaitUs: 0 });
+  });
+}
 
 test('native without --harmony-struct: a clear error', (t) => {
   const layout = new Layout();

@@ -31,6 +31,7 @@ summary; the first violation is printed in full.
   --noise P            probability of a tiny delay at each seam point (default 0; bugs set their own)
   --no-lockdep         turn lockdep off (on by default)
   --max-violations N   stop after N violations (default 1; 0 = never stop early)
+  --stop-on K,...      stop at the first violation of one of these kinds instead (others are recorded)
   --audit-every D      stop-the-world audit period (default 1s; 0 = only at the end)
   --watchdog D         lock wait bound before a deadlock is reported (default 2s)
   --livelock D         op duration bound before a livelock is reported (default 5s)

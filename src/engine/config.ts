@@ -19,6 +19,8 @@ export interface StressConfig {
   noise: number;
   lockdep: boolean;
   maxViolations: number;
+  /** stop at the first violation of one of these kinds instead (null: use maxViolations) */
+  stopOn: string[] | null;
   auditEveryMs: number;
   /** lock watchdog bound, ms */
   watchdogMs: number;

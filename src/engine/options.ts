@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { UsageError, DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bugs.ts';
+import { checkBugDesign, findBug } from '../seccomp/bugs.ts';
+import { VIOLATION_KINDS } from '../seccomp/violations.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
@@ -26,6 +27,7 @@ export const STRESS_OPTIONS = {
   noise: { type: 'string' },
   'no-lockdep': { type: 'boolean', default: false },
   'max-violations': { type: 'string', default: '1' },
+  'stop-on': { type: 'string' },
   'audit-every': { type: 'string', default: '1s' },
   watchdog: { type: 'string', default: '2s' },
   livelock: { type: 'string', default: '5s' },
@@ -64,6 +66,15 @@ export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DE
   return plan;
 }
 
+/** `--stop-on use-after-free,leak`: violation kinds. */
+export function parseKinds(raw: string | undefined): string[] | null {
+  if (raw === undefined) return null;
+  const kinds = raw.split(',').map((k) => k.trim()).filter(Boolean);
+  for (const k of kinds) if (!(VIOLATION_KINDS as readonly string[]).includes(k)) throw new UsageError(`--stop-on: unknown violation kind "${k}"; kinds: ${VIOLATION_KINDS.join(', ')}`);
+  if (!kinds.length) throw new UsageError('--stop-on: no kinds given');
+  return kinds;
+}
+
 /** `--inject crash@2000`: testing only. */
 export function parseInjection(raw: string | undefined): Injection | null {
   if (raw === undefined) return null;
@@ -81,6 +92,7 @@ export function parseScope(raw: string): Scope {
 export function stressConfigFrom(v: StressValues): StressConfig {
   const design = findDesign(v.design ?? 'merged').name;
   const bug = v.bug ? findBug(v.bug) : null;
+  if (bug) checkBugDesign(bug, design);
   const [lo, hi] = parseThreads(v.threads ?? '2..8');
   const noise = v.noise === undefined ? (bug?.noise ?? 0) : Number(v.noise);
   if (!Number.isFinite(noise) || noise < 0 || noise > 1) throw new UsageError(`--noise must be a probability in 0..1, got "${v.noise}"`);
@@ -100,6 +112,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     noise,
     lockdep: !v['no-lockdep'],
     maxViolations: intFlag('max-violations', v['max-violations'], 1, 0, 1_000_000),
+    stopOn: parseKinds(v['stop-on']),
     auditEveryMs: v['audit-every'] === '0' ? 0 : parseDuration('audit-every', v['audit-every'] ?? '1s'),
     watchdogMs: parseDuration('watchdog', v.watchdog ?? '2s'),
     livelockMs: parseDuration('livelock', v.livelock ?? '5s'),

@@ -48,6 +48,7 @@ export const stressReportSchema = {
         lockdep: { type: 'boolean' },
         durationMs: int,
         maxViolations: int,
+        stopOn: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }] },
       },
     },
     durationMs: int,

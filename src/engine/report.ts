@@ -75,6 +75,7 @@ export interface StressReport {
     lockdep: boolean;
     durationMs: number;
     maxViolations: number;
+    stopOn: string[] | null;
   };
   durationMs: number;
   ops: Record<string, number>;
@@ -151,6 +152,7 @@ export function buildReport(a: {
       lockdep: cfg.lockdep,
       durationMs: cfg.durationMs,
       maxViolations: cfg.maxViolations,
+      stopOn: cfg.stopOn,
     },
     durationMs: Math.round(a.durationMs),
     ops: totals.ops,

@@ -17,7 +17,7 @@ import type { StressWorkerResult } from '../workers/stress-worker.ts';
 import { OP_KINDS } from './mix.ts';
 import { C } from './counters.ts';
 import { sizesFor, type StressConfig } from './config.ts';
-import { traceAll } from './worker-reporter.ts';
+import { shouldStop, traceAll } from './worker-reporter.ts';
 import { newLatencyHistogram } from './histogram.ts';
 import { buildReport, type StressReport, type Totals } from './report.ts';
 
@@ -71,7 +71,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   const addViolation = (v: Violation) => {
     Atomics.add(m, HDR.VIOLATIONS, 1);
     violations.push({ ...v, seed: cfg.seed, atMs: v.atMs ?? performance.timeOrigin + performance.now(), trace: v.trace ?? traceAll(m, L, Math.max(0, v.worker)) });
-    if (cfg.maxViolations > 0 && Atomics.load(m, HDR.VIOLATIONS) >= cfg.maxViolations) Atomics.compareExchange(m, HDR.STOP, 0, 1);
+    if (shouldStop(Atomics.load(m, HDR.VIOLATIONS), v.kind, cfg.maxViolations, cfg.stopOn)) Atomics.compareExchange(m, HDR.STOP, 0, 1);
   };
 
   const pool = workerPool(new URL('../workers/stress-worker.ts', import.meta.url), cfg.workers);

@@ -18,13 +18,22 @@ export class WorkerReporter implements Reporter {
     private readonly worker: number,
     private readonly seed: number,
     private readonly maxViolations: number,
+    /** stop the run at the first violation of one of these kinds (null: count toward maxViolations) */
+    private readonly stopOn: readonly string[] | null = null,
   ) {}
 
   report(v: Omit<Violation, 'worker'>): void {
     const total = Atomics.add(this.m, HDR.VIOLATIONS, 1) + 1;
-    if (this.list.length < KEEP_VIOLATIONS) this.list.push({ ...v, worker: this.worker, seed: this.seed, atMs: performance.timeOrigin + performance.now(), trace: traceAll(this.m, this.L, this.worker) });
-    if (this.maxViolations > 0 && total >= this.maxViolations) Atomics.compareExchange(this.m, HDR.STOP, 0, 1);
+    // keep the first few in full, and always the first of each kind
+    if (this.list.length < KEEP_VIOLATIONS || !this.list.some((k) => k.kind === v.kind)) this.list.push({ ...v, worker: this.worker, seed: this.seed, atMs: performance.timeOrigin + performance.now(), trace: traceAll(this.m, this.L, this.worker) });
+    if (shouldStop(total, v.kind, this.maxViolations, this.stopOn)) Atomics.compareExchange(this.m, HDR.STOP, 0, 1);
   }
+}
+
+/** The run's stop rule: the first violation of a --stop-on kind, else the --max-violations-th. */
+export function shouldStop(total: number, kind: string, maxViolations: number, stopOn: readonly string[] | null): boolean {
+  if (stopOn !== null) return stopOn.includes(kind);
+  return maxViolations > 0 && total >= maxViolations;
 }
 
 /** The last events of every worker, the reporting worker's first. */

@@ -6,8 +6,9 @@
  * lines it prints back into the lab's Result JSON.
  *
  * Modes (argv[1]):
- *   check            can this kernel run scenarios? prints "ok <release>" or
- *                    "unavailable <reason>"
+ *   check            can this kernel run scenarios (seccomp, TSYNC_ESRCH, and
+ *                    the probe program's measured path cost is PROBE_COST)?
+ *                    prints "ok <release>" or "unavailable <reason>"
  *   scenario         run the scenario read from stdin
  *   calibrate PAD    measure the kernel's path-limit cost of a probe program
  *                    padded with PAD instructions (prints "cost <n>")
@@ -285,6 +286,11 @@ static int has_sys_admin(void) {
 
 /* ------------------------------------------------------------------ check */
 
+struct cost {
+  int cost, fit, candidates;
+};
+static int measure_cost(int pad, struct cost *out, const char **why);
+
 /* Can scenarios run here? Every "unavailable" line names the exact reason. */
 static int mode_check(void) {
   struct utsname u;
@@ -350,6 +356,21 @@ static int mode_check(void) {
          u.release, WIFEXITED(ws) ? WEXITSTATUS(ws) - 9 : -1);
     return 0;
   }
+  /* Scenario attaches are padded assuming the unpadded probe costs PROBE_COST
+   * on the path limit; on a kernel that converts it differently every ENOMEM
+   * verdict would be off, so the kernel is unusable, not approximately usable. */
+  struct cost c;
+  const char *why = "";
+  if (measure_cost(0, &c, &why) != 0) {
+    emit("unavailable kernel %s: measuring the probe program's path cost failed (%s)", u.release, why);
+    return 0;
+  }
+  if (c.cost != PROBE_COST || c.candidates != 1) {
+    emit("unavailable kernel %s: the probe program's path cost is %d (%d fit, %d candidate costs), not the %d the helper "
+         "pads scenario filters with; path-limit (ENOMEM) verdicts would be wrong",
+         u.release, c.cost, c.fit, c.candidates, PROBE_COST);
+    return 0;
+  }
   emit("ok %s", u.release);
   return 0;
 }
@@ -358,11 +379,21 @@ static int mode_check(void) {
 
 /* The path-limit cost of the probe program with `pad` pads, measured: in a
  * throwaway child, attach copies until ENOMEM; k copies fit iff
- * c + (k-1)(c+4) <= PATH_LIMIT, which pins c for the small costs we use. */
-static int mode_calibrate(int pad) {
+ * c + (k-1)(c+4) <= PATH_LIMIT, which pins c for the small costs we use.
+ * Returns -1, with the reason in *why, if that could not be measured. */
+static int measure_cost(int pad, struct cost *out, const char **why) {
+  int fd[2];
+  if (pipe(fd) != 0) {
+    *why = "pipe failed";
+    return -1;
+  }
   pid_t pid = fork();
-  if (pid < 0) fatal("fork: %s", strerror(errno));
+  if (pid < 0) {
+    *why = "fork failed";
+    return -1;
+  }
   if (pid == 0) {
+    close(fd[0]);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(1);
     int k = 0;
     for (;;) {
@@ -371,20 +402,36 @@ static int mode_calibrate(int pad) {
       if (r != 0) _exit(2);
       if (++k > PATH_LIMIT) _exit(3);
     }
-    int found = -1, matches = 0;
-    for (int c = 1; c <= PATH_LIMIT; c++) {
-      int fit = (PATH_LIMIT - c) / (c + 4) + 1;
-      if (fit == k) {
-        if (found < 0) found = c;
-        matches++;
-      }
-    }
-    emit("cost %d fit %d candidates %d", found, k, matches);
+    if (write(fd[1], &k, sizeof k) != (ssize_t)sizeof k) _exit(4);
     _exit(0);
   }
+  close(fd[1]);
+  int k = -1;
+  ssize_t got = read(fd[0], &k, sizeof k);
+  close(fd[0]);
   int ws = 0;
   waitpid(pid, &ws, 0);
-  if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) fatal("calibration child failed (status %d)", ws);
+  if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || got != (ssize_t)sizeof k) {
+    *why = "the calibration child failed";
+    return -1;
+  }
+  out->cost = -1;
+  out->fit = k;
+  out->candidates = 0;
+  for (int c = 1; c <= PATH_LIMIT; c++) {
+    if ((PATH_LIMIT - c) / (c + 4) + 1 == k) {
+      if (out->cost < 0) out->cost = c;
+      out->candidates++;
+    }
+  }
+  return 0;
+}
+
+static int mode_calibrate(int pad) {
+  struct cost c;
+  const char *why = "";
+  if (measure_cost(pad, &c, &why) != 0) fatal("calibrate: %s", why);
+  emit("cost %d fit %d candidates %d", c.cost, c.fit, c.candidates);
   return 0;
 }
 

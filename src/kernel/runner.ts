@@ -52,7 +52,8 @@ let support: Promise<string> | undefined;
 /**
  * The kernel release if scenarios can run here; otherwise throws
  * KernelUnavailable with the exact reason (not Linux, no compiler, no seccomp,
- * no TSYNC_ESRCH, already filtered...). Checked once per process.
+ * no TSYNC_ESRCH, already filtered, the probe program's path cost is not the
+ * one the helper pads with...). Checked once per process.
  */
 export function kernelRelease(): Promise<string> {
   support ??= (async () => {

@@ -17,9 +17,12 @@ export interface BugInfo {
   noise: number;
   /** op mix override that exposes it (stress syntax), if the default is poor */
   mix?: string;
-  /** designs it applies to (default: merged) */
-  design?: string;
+  /** the designs whose code has this bug's switch */
+  designs: readonly string[];
 }
+
+const ALL = ['merged', 'separate-sync', 'force-compose'] as const;
+const MERGED = ['merged'] as const;
 
 export const BUGS: readonly BugInfo[] = [
   {
@@ -29,6 +32,7 @@ export const BUGS: readonly BugInfo[] = [
     effect: 'the child copies its filter before taking siglock and joins later: it escapes a concurrent TSYNC',
     noise: 0.02,
     mix: 'tsync=6,clone=6,exit=4,attach=1,syscall=2',
+    designs: ALL,
   },
   {
     name: 'partial-tsync',
@@ -36,6 +40,7 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['tsync-atomicity'],
     effect: 'a failed TSYNC has changed the threads before the failing one',
     noise: 0,
+    designs: MERGED,
   },
   {
     name: 'attach-before-check',
@@ -43,6 +48,7 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['tsync-atomicity'],
     effect: 'the caller keeps the filter of a failed TSYNC',
     noise: 0,
+    designs: MERGED,
   },
   {
     name: 'no-ancestor-check',
@@ -50,6 +56,7 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['monotonicity'],
     effect: 'TSYNC overwrites a diverged thread\'s head: it loses a filter (and a lockless walk may hit freed nodes)',
     noise: 0,
+    designs: MERGED,
   },
   {
     name: 'put-before-get',
@@ -57,13 +64,15 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['use-after-free', 'refcount-underflow'],
     effect: 'the new node is freed while attached',
     noise: 0,
+    designs: MERGED,
   },
   {
     name: 'sync-missing-get',
     origin: 'synthetic: sync pass forgets get_seccomp_filter(caller)',
-    catches: ['use-after-free', 'refcount-underflow', 'refcount-mismatch'],
+    catches: ['use-after-free', 'refcount-underflow'],
     effect: 'refcount underflow: nodes freed while still in use',
     noise: 0,
+    designs: ALL,
   },
   {
     name: 'sync-missing-put',
@@ -71,14 +80,16 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['refcount-mismatch', 'leak'],
     effect: 'references leak; nodes stay allocated after everything exits',
     noise: 0,
+    designs: ALL,
   },
   {
     name: 'exit-release-unlocked',
-    origin: 'B11-i / B12: exit marks PF_EXITING and releases the filter without siglock (the 6.11 pitfall)',
-    catches: ['refcount-underflow', 'use-after-free', 'refcount-mismatch', 'leak', 'monotonicity', 'tsync-atomicity'],
+    origin: 'B11-i: exit marks PF_EXITING and releases the filter without siglock (the 6.11 pitfall)',
+    catches: ['refcount-underflow', 'use-after-free', 'refcount-mismatch', 'leak'],
     effect: 'exit drops the filter while TSYNC swaps it: a double release and a leaked reference',
     noise: 0.05,
     mix: 'tsync=8,clone=5,exit=5,attach=1,syscall=1',
+    designs: ALL,
   },
   {
     name: 'exiting-not-skipped',
@@ -87,6 +98,7 @@ export const BUGS: readonly BugInfo[] = [
     effect: 'an exiting thread whose filter was already released gets a new reference that nobody drops (leak); with release at exit its NULL head counts as the root ancestor, so it does not block TSYNC (the pre-6.11 blocking, B10, needs release at reap)',
     noise: 0.05,
     mix: 'tsync=8,clone=5,exit=5,attach=1,syscall=1',
+    designs: MERGED,
   },
   {
     name: 'check-unlocked',
@@ -95,6 +107,7 @@ export const BUGS: readonly BugInfo[] = [
     effect: 'a thread that attached between the check and the commit loses its filter',
     noise: 0.05,
     mix: 'tsync=6,attach=6,clone=2,exit=2,syscall=1',
+    designs: MERGED,
   },
   {
     name: 'nnp-not-spread',
@@ -102,6 +115,7 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['tsync-postcondition'],
     effect: 'TSYNC does not set no_new_privs on the synced threads',
     noise: 0,
+    designs: ['merged', 'force-compose'],
   },
   {
     name: 'lock-order-inversion',
@@ -109,23 +123,31 @@ export const BUGS: readonly BugInfo[] = [
     catches: ['lockdep-cycle'],
     effect: 'a possible ABBA deadlock; lockdep reports it even when no deadlock happens',
     noise: 0,
+    designs: ALL,
   },
   {
     name: 'racy-siglock',
     origin: 'synthetic: the siglock acquire checks, then writes without a CAS',
-    catches: ['refcount-mismatch', 'refcount-underflow', 'use-after-free', 'monotonicity', 'tsync-postcondition', 'tsync-atomicity', 'escape', 'mode-head'],
+    catches: ['refcount-mismatch', 'refcount-underflow', 'use-after-free', 'monotonicity', 'escape'],
     effect: 'mutual exclusion breaks; refcounts and ancestry go wrong',
     noise: 0.05,
+    designs: ALL,
   },
   {
     name: 'walk-unlocked-list',
     origin: 'while_each_thread hazard: TSYNC walks the thread list without siglock from a thread that may exit',
-    catches: ['use-after-free', 'livelock', 'monotonicity', 'tsync-postcondition', 'refcount-mismatch'],
+    catches: ['use-after-free', 'livelock'],
     effect: 'the walk reads a freed task slot (stale generation) or never ends',
     noise: 0.05,
     mix: 'tsync=6,clone=6,exit=6,attach=1,syscall=1',
+    designs: MERGED,
   },
 ];
+
+/** A bug with a design whose code has no switch for it would run clean: refuse the pair. */
+export function checkBugDesign(bug: BugInfo, design: string): void {
+  if (!bug.designs.includes(design)) throw new UsageError(`bug "${bug.name}" has no switch in design "${design}"; it applies to: ${bug.designs.join(', ')}`);
+}
 
 export function findBug(name: string): BugInfo {
   const b = BUGS.find((x) => x.name === name);

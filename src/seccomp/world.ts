@@ -12,6 +12,7 @@ import { RacyLock } from '../locks/racy.ts';
 import { Ctx, type Scope } from './context.ts';
 import type { Reporter } from './violations.ts';
 import { findDesign } from './designs/index.ts';
+import { checkBugDesign, findBug } from './bugs.ts';
 
 export interface WorldOptions {
   design: string;
@@ -25,6 +26,7 @@ export interface WorldOptions {
 }
 
 export function makeCtx(m: Int32Array, worker: number, o: WorldOptions): Ctx {
+  if (o.bug) checkBugDesign(findBug(o.bug), o.design);
   const L = Layout.of(m);
   const locks = new LockSet(m, L, worker, o.plan ?? DEFAULT_LOCK_PLAN, o.lockOptions ?? DEFAULT_LOCK_OPTIONS, o.natives ?? []);
   if (o.bug === 'racy-siglock') {

@@ -3,6 +3,7 @@
  * what they observed; the tests (and the native check, which has to run in a child
  * node started with --harmony-struct) decide what is right.
  */
+import { LOCK } from '../shared/layout.ts';
 import { SLOT, type LockTaskResult, type WorkloadKind } from './lock-task.ts';
 import { base, type LockLab } from './lock-lab.ts';
 
@@ -45,10 +46,12 @@ export async function watchdog(lab: LockLab, kind: WorkloadKind, watchdogMs: num
 /**
  * FIFO: worker 0 holds the lock; the others queue one after another in `order`
  * (each starts only once its predecessor is provably waiting); worker 0 releases
- * when the last one queued. Returns the acquisition order.
+ * when the last one queued. Returns the acquisition order. `state`: the lock's state
+ * word to start from (default: a fresh lock), e.g. a ticket lock just before its wrap.
  */
-export async function arrivalOrder(lab: LockLab, kind: WorkloadKind, order: number[]): Promise<number[]> {
+export async function arrivalOrder(lab: LockLab, kind: WorkloadKind, order: number[], state?: number): Promise<number[]> {
   const rig = lab.rig(kind, 1 + order.length);
+  if (state !== undefined) Atomics.store(rig.m, rig.layout.lock(rig.lockId) + LOCK.STATE, state);
   const last = order[order.length - 1]!;
   const holder = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'hold', forever: false, until: last + 1, holdMs: 0 });
   const waiters = order.map((w, i) =>

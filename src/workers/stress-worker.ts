@@ -34,7 +34,7 @@ export interface StressWorkerResult extends LoopResult {
 export default function stressWorker(task: StressTask): StressWorkerResult {
   const { m, cfg, worker } = task;
   const L = Layout.of(m);
-  const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations);
+  const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations, cfg.stopOn);
   Atomics.add(m, HDR.ACTIVE, 1);
   try {
     const ctx = makeCtx(m, worker, {

@@ -8,7 +8,7 @@ import type { Ctx } from '../context.ts';
 import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode } from '../filter.ts';
-import { checkTask, groupOf, headOf, isExiting, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
+import { checkTask, exitingLocked, groupOf, headOf, isExiting, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
 import { TASK, GROUP } from '../../shared/layout.ts';
 import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
 import { canSyncThreads, syncThreads, eligible, syncThread } from '../tsync.ts';
@@ -64,7 +64,7 @@ function partialTsync(ctx: Ctx, t: number, g: number, prepared: number, esrch: b
   setModeFilter(ctx, t);
   let failed = 0;
   for (const th of threadsOf(ctx, g)) {
-    if (th === t) continue;
+    if (th === t || exitingLocked(ctx, th)) continue; // B3 only: exiting threads are skipped as in 6.11+
     if (eligible(ctx, th, oldHead)) syncThread(ctx, t, th);
     else if (failed === 0) failed = tidOf(ctx, th);
   }
