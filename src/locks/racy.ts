@@ -8,9 +8,11 @@ import { OwnerWordLock, cpuRelax } from './lock.ts';
 
 export class RacyLock extends OwnerWordLock {
   readonly kind: string = 'racy';
-  private spinsSeed = 1;
+  /** xorshift state: nonzero, and different per worker so the pauses differ */
+  private spinsSeed = this.worker + 1;
 
-  private pause(): void {
+  /** The window between the check and the write. */
+  protected pause(): void {
     // xorshift: 0..255 busy iterations (≈ 0–250 ns)
     let x = this.spinsSeed;
     x ^= x << 13;
