@@ -6,20 +6,11 @@
  * (attach without TSYNC) must report violations, or the check proves nothing.
  * Short runs (about a second): the verdicts do not depend on timing.
  */
-import test from 'ava';
 import { runKernelRace } from '../src/kernel/race.ts';
-import { kernelAvailability } from '../src/kernel/runner.ts';
 import { formatRace } from '../src/cli/kernel.ts';
+import { kernelGate } from './helpers/kernel.ts';
 
-const avail = await kernelAvailability();
-if (!avail.ok) {
-  test('kernel race check is not run here', (t) => {
-    t.log(`SKIPPED, the real kernel is unavailable: ${avail.reason}`);
-    t.pass();
-  });
-}
-const kernelTest = avail.ok ? test.serial : test.skip;
-const why = avail.ok ? '' : ` (skipped: ${avail.reason})`;
+const { kernelTest, why } = await kernelGate('kernel race checks', { serial: true });
 
 kernelTest(`TSYNC racing clone and exit: no thread escapes${why}`, async (t) => {
   const r = await runKernelRace({ durationMs: 1000 });

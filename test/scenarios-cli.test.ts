@@ -6,7 +6,6 @@
  * expect mismatch, exit 2 plus one stderr line on bad input.
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,18 +14,12 @@ import { parseScenarioFile, parseScenarioText } from '../src/scenario/parse.ts';
 import { runScenario } from '../src/scenario/run.ts';
 import { run as scenarioCommand } from '../src/cli/scenario.ts';
 import { UsageError } from '../src/locks/kinds.ts';
+import { cli as runCli } from './helpers/cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin/tsync-lab.mjs', import.meta.url));
 const DIVERGENCE = fileURLToPath(new URL('scenarios/two_siblings_with_one_divergence.json', import.meta.url));
 const TMP = mkdtempSync(join(tmpdir(), 'tsync-scenario-cli-'));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'scenario', ...args], (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(['scenario', ...args]);
 
 function file(name: string, text: string): string {
   const p = join(TMP, name);
@@ -81,12 +74,6 @@ for (const b of BAD) {
     t.regex(e!.message, b.words);
   });
 }
-
-test('every scenario file of the repository parses', (t) => {
-  for (const f of ['two_siblings_with_one_divergence', 'tsync_vs_dead_thread_leader']) {
-    t.notThrows(() => parseScenarioFile(fileURLToPath(new URL(`scenarios/${f}.json`, import.meta.url))));
-  }
-});
 
 test('unknown design and missing file are usage errors, in-process', async (t) => {
   await t.throwsAsync(scenarioCommand([DIVERGENCE, '--design', 'nope']), { instanceOf: UsageError, message: /unknown design "nope"/ });

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { kernelAvailability } from '../../src/kernel/runner.ts';
 
-export async function kernelGate(what: string): Promise<{ kernelTest: typeof test | typeof test.skip; why: string }> {
+export async function kernelGate(what: string, opts: { serial?: boolean } = {}): Promise<{ kernelTest: typeof test | typeof test.serial | typeof test.skip; why: string }> {
   const avail = await kernelAvailability();
   if (!avail.ok) {
     test(`${what} are not run here`, (t) => {
@@ -14,5 +14,5 @@ export async function kernelGate(what: string): Promise<{ kernelTest: typeof tes
       t.pass();
     });
   }
-  return { kernelTest: avail.ok ? test : test.skip, why: avail.ok ? '' : ` (skipped: ${avail.reason})` };
+  return { kernelTest: !avail.ok ? test.skip : opts.serial ? test.serial : test, why: avail.ok ? '' : ` (skipped: ${avail.reason})` };
 }
