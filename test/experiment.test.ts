@@ -137,6 +137,12 @@ test('CLI: a tiny experiment (2 cells) writes JSON matching its schema and an HT
   t.is(r.code, 0, r.stderr + r.stdout);
   const x = JSON.parse(readFileSync(json, 'utf8')) as ExperimentResult;
   t.true(validate(x), JSON.stringify(validate.errors, null, 1));
+  // the schema is not vacuous: broken documents are rejected
+  t.false(validate({ ...x, exitCode: 2 }), 'exit 2 writes no file');
+  const { runs: _runs, ...noRuns } = x.cells[0]!;
+  t.false(validate({ ...x, cells: [noRuns, ...x.cells.slice(1)] }), 'a cell without runs');
+  t.false(validate({ ...x, extra: 1 }), 'an unknown top-level field');
+  t.false(validate({ ...x, cells: [{ ...x.cells[0]!, runs: [{ ...x.cells[0]!.runs[0]!, opsPerSec: 1 }] }] }), 'an unknown run field');
   t.is(x.cells.length, 2);
   t.deepEqual(x.cells.map((c) => c.coords['scope']), ['siglock', 'tasklist']);
   t.is(x.baseSeed, 42);

@@ -1,6 +1,9 @@
 /**
  * JSON Schema of the experiment file (`experiment --json FILE`, version 1),
  * documented in docs/experiment.md; the tests validate real output with ajv.
+ * Objects with fixed fields are closed (additionalProperties: false); maps
+ * (coords, byAxis, locks, per-kind rates) and the stress report's config keep
+ * that schema's rules.
  */
 import { stressReportSchema } from '../engine/report-schema.ts';
 import { AXIS_NAMES } from './axes.ts';
@@ -17,6 +20,7 @@ const latency = {
     {
       type: 'object',
       required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs', 'meanUs', 'histogram'],
+      additionalProperties: false,
       properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num, histogram: str },
     },
   ],
@@ -25,13 +29,14 @@ const latency = {
 const run = {
   type: 'object',
   required: ['repeat', 'seed', 'durationMs', 'opsPerSecond', 'opsPerSecondByKind', 'tsync', 'latency', 'locks', 'fairness', 'violationCount', 'violations', 'crash', 'exitCode', 'otherCpu'],
+  additionalProperties: false,
   properties: {
     repeat: int,
     seed: int,
     durationMs: int,
     opsPerSecond: int,
     opsPerSecondByKind: { type: 'object', additionalProperties: int },
-    tsync: { type: 'object', required: ['ok', 'failed'], properties: { ok: int, failed: int } },
+    tsync: { type: 'object', required: ['ok', 'failed'], additionalProperties: false, properties: { ok: int, failed: int } },
     latency,
     locks: {
       type: 'object',
@@ -39,7 +44,7 @@ const run = {
     },
     fairness: { type: 'object', required: ['perWorkerOps', 'minMaxRatio'], properties: { perWorkerOps: { type: 'array', items: int }, minMaxRatio: num } },
     violationCount: int,
-    violations: { type: 'array', items: { type: 'object', required: ['kind', 'message'], properties: { kind: str, message: str } } },
+    violations: { type: 'array', items: { type: 'object', required: ['kind', 'message'], additionalProperties: false, properties: { kind: str, message: str } } },
     crash: { type: ['string', 'null'] },
     exitCode: { enum: [0, 1, 3] },
     otherCpu: { anyOf: [{ type: 'null' }, { type: 'number', minimum: 0, maximum: 1 }] },
@@ -49,6 +54,7 @@ const run = {
 const cell = {
   type: 'object',
   required: ['index', 'label', 'coords', 'config', 'replay', 'runs', 'summary'],
+  additionalProperties: false,
   properties: {
     index: int,
     label: str,
@@ -60,6 +66,7 @@ const cell = {
     summary: {
       type: 'object',
       required: ['status', 'opsPerSecond', 'opsPerSecondByKind', 'latency', 'locks', 'fairness', 'violationCount', 'violationKinds'],
+      additionalProperties: false,
       properties: {
         status: { enum: ['clean', 'violations', 'crashed'] },
         opsPerSecond: stat,
@@ -77,6 +84,7 @@ const cell = {
 const axisRow = {
   type: 'object',
   required: ['value', 'cells', 'runs', 'opsPerSecond', 'tsyncPerSecond', 'tsyncP99Us', 'contentionRate', 'violationCount'],
+  additionalProperties: false,
   properties: {
     value: str,
     cells: int,
@@ -94,6 +102,7 @@ export const experimentSchema = {
   title: 'tsync-lab experiment result',
   type: 'object',
   required: ['version', 'createdAt', 'command', 'preset', 'baseSeed', 'repeat', 'durationMs', 'host', 'axes', 'cells', 'byAxis', 'elapsedMs', 'interrupted', 'exitCode'],
+  additionalProperties: false,
   properties: {
     version: { const: 1 },
     createdAt: { type: 'string', pattern: '^\\d{4}-\\d\\d-\\d\\dT' },
@@ -102,7 +111,7 @@ export const experimentSchema = {
     baseSeed: int,
     repeat: { type: 'integer', minimum: 1 },
     durationMs: int,
-    host: { type: 'object', required: ['cpus', 'node', 'platform', 'arch'], properties: { cpus: int, node: str, platform: str, arch: str } },
+    host: { type: 'object', required: ['cpus', 'node', 'platform', 'arch'], additionalProperties: false, properties: { cpus: int, node: str, platform: str, arch: str } },
     axes: {
       type: 'array',
       items: { type: 'object', required: ['name', 'values'], additionalProperties: false, properties: { name: { enum: [...AXIS_NAMES] }, values: { type: 'array', minItems: 1, items: str } } },
