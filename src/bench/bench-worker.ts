@@ -1,8 +1,7 @@
 /** Piscina worker entry for the lock benchmark: runs the measurement a task names. */
 import { Layout } from '../shared/layout.ts';
-import { DEFAULT_LOCK_OPTIONS, type Lock } from '../locks/lock.ts';
-import { makeLock, type LockKind, type NativeTable } from '../locks/kinds.ts';
-import type { NativeMutex } from '../locks/native.ts';
+import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
+import { makeLock } from '../locks/kinds.ts';
 import { SpinBarrier } from '../shared/barrier.ts';
 import { BSLOT, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
 import { floorNsPerPair } from './floor.ts';
@@ -14,12 +13,6 @@ import { measureSeam } from './seam-overhead.ts';
 
 /** Bound on every synchronisation wait between bench workers. */
 const SYNC_MS = 30_000;
-
-function lockOf(m: Int32Array, layout: Layout, kind: LockKind, lockId: number, worker: number, mutex?: NativeMutex): Lock {
-  const natives: NativeTable = [];
-  if (mutex !== undefined) natives[lockId] = mutex;
-  return makeLock(kind, m, layout, lockId, worker, DEFAULT_LOCK_OPTIONS, natives);
-}
 
 export default function benchWorker(task: BenchTask): number[] | UncontendedResult | ContendedRun[] | SeamResult {
   switch (task.op) {
@@ -55,17 +48,17 @@ export default function benchWorker(task: BenchTask): number[] | UncontendedResu
     }
     case 'uncontended': {
       const layout = Layout.of(task.m);
-      const lock = lockOf(task.m, layout, task.kind, task.lockId, 0, task.mutex);
+      const lock = makeLock(task.kind, task.m, layout, task.lockId, 0, DEFAULT_LOCK_OPTIONS, task.mutex);
       return measureUncontended(lock, task.pairs, task.runs, task.m, layout.scratchWord(0) + BSLOT.FLOOR);
     }
     case 'contended': {
       const layout = Layout.of(task.m);
-      const lock = lockOf(task.m, layout, task.kind, task.lockId, task.worker, task.mutex);
+      const lock = makeLock(task.kind, task.m, layout, task.lockId, task.worker, DEFAULT_LOCK_OPTIONS, task.mutex);
       return measureContended(lock, task.m, layout.scratchWord(0), task.worker, task.parties, task.ms, task.runs, task.trips, SYNC_MS);
     }
     case 'seam': {
       const layout = Layout.of(task.m);
-      return measureSeam(task.m, layout, lockOf(task.m, layout, 'ttas', task.lockId, 0), task.pairs, task.runs);
+      return measureSeam(task.m, layout, makeLock('ttas', task.m, layout, task.lockId, 0), task.pairs, task.runs);
     }
   }
 }

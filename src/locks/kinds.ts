@@ -73,6 +73,10 @@ export function kindFor(layout: Layout, id: number, plan: LockPlan, extraKind: L
 /** Native mutexes live outside the buffer: one object per lock id, shared via workerData. */
 export type NativeTable = (NativeMutex | null)[];
 
+/**
+ * One worker's handle on lock `id`. `natives`: the native mutexes by lock id, or the
+ * one mutex of lock `id` (a kind other than native ignores it).
+ */
 export function makeLock(
   kind: LockKind,
   m: Int32Array,
@@ -80,10 +84,10 @@ export function makeLock(
   id: number,
   worker: number,
   opts: LockOptions = DEFAULT_LOCK_OPTIONS,
-  natives: NativeTable = [],
+  natives: NativeTable | NativeMutex | undefined = [],
 ): Lock {
   if (kind === 'native') {
-    const mutex = natives[id];
+    const mutex = natives === undefined ? undefined : Array.isArray(natives) ? natives[id] : natives;
     if (!mutex) throw new UsageError(nativeAvailable() ? `no native mutex was created for ${layout.lockName(id)}` : NATIVE_UNAVAILABLE);
     return new NativeLock(m, layout, id, worker, opts, mutex);
   }

@@ -4,7 +4,7 @@
  */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock } from '../locks/lock.ts';
-import { makeLock, type NativeTable } from '../locks/kinds.ts';
+import { makeLock } from '../locks/kinds.ts';
 import { BrokenLock, UnfairRwLock } from '../locks/broken.ts';
 import type { LockTask, LockTaskResult } from './lock-task.ts';
 import { count, hold, rwFair, rwRead, rwShare, rwWrite, wait, type Ctx } from './lock-workloads.ts';
@@ -14,9 +14,7 @@ export function lockFor(task: LockTask, layout: Layout): Lock {
   const opts = { ...DEFAULT_LOCK_OPTIONS, watchdogMs: task.watchdogMs };
   if (task.kind === 'broken') return new BrokenLock(task.m, layout, task.lockId, task.worker, opts);
   if (task.kind === 'unfair-rw') return new UnfairRwLock(task.m, layout, task.lockId, task.worker, opts);
-  const natives: NativeTable = [];
-  if (task.mutex !== undefined) natives[task.lockId] = task.mutex;
-  return makeLock(task.kind, task.m, layout, task.lockId, task.worker, opts, natives);
+  return makeLock(task.kind, task.m, layout, task.lockId, task.worker, opts, task.mutex);
 }
 
 export default function lockWorker(task: LockTask): LockTaskResult {

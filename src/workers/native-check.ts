@@ -6,7 +6,7 @@
  */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
-import { makeLock, type NativeTable } from '../locks/kinds.ts';
+import { makeLock } from '../locks/kinds.ts';
 import { createNativeMutex, nativeAvailable } from '../locks/native.ts';
 import { LockLab } from './lock-lab.ts';
 import { mutualExclusion, watchdog, type CountOutcome, type WatchdogOutcome } from './lock-scenarios.ts';
@@ -22,9 +22,7 @@ export interface NativeCheck {
 function splitError(): string {
   const layout = new Layout({ extraLocks: 1 });
   const id = layout.extraLock(0);
-  const natives: NativeTable = [];
-  natives[id] = createNativeMutex();
-  const lock = makeLock('native', layout.create(), layout, id, 0, DEFAULT_LOCK_OPTIONS, natives);
+  const lock = makeLock('native', layout.create(), layout, id, 0, DEFAULT_LOCK_OPTIONS, createNativeMutex());
   try {
     lock.acquire();
     return '(acquire did not throw)';
