@@ -30,7 +30,7 @@ example:
 function describeStep(s: Scenario['steps'][number]): string {
   switch (s.op) {
     case 'attach':
-      return `attach ${s.filter}${s.flags?.length ? ` [${s.flags.join(',')}]` : ''}${s.insns ? ` insns=${s.insns}` : ''}`;
+      return `attach ${s.filter}${s.flags?.length ? ` [${s.flags.join(',')}]` : ''}${s.insns !== undefined ? ` insns=${s.insns}` : ''}`;
     case 'clone':
       return `clone -> ${s.child}`;
     default:
