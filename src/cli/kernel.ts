@@ -10,6 +10,8 @@ import { compareResults } from '../scenario/compare.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
 import { runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
 import { formatResult } from './scenario.ts';
+import { intFlag } from './flags.ts';
+import { parseDuration } from '../engine/options.ts';
 
 export const help = `usage: tsync-lab kernel FILE [--json]
        tsync-lab kernel --race [--duration 2s] [--cloners N] [--epoch N] [--json]
@@ -41,22 +43,6 @@ example:
   npx tsync-lab kernel test/scenarios/two_siblings_with_one_divergence.json
   npx tsync-lab kernel --race --duration 2s --json
 `;
-
-/** "2s", "500ms", "1m", or bare seconds. */
-export function parseDuration(raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`--duration: expected e.g. 500ms, 2s or 1m, got "${raw}"`);
-  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
-  if (ms < 1 || ms > 3_600_000) throw new UsageError(`--duration must be between 1ms and 1h, got "${raw}"`);
-  return ms;
-}
-
-function intOption(name: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
-  if (raw === undefined) return fallback;
-  const v = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(v >= lo && v <= hi)) throw new UsageError(`--${name} must be an integer in ${lo}..${hi}, got "${raw}"`);
-  return v;
-}
 
 export function formatRace(r: KernelRaceReport): string {
   const v = r.violations;
@@ -102,9 +88,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.race) {
     if (positionals.length) throw new UsageError('kernel --race takes no FILE');
     const report = await runKernelRace({
-      durationMs: values.duration === undefined ? 2000 : parseDuration(values.duration),
-      cloners: intOption('cloners', values.cloners, 2, 1, 16),
-      epochLength: intOption('epoch', values.epoch, 256, 1, 2000),
+      durationMs: values.duration === undefined ? 2000 : parseDuration('duration', values.duration),
+      cloners: intFlag('cloners', values.cloners, 2, 1, 16),
+      epochLength: intFlag('epoch', values.epoch, 256, 1, 2000),
     });
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatRace(report));
     return report.violationCount > 0 ? 1 : 0;
