@@ -1,16 +1,13 @@
 /** Text rendering of the lock benchmark, with the issue's targets checked side by side. */
+import { fmtCount, textTable, type Column } from '../experiment/table.ts';
 import type { BenchReport, KindRow } from './lock-bench.ts';
 
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number | null) => (x === null ? '-' : x.toFixed(2));
-function ops(x: number): string {
-  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
-}
 
-function table(head: string[], rows: string[][]): string[] {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
-  return [line(head), ...rows.map(line)];
+/** First column left-aligned, the figures right-aligned. */
+function columns(head: string[]): Column[] {
+  return head.map((header, i) => ({ header, right: i > 0 }));
 }
 
 function verdict(ok: boolean): string {
@@ -58,8 +55,8 @@ export function formatLockBench(r: BenchReport): string {
       `no-op hook ${f1(s.hookOnNs)} ns (${signed(s.hookOnNs - s.directNs)})`,
     '',
     `locks: uncontended = 1 worker, acquire+release (native: run(empty), its only form); contended = 2 workers, ${r.options.ms} ms runs`,
-    ...table(
-      ['kind', 'uncont ns', 'floor ns', 'x floor', 'x native', 'run() ns', '2w acq/s', 'ns/acq', 'pingpong ns', 'x pingpong', 'x native(2w)', 'fairness'],
+    textTable(
+      columns(['kind', 'uncont ns', 'floor ns', 'x floor', 'x native', 'run() ns', '2w acq/s', 'ns/acq', 'pingpong ns', 'x pingpong', 'x native(2w)', 'fairness']),
       r.rows.map((x) => [
         x.kind,
         f1(x.uncontendedNsPerPair),
@@ -67,14 +64,14 @@ export function formatLockBench(r: BenchReport): string {
         f2(x.floorRatio),
         f2(x.ratioToNative),
         f1(x.uncontendedRunNs),
-        ops(x.contendedOpsPerSec),
+        fmtCount(x.contendedOpsPerSec),
         f1(x.contendedNsPerAcquisition),
         f1(x.pingPongOneWayNs),
         f2(x.pingPongRatio),
         f2(x.contendedRatioToNative),
         f2(x.fairness),
       ]),
-    ).map((l) => '  ' + l),
+    ).trimEnd(),
     '  (x floor: over the floor the same worker measured just before each run; x native: x floor relative to',
     "   native's x floor, below 1 = faster; pingpong ns: one-way handoff measured by the same two workers right",
     '   before each contended run, x pingpong = ns/acq over it, per run; fairness: min/max per-worker share)',

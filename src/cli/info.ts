@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_LAYOUT, Layout, NODE, TASK, WORD, type LayoutConfig } from '../shared/layout.ts';
+import { textTable } from '../experiment/table.ts';
 import { intFlag } from './flags.ts';
 
 export const help = `usage: tsync-lab info [--max-tasks N] [--max-filters N] [--groups N] [--workers N] [--json]
@@ -59,13 +60,10 @@ export function describeLayout(layout: Layout): LayoutInfo {
 export function formatLayout(info: LayoutInfo): string {
   const c = info.config;
   const rows = info.regions.map((r) => [r.name, r.offsetBytes, r.recordBytes, r.records, r.totalBytes].map(String));
-  const head = ['region', 'offset B', 'record B', 'records', 'total B'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((s, i) => (i === 0 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
+  const columns = [{ header: 'region' }, ...['offset B', 'record B', 'records', 'total B'].map((header) => ({ header, right: true }))];
   return [
     `layout: maxTasks ${c.maxTasks}, maxFilters ${c.maxFilters}, groups ${c.groups}, workers ${c.workers}, ringSize ${c.ringSize}, extraLocks ${c.extraLocks}, scratchWords ${c.scratchWords}`,
-    line(head),
-    ...rows.map(line),
+    textTable(columns, rows, '').trimEnd(),
     `total: ${info.totalBytes} bytes (${(info.totalBytes / 1024).toFixed(1)} KiB)`,
     `per filter node: ${info.bytesPerFilterNode} bytes (goal <= 32); per task: ${info.bytesPerTask} bytes (goal <= 64)`,
   ].join('\n') + '\n';

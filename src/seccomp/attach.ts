@@ -8,7 +8,7 @@ import type { Ctx } from './context.ts';
 import { OK, fail, type OpResult } from './errors.ts';
 import { KNOWN_FLAGS, type AttachRequest } from './design.ts';
 import { allocNode, nodePath, MAX_INSNS, MAX_INSNS_PER_PATH, setNodePrev } from './filter.ts';
-import { groupOf, headOf, nnpOf, setHead, setFilterCount, filterCountOf, tidOf, setModeFilter } from './task.ts';
+import { groupOf, headLocked, nnpOf, setHead, setFilterCount, filterCountOf, tidOf, setModeFilter } from './task.ts';
 import { groupPrivileged } from './process.ts';
 import { EV } from '../shared/events.ts';
 
@@ -25,8 +25,10 @@ export function prepareFilter(ctx: Ctx, t: number, req: AttachRequest, knownFlag
   return node;
 }
 
-/** Step 8a: the instruction budget of the caller's path. Expects siglock held. */
-export function pathTooLong(ctx: Ctx, head: number, insns: number): boolean {
+/** Step 8a: does `insns` more fit the instruction budget of `t`'s path? Expects siglock held. */
+export function pathTooLong(ctx: Ctx, t: number, insns: number): boolean {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'pathTooLong');
+  const head = headLocked(ctx, t);
   return insns + nodePath(ctx, head) > MAX_INSNS_PER_PATH;
 }
 
@@ -36,7 +38,7 @@ export function pathTooLong(ctx: Ctx, head: number, insns: number): boolean {
  */
 export function linkOnCaller(ctx: Ctx, t: number, node: number): void {
   ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'linkOnCaller');
-  setNodePrev(ctx, node, headOf(ctx, t));
+  setNodePrev(ctx, node, headLocked(ctx, t));
   setHead(ctx, t, node, 'attach');
   setFilterCount(ctx, t, filterCountOf(ctx, t) + 1);
   ctx.ring.push(EV.ATTACH, tidOf(ctx, t), node);
@@ -45,7 +47,7 @@ export function linkOnCaller(ctx: Ctx, t: number, node: number): void {
 /** A plain attach (no TSYNC): siglock, path check, link, mode. */
 export function attachCallerOnly(ctx: Ctx, t: number, prepared: number, insns: number): OpResult {
   return ctx.lock(ctx.L.siglock(groupOf(ctx, t)), () => {
-    if (pathTooLong(ctx, headOf(ctx, t), insns)) return fail('ENOMEM');
+    if (pathTooLong(ctx, t, insns)) return fail('ENOMEM');
     linkOnCaller(ctx, t, prepared);
     setModeFilter(ctx, t);
     return OK;

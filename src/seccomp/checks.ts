@@ -100,12 +100,14 @@ export function checkTsyncDone(ctx: Ctx, g: number, caller: number, head: number
 
 /** Remember the last successful TSYNC's filter label (checker state, under siglock). */
 export function recordTsync(ctx: Ctx, g: number, label: number): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'recordTsync');
   const ga = groupAt(ctx, g);
   ctx.seam.store(ga + GROUP.LAST_TSYNC_LABEL, label);
 }
 
 /** No escape: a thread joining the group must carry the last successful TSYNC's filter. */
 export function checkJoin(ctx: Ctx, g: number, t: number): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'checkJoin');
   const label = ctx.seam.load(groupAt(ctx, g) + GROUP.LAST_TSYNC_LABEL);
   if (label === 0) return;
   if (!chainHasLabel(ctx, headLocked(ctx, t), label))

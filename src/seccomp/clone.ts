@@ -11,27 +11,26 @@ import { EV } from '../shared/events.ts';
 import type { Ctx } from './context.ts';
 import { fail, type OpResult } from './errors.ts';
 import { getFilter } from './filter.ts';
-import { allocTask, groupOf, headOf, modeOf, nnpOf, linkThread, taskAt, tidOf, filterCountOf, setFilterCount } from './task.ts';
+import { allocTask, groupOf, nnpOf, linkThread, taskAt, tidOf, filterCountOf, setFilterCount, headLocked, modeLocked, setNnp } from './task.ts';
 import { checkJoin } from './checks.ts';
 import { membershipScope } from './process.ts';
 
 export type CloneResult = { ok: true; child: number } | Exclude<OpResult, { ok: true }>;
 
-/** copy_seccomp(p). Expects siglock held. */
+/**
+ * copy_seccomp(p): one consistent snapshot of the parent's seccomp state.
+ * Expects siglock held (the clone-copy-early bug calls it without: asserts are off then).
+ */
 function copySeccomp(ctx: Ctx, parent: number, child: number): void {
   ctx.assertHeld(ctx.L.siglock(groupOf(ctx, parent)), 'copySeccomp');
-  copyState(ctx, parent, child);
-}
-
-function copyState(ctx: Ctx, parent: number, child: number): void {
-  const head = headOf(ctx, parent);
+  const head = headLocked(ctx, parent);
   getFilter(ctx, head, tidOf(ctx, parent)); // ref-count the new filter user
   const c = taskAt(ctx, child);
   ctx.seam.astore(c + TASK.HEAD, head);
-  ctx.seam.astore(c + TASK.MODE, modeOf(ctx, parent));
+  ctx.seam.astore(c + TASK.MODE, modeLocked(ctx, parent));
   setFilterCount(ctx, child, filterCountOf(ctx, parent));
   // nnp may have been set (e.g. by a sibling's TSYNC) after dup_task_struct
-  if (nnpOf(ctx, parent)) ctx.seam.astore(c + TASK.NNP, 1);
+  if (nnpOf(ctx, parent)) setNnp(ctx, child);
 }
 
 export function cloneThread(ctx: Ctx, parent: number): CloneResult {
@@ -41,7 +40,7 @@ export function cloneThread(ctx: Ctx, parent: number): CloneResult {
   if (child === 0) return fail('EAGAIN') as CloneResult;
   if (ctx.bug === 'clone-copy-early') {
     // B1: copy at dup_task_struct time, outside any lock; linked much later
-    copyState(ctx, parent, child);
+    copySeccomp(ctx, parent, child);
     ctx.seam.window(1);
   }
   membershipScope(ctx, g, () =>

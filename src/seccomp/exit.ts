@@ -17,17 +17,12 @@ export interface ExitResult {
   groupDead: boolean;
 }
 
-/** exit_signals(): PF_EXITING. Expects siglock held. */
+/**
+ * exit_signals(): PF_EXITING. Expects siglock held (the exit-release-unlocked bug
+ * calls it without, as a single-threaded or group exit would: asserts are off then).
+ */
 function markExiting(ctx: Ctx, g: number, t: number): void {
   ctx.assertHeld(ctx.L.siglock(g), 'markExiting');
-  ctx.seam.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.EXITING);
-  const ga = groupAt(ctx, g);
-  ctx.seam.astore(ga + GROUP.NR_LIVE, ctx.seam.aload(ga + GROUP.NR_LIVE) - 1);
-}
-
-/** B11-i / B12: PF_EXITING set without siglock (single-threaded or group-exit path), racing TSYNC. */
-function markExitingUnlocked(ctx: Ctx, g: number, t: number): void {
-  ctx.seam.window(6);
   ctx.seam.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.EXITING);
   ctx.seam.add(groupAt(ctx, g) + GROUP.NR_LIVE, -1);
 }
@@ -42,7 +37,10 @@ function filterRelease(ctx: Ctx, g: number, t: number): void {
     ctx.seam.window(2);
     clearHead(ctx, t);
   } else {
-    if (headOf(ctx, t) === 0) return; // 6.15 lockless fast path
+    // the 6.15 lockless fast path; safe here without 6.15's SIGNAL_GROUP_EXIT bail-out in
+    // sync because PF_EXITING is always set under siglock (markExiting), so a TSYNC that
+    // could still give this thread a filter has finished before we got here
+    if (headOf(ctx, t) === 0) return;
     orig = ctx.lock(ctx.L.siglock(g), () => clearHead(ctx, t));
   }
   ctx.ring.push(EV.EXIT, tid, orig);
@@ -57,6 +55,7 @@ function releaseTask(ctx: Ctx, g: number, t: number): boolean {
 
 /** __exit_signal + __unhash_process. Expects tasklist_lock (write) and siglock held. */
 function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
+  ctx.assertHeld(LOCK_ID.TASKLIST, 'unlinkAndReap');
   ctx.assertHeld(ctx.L.siglock(g), 'unlinkAndReap');
   const s = ctx.seam;
   const ga = groupAt(ctx, g);
@@ -82,8 +81,10 @@ function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
 export function exitThread(ctx: Ctx, t: number): ExitResult {
   const g = groupOf(ctx, t);
   return membershipScope(ctx, g, () => {
-    if (ctx.bug === 'exit-release-unlocked') markExitingUnlocked(ctx, g, t);
-    else ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
+    if (ctx.bug === 'exit-release-unlocked') {
+      ctx.seam.window(6);
+      markExiting(ctx, g, t);
+    } else ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
     filterRelease(ctx, g, t);
     return { groupDead: releaseTask(ctx, g, t) };
   });

@@ -65,7 +65,7 @@ export const isExiting = (ctx: Ctx, t: number): boolean => {
 export function setHead(ctx: Ctx, t: number, head: number, why: string): void {
   ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), `setHead(${why})`);
   const at = taskAt(ctx, t);
-  const old = ctx.seam.aload(at + TASK.HEAD);
+  const old = ctx.seam.load(at + TASK.HEAD); // plain: every writer holds siglock, as we do
   if (ctx.checking && stateOf(ctx, t) === TSTATE.ALIVE && !isAncestor(ctx, old, head)) {
     ctx.violation('monotonicity', `${why}: thread ${tidOf(ctx, t)} lost filter ${fmtNode(old)} (new head ${fmtNode(head)})`, [tidOf(ctx, t)], [old, head]);
   }
@@ -75,6 +75,7 @@ export function setHead(ctx: Ctx, t: number, head: number, why: string): void {
 
 /** Exit-time detach: head := NULL. Expects siglock held; only for an exiting task. */
 export function clearHead(ctx: Ctx, t: number): number {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'clearHead');
   const at = taskAt(ctx, t);
   const old = ctx.seam.aload(at + TASK.HEAD);
   ctx.seam.astore(at + TASK.HEAD, 0);
@@ -93,11 +94,14 @@ export function setNnp(ctx: Ctx, t: number): void {
   ctx.ring.push(EV.NNP, tidOf(ctx, t), 1);
 }
 
+/** seccomp.filter_count (an atomic_t): written under siglock, read without a lock. */
 export function filterCountOf(ctx: Ctx, t: number): number {
-  return ctx.seam.load(taskAt(ctx, t) + TASK.FILTER_COUNT);
+  return ctx.seam.aload(taskAt(ctx, t) + TASK.FILTER_COUNT);
 }
+/** Expects siglock held (copy_seccomp, attach, TSYNC). */
 export function setFilterCount(ctx: Ctx, t: number, n: number): void {
-  ctx.seam.store(taskAt(ctx, t) + TASK.FILTER_COUNT, n);
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'setFilterCount');
+  ctx.seam.astore(taskAt(ctx, t) + TASK.FILTER_COUNT, n);
 }
 
 // ---- task slots ------------------------------------------------------------------
@@ -162,6 +166,7 @@ export const groupAt = (ctx: Ctx, g: number): number => ctx.L.group(g);
 
 /** list_add_tail_rcu(&p->thread_node, &signal->thread_head). Expects siglock held. */
 export function linkThread(ctx: Ctx, g: number, t: number): void {
+  ctx.assertHeld(LOCK_ID.TASKLIST, 'linkThread');
   ctx.assertHeld(ctx.L.siglock(g), 'linkThread');
   const s = ctx.seam;
   const ga = groupAt(ctx, g);
@@ -179,6 +184,7 @@ export function linkThread(ctx: Ctx, g: number, t: number): void {
 
 /** list_del_rcu(&p->thread_node). Expects siglock held. */
 export function unlinkThread(ctx: Ctx, g: number, t: number): void {
+  ctx.assertHeld(LOCK_ID.TASKLIST, 'unlinkThread');
   ctx.assertHeld(ctx.L.siglock(g), 'unlinkThread');
   const s = ctx.seam;
   const ga = groupAt(ctx, g);

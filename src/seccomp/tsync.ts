@@ -10,6 +10,7 @@ import { forEachThread, groupOf, headLocked, exitingLocked, modeLocked, nnpOf, s
 
 /** Is thread `t` eligible to be moved onto the caller's (pre-attach) chain? */
 export function eligible(ctx: Ctx, t: number, callerHead: number): boolean {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'eligible');
   const mode = modeLocked(ctx, t);
   if (mode === MODE.DISABLED) return true;
   return mode === MODE.FILTER && isAncestor(ctx, headLocked(ctx, t), callerHead);
@@ -43,6 +44,7 @@ export function canSyncThreads(ctx: Ctx, caller: number): number {
  * only to threads that were not yet in FILTER mode; merged (v9+) spreads it to all.
  */
 export function syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnly = false): void {
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'syncThread');
   const spreadNnp = !nnpIfDisabledOnly || modeLocked(ctx, t) === MODE.DISABLED;
   const head = headLocked(ctx, caller);
   const tid = tidOf(ctx, t);

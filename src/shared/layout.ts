@@ -8,6 +8,7 @@
  * Each field says who may touch it and how, in the spirit of kernel/seccomp.c:
  *   [atomic]      read or written with Atomics (lock words, refcounts, fields read locklessly)
  *   [siglock]     plain access with the owning group's siglock held
+ *   [tasklist+siglock] written with tasklist_lock (write) and siglock both held; read under either
  *   [arena]       plain access with the arena lock held
  *   [pidmap]      plain access with the pidmap lock held (task-slot allocation)
  *   [owner]       plain access by the one worker that owns the record
@@ -145,7 +146,8 @@ export const TASK = {
   // Fields marked [alloc] are written once by allocTask while the slot is NEW (on no
   // list, claimable by nobody), before linkThread publishes it under siglock.
   GEN: 0, //        [atomic] generation, bumped when the slot is freed (under pidmap_lock)
-  STATE: 1, //      [atomic] TSTATE; written under siglock (Atomics); read locklessly with Atomics, plain under siglock
+  STATE: 1, //      [atomic] TSTATE; written under siglock (NEW by allocTask and FREE by freeTask under
+  //                 pidmap_lock, on slots on no list); read locklessly with Atomics, plain under siglock
   GROUP: 2, //      [alloc] group index
   TID: 3, //        [alloc] thread id, unique over the run
   MODE: 4, //       [atomic] MODE; written under siglock (Atomics); read locklessly at syscall entry, plain under siglock
@@ -153,11 +155,13 @@ export const TASK = {
   //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
   NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only, by its owner with no lock or by
   //                 TSYNC / copy_seccomp under siglock
-  NEXT: 8, //       [siglock] next task handle in the group's thread list (creation order)
-  PREVT: 9, //      [siglock] previous task handle in the thread list
+  NEXT: 8, //       [tasklist+siglock] next task handle in the group's thread list (creation order); written
+  //                 with tasklist_lock (write) and siglock held, so either lock suffices to read it
+  PREVT: 9, //      [tasklist+siglock] previous task handle in the thread list
   CLAIM: 10, //     [atomic] stress engine: worker id + 1 running as this task, 0 = free; taken by CAS,
   //                 cleared by the claimer; the model never touches it
-  FILTER_COUNT: 12, // [siglock] filters on the chain (reporting only, /proc Seccomp_filters); [alloc] 0
+  FILTER_COUNT: 12, // [atomic] filters on the chain (atomic_t filter_count, /proc Seccomp_filters): written
+  //                 under siglock, read without a lock (the stress loop's depth cap); [alloc] 0
   NEXT_FREE: 14, // [pidmap] free-list link (slot + 1) while free
   // words 7, 11, 13 and 15 are spare
   SIZE: 16,
@@ -167,9 +171,9 @@ export const TASK = {
 export const GROUP = {
   GEN: 0, //        [atomic] bumped whenever the group is replaced by a new process (tasklist_lock + siglock)
   STATE: 1, //      [atomic] 0 = empty, 1 = live; written with tasklist_lock (write) + siglock held
-  FIRST: 2, //      [siglock] first task handle of the thread list (signal->thread_head)
-  LAST: 3, //       [siglock] last task handle
-  NR_THREADS: 4, // [siglock] tasks on the list (including exiting ones)
+  FIRST: 2, //      [tasklist+siglock] first task handle of the thread list (signal->thread_head)
+  LAST: 3, //       [tasklist+siglock] last task handle
+  NR_THREADS: 4, // [tasklist+siglock] tasks on the list (including exiting ones)
   NR_LIVE: 5, //    [atomic] tasks on the list that are not exiting (written under siglock)
   LEADER: 6, //     [siglock] leader task handle
   PRIVILEGED: 11, // [immutable per process] 1 if the process holds CAP_SYS_ADMIN; set by createProcess under

@@ -11,7 +11,7 @@ import type { Ctx } from '../context.ts';
 import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, type OpResult } from '../errors.ts';
 import { allocNode, discardNode, setNodePrev } from '../filter.ts';
-import { forEachThread, groupOf, headOf, isExiting, nnpOf, setHead, setNnp, filterCountOf, setFilterCount } from '../task.ts';
+import { forEachThread, groupOf, headLocked, exitingLocked, nnpOf, setHead, setNnp, filterCountOf, setFilterCount } from '../task.ts';
 import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
 import { eligible, syncThread } from '../tsync.ts';
 import { checkTsyncDone } from '../checks.ts';
@@ -32,19 +32,20 @@ function attach(ctx: Ctx, t: number, req: AttachRequest): OpResult {
 
 /** Expects cred_guard_mutex and siglock held. */
 function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachRequest): OpResult {
+  ctx.assertHeld(ctx.L.credGuard(g), 'forceAll');
   ctx.assertHeld(ctx.L.siglock(g), 'forceAll');
-  const callerHead = headOf(ctx, t);
-  if (pathTooLong(ctx, callerHead, req.insns)) return fail('ENOMEM');
+  const callerHead = headLocked(ctx, t);
+  if (pathTooLong(ctx, t, req.insns)) return fail('ENOMEM');
   const move: number[] = [];
   const compose: { th: number; node: number }[] = [];
   let err: OpResult | null = null;
   forEachThread(ctx, g, (th) => {
-    if (th === t || isExiting(ctx, th)) return true;
+    if (th === t || exitingLocked(ctx, th)) return true;
     if (eligible(ctx, th, callerHead)) {
       move.push(th);
       return true;
     }
-    if (pathTooLong(ctx, headOf(ctx, th), req.insns)) {
+    if (pathTooLong(ctx, th, req.insns)) {
       err = fail('ENOMEM');
       return false;
     }
@@ -64,7 +65,7 @@ function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachR
   for (const th of move) syncThread(ctx, t, th);
   const callerNnp = nnpOf(ctx, t);
   for (const { th, node } of compose) {
-    setNodePrev(ctx, node, headOf(ctx, th)); // the thread's reference moves into the link
+    setNodePrev(ctx, node, headLocked(ctx, th)); // the thread's reference moves into the link
     setHead(ctx, th, node, 'force-compose');
     setFilterCount(ctx, th, filterCountOf(ctx, th) + 1);
     if (callerNnp && ctx.bug !== 'nnp-not-spread') setNnp(ctx, th);

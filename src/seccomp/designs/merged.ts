@@ -8,7 +8,7 @@ import type { Ctx } from '../context.ts';
 import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode } from '../filter.ts';
-import { checkTask, exitingLocked, groupOf, headOf, isExiting, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
+import { checkTask, exitingLocked, groupOf, headLocked, headOf, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
 import { TASK, GROUP } from '../../shared/layout.ts';
 import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
 import { canSyncThreads, syncThreads, eligible, syncThread } from '../tsync.ts';
@@ -37,7 +37,7 @@ function tsyncAttach(ctx: Ctx, t: number, g: number, prepared: number, req: Atta
   const esrch = (req.flags & FLAG.TSYNC_ESRCH) !== 0;
   if (ctx.bug === 'check-unlocked' || ctx.bug === 'walk-unlocked-list') return tsyncSplit(ctx, t, g, prepared, req, esrch);
   return ctx.lock(ctx.L.siglock(g), () => {
-    if (pathTooLong(ctx, headOf(ctx, t), req.insns)) return fail('ENOMEM');
+    if (pathTooLong(ctx, t, req.insns)) return fail('ENOMEM');
     const before = ctx.checking ? snapshotGroup(ctx, g) : null;
     if (ctx.bug === 'partial-tsync') return partialTsync(ctx, t, g, prepared, esrch, before);
     const early = ctx.bug === 'attach-before-check';
@@ -59,7 +59,7 @@ function tsyncAttach(ctx: Ctx, t: number, g: number, prepared: number, req: Atta
 
 /** B3: check and apply each thread in one pass, continuing past failures. Expects siglock held. */
 function partialTsync(ctx: Ctx, t: number, g: number, prepared: number, esrch: boolean, before: ReturnType<typeof snapshotGroup> | null): OpResult {
-  const oldHead = headOf(ctx, t);
+  const oldHead = headLocked(ctx, t);
   linkOnCaller(ctx, t, prepared);
   setModeFilter(ctx, t);
   let failed = 0;
@@ -88,14 +88,14 @@ function tsyncSplit(ctx: Ctx, t: number, g: number, prepared: number, req: Attac
     threads = ctx.lock(ctx.L.siglock(g), () => threadsOf(ctx, g));
   }
   const failed = ctx.lock(ctx.L.siglock(g), () => {
-    const callerHead = headOf(ctx, t);
+    const callerHead = headLocked(ctx, t);
     for (const th of threads) if (th !== t && !eligible(ctx, th, callerHead)) return tidOf(ctx, th);
     return 0;
   });
   if (failed !== 0) return esrch ? fail('ESRCH') : tsyncFailed(failed);
   ctx.seam.window(4); // between the check's hold and the commit's hold
   return ctx.lock(ctx.L.siglock(g), () => {
-    if (pathTooLong(ctx, headOf(ctx, t), req.insns)) return fail('ENOMEM');
+    if (pathTooLong(ctx, t, req.insns)) return fail('ENOMEM');
     linkOnCaller(ctx, t, prepared);
     const list = ctx.bug === 'walk-unlocked-list' ? threads : threadsOf(ctx, g);
     for (const th of list) if (th !== t && !isGone(ctx, th)) syncThread(ctx, t, th);
@@ -127,7 +127,7 @@ function unlockedWalk(ctx: Ctx, caller: number, g: number): number[] {
 }
 
 function isGone(ctx: Ctx, th: number): boolean {
-  return !checkTask(ctx, th, 'tsync commit') || isExiting(ctx, th);
+  return !checkTask(ctx, th, 'tsync commit') || exitingLocked(ctx, th);
 }
 
 export const merged: Design = {

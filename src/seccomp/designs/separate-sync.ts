@@ -18,7 +18,7 @@ import type { Ctx } from '../context.ts';
 import type { AttachRequest, Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode, chainHasLabel, nodeLabel } from '../filter.ts';
-import { groupOf, headOf, isExiting, modeOf, taskAt, tidOf } from '../task.ts';
+import { groupOf, headLocked, exitingLocked, modeOf, taskAt, tidOf } from '../task.ts';
 import { attachCallerOnly, prepareFilter } from '../attach.ts';
 import { eligible, syncThread } from '../tsync.ts';
 import { recordTsync } from '../checks.ts';
@@ -53,8 +53,8 @@ function sync(ctx: Ctx, t: number): OpResult {
     let failed = 0;
     for (const th of otherThreads(ctx, t, g)) {
       ctx.lock(ctx.L.siglock(g), () => {
-        if (isExiting(ctx, th)) return;
-        if (eligible(ctx, th, headOf(ctx, t))) syncThread(ctx, t, th, true); // nnp only to DISABLED threads (§5.1)
+        if (exitingLocked(ctx, th)) return;
+        if (eligible(ctx, th, headLocked(ctx, t))) syncThread(ctx, t, th, true); // nnp only to DISABLED threads (§5.1)
         else failed = tidOf(ctx, th); // keep the last sibling that failed
       });
     }
@@ -67,11 +67,11 @@ function sync(ctx: Ctx, t: number): OpResult {
 /** After a sync with no failure, every live thread carries the caller's head (expects tasklist_lock). */
 function checkAllCarry(ctx: Ctx, t: number, g: number): void {
   ctx.lock(ctx.L.siglock(g), () => {
-    const head = headOf(ctx, t);
+    const head = headLocked(ctx, t);
     const label = nodeLabel(ctx, head);
     for (const th of otherThreads(ctx, t, g)) {
-      if (isExiting(ctx, th)) continue;
-      if (!chainHasLabel(ctx, headOf(ctx, th), label)) {
+      if (exitingLocked(ctx, th)) continue;
+      if (!chainHasLabel(ctx, headLocked(ctx, th), label)) {
         ctx.violation('tsync-postcondition', `thread ${tidOf(ctx, th)} lacks filter ${label} after a clean sync`, [tidOf(ctx, th)], [head]);
         return;
       }
