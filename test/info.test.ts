@@ -1,19 +1,8 @@
 /** `tsync-lab info`: the layout table and its footprint promises; bad flags exit 2 with one line. */
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Layout } from '../src/shared/layout.ts';
 import { describeLayout, formatLayout } from '../src/cli/info.ts';
-
-const BIN = fileURLToPath(new URL('../bin/tsync-lab.mjs', import.meta.url));
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { cli } from './helpers/cli.ts';
 
 test('footprint: 32 bytes per filter node, 64 per task', (t) => {
   const info = describeLayout(new Layout());
