@@ -46,6 +46,7 @@ test('mode-head: filter mode with a NULL head, at the audit and at syscall entry
   const w = world();
   const at = w.L.task(handleSlot(w.b));
   putFilter(w.ctx, Atomics.exchange(w.m, at + TASK.HEAD, 0)); // keep the counts right: only mode/head disagree
+  Atomics.store(w.m, at + TASK.FILTER_COUNT, 0);
   t.is(Atomics.load(w.m, at + TASK.MODE), MODE.FILTER);
   t.deepEqual(w.kinds(), ['mode-head', 'escape']); // and, headless, b no longer carries the TSYNC filter
   syscallEntry(w.ctx, w.b);
@@ -68,6 +69,7 @@ test('escape: a member without the group\'s last TSYNC filter', (t) => {
   const root = w.m[w.L.node(handleSlot(head)) + NODE.PREV]!;
   getFilter(w.ctx, root);
   Atomics.store(w.m, w.L.task(handleSlot(w.c)) + TASK.HEAD, root);
+  Atomics.store(w.m, w.L.task(handleSlot(w.c)) + TASK.FILTER_COUNT, 1);
   putFilter(w.ctx, head);
   t.deepEqual(w.kinds(), ['escape']);
 });
@@ -138,4 +140,10 @@ test.serial('lock-held and deadlock: an op that returns holding siglock; the wai
   t.truthy(dl, kinds.join(','));
   t.regex(dl!.message, /siglock\[\d+\] held by worker 0/);
   t.is(r.exitCode, 1);
+});
+
+test('filter-count: a live thread whose filter_count is not its chain length (I13)', (t) => {
+  const w = world();
+  Atomics.add(w.m, w.L.task(handleSlot(w.b)) + TASK.FILTER_COUNT, 1);
+  t.deepEqual(w.kinds(), ['filter-count']);
 });

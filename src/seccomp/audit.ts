@@ -59,6 +59,11 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
       else expected[handleSlot(head)]!++;
     }
     if (state === TSTATE.ALIVE) {
+      // I13: filter_count (reported in /proc) is the chain's length
+      let len = 0;
+      for (let h = head; h !== 0 && handleOk(h) && len <= nF; len++) h = m[L.node(handleSlot(h)) + NODE.PREV]!;
+      const count = Atomics.load(m, at + TASK.FILTER_COUNT);
+      if (count !== len) out.push(v('filter-count', `thread ${tid}: filter_count ${count} but its chain has ${len} filter(s)`, [tid], [head]));
       const mode = Atomics.load(m, at + TASK.MODE);
       if ((mode === MODE.FILTER) !== (head !== 0))
         out.push(v('mode-head', `thread ${tid}: mode ${mode === MODE.FILTER ? 'filter' : 'disabled'} with head ${fmtNode(head)}`, [tid], [head]));

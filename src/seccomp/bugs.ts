@@ -142,6 +142,14 @@ export const BUGS: readonly BugInfo[] = [
     mix: 'tsync=6,clone=6,exit=6,attach=1,syscall=1',
     designs: MERGED,
   },
+  {
+    name: 'filter-count-self-copy',
+    origin: 'B8: c818c03b661c, fixed by b4d8a58f8dcf (2021): TSYNC copied filter_count from the thread itself',
+    catches: ['filter-count'],
+    effect: "a synced thread's filter_count (/proc Seccomp_filters) no longer matches its chain",
+    noise: 0,
+    designs: ALL,
+  },
 ];
 
 /** A bug with a design whose code has no switch for it would run clean: refuse the pair. */

@@ -56,7 +56,8 @@ export function syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnl
     if (ctx.bug !== 'sync-missing-put') putFilter(ctx, headLocked(ctx, t), tid);
   }
   setHead(ctx, t, head, 'tsync');
-  setFilterCount(ctx, t, filterCountOf(ctx, caller));
+  // B8 (2020-21): the count was copied from the thread itself instead of the caller
+  setFilterCount(ctx, t, filterCountOf(ctx, ctx.bug === 'filter-count-self-copy' ? t : caller));
   if (spreadNnp && nnpOf(ctx, caller) && ctx.bug !== 'nnp-not-spread') setNnp(ctx, t);
   if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }

@@ -13,6 +13,7 @@ export const VIOLATION_KINDS = [
   'refcount-mismatch', //    audit: refs != heads + live children
   'cycle', //                audit: a chain that does not end
   'mode-head', //            audit: mode filter <=> head non-null broken for a live thread
+  'filter-count', //         audit: a live thread's filter_count is not the length of its chain (I13)
   'leak', //                 audit: nodes left allocated after every group exited
   'deadlock', //             a lock waited on past the watchdog bound
   'livelock', //             an op that did not finish within its bound
