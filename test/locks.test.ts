@@ -6,8 +6,8 @@
  */
 import test from 'ava';
 import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, UsageError, type LockKind } from '../src/locks/kinds.ts';
-import { DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks/lock.ts';
-import { Layout, LSTAT } from '../src/shared/layout.ts';
+import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks/lock.ts';
+import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
 import { LockLab } from '../src/workers/lock-lab.ts';
 import { runJsonChildWithHarmonyStruct } from '../src/cli/reexec.ts';
 import type { NativeCheck } from '../src/workers/native-check.ts';
@@ -178,6 +178,18 @@ for (const kind of SPLIT_KINDS) {
     t.deepEqual(readLockStats(m, layout, id), { acquisitions: 3, contended: 0, spins: 0, maxWaitUs: 0 });
   });
 }
+
+test('mcs: a release whose successor never links in fails with DeadlockError naming the releaser as holder', (t) => {
+  const layout = new Layout({ workers: 2, extraLocks: 1 });
+  const m = layout.create();
+  const id = layout.extraLock(0);
+  const a = makeLock('mcs', m, layout, id, 0, { ...DEFAULT_LOCK_OPTIONS, watchdogMs: 50 });
+  a.acquire();
+  Atomics.store(m, layout.lock(id) + LOCK.STATE, 2); // worker 1 swapped itself in as tail, never linked
+  const e = t.throws(() => a.release(), { instanceOf: DeadlockError });
+  t.is(e?.holder, 0);
+  t.is(Atomics.load(m, layout.lock(id) + LOCK.WAITER), 0, 'the releaser did not announce itself as a waiter');
+});
 
 test('native without --harmony-struct: a clear error', (t) => {
   const layout = new Layout();

@@ -122,11 +122,14 @@ export abstract class BaseLock implements Lock {
     this.m[this.acquiredAt]!++;
   }
 
-  /** Enter a contended wait: remember when, and announce us as a waiter. */
-  protected beginWait(): void {
+  /**
+   * Enter a bounded wait: remember when, and (`announce`, a wait for the lock) announce
+   * us as a waiter.
+   */
+  protected beginWait(announce = true): void {
     this.spins = 0;
     this.waitStart = performance.now();
-    Atomics.store(this.m, this.s + LOCK.WAITER, this.worker + 1);
+    if (announce) Atomics.store(this.m, this.s + LOCK.WAITER, this.worker + 1);
   }
 
   /**

@@ -68,10 +68,13 @@ export class McsLock extends BaseLock {
     // Someone swapped itself in as tail but may not have linked into our NEXT yet.
     let next = Atomics.load(m, this.qNext);
     if (next === 0) {
+      // Still ours until the hand-over (nobody else can take it: the tail is not 0),
+      // so a DeadlockError from this wait names us as the holder.
+      m[this.own] = me;
       // Bounded like any wait, but not a wait *for the lock*: no WAITER announcement.
-      this.spins = 0;
-      this.waitStart = performance.now();
+      this.beginWait(false);
       while ((next = Atomics.load(m, this.qNext)) === 0) this.spin();
+      m[this.own] = 0;
     }
     Atomics.store(m, this.layout.qnode(this.id, next - 1) + QNODE.LOCKED, 0);
   }

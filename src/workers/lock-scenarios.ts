@@ -27,13 +27,14 @@ export async function mutualExclusion(lab: LockLab, kind: WorkloadKind, workers:
   return { count: Atomics.load(rig.m, rig.sc + SLOT.COUNT), expected: workers * iterations, results };
 }
 
-export interface WatchdogOutcome {
+/** What the holder and the waiter of a two-worker scenario (watchdog, holdWhileWaiting) saw. */
+export interface HolderWaiterOutcome {
   holder: LockTaskResult;
   waiter: LockTaskResult;
 }
 
 /** Worker 0 takes the lock and never gives it back; worker 1 waits with a short watchdog. */
-export async function watchdog(lab: LockLab, kind: WorkloadKind, watchdogMs: number): Promise<WatchdogOutcome> {
+export async function watchdog(lab: LockLab, kind: WorkloadKind, watchdogMs: number): Promise<HolderWaiterOutcome> {
   const rig = lab.rig(kind, 2);
   const holder = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'hold', forever: true, until: 0, holdMs: 0 });
   const waiter = await lab.run({ ...base(rig, 1, watchdogMs, SYNC_MS), op: 'wait', after: 0, log: false });
@@ -62,13 +63,8 @@ export async function arrivalOrder(lab: LockLab, kind: WorkloadKind, order: numb
   return Array.from(rig.m.subarray(rig.sc + SLOT.LOG, rig.sc + SLOT.LOG + n));
 }
 
-export interface SleepOutcome {
-  holder: LockTaskResult;
-  waiter: LockTaskResult;
-}
-
 /** Worker 0 holds the lock busy for holdMs once worker 1 waits for it. */
-export async function holdWhileWaiting(lab: LockLab, kind: WorkloadKind, holdMs: number): Promise<SleepOutcome> {
+export async function holdWhileWaiting(lab: LockLab, kind: WorkloadKind, holdMs: number): Promise<HolderWaiterOutcome> {
   const rig = lab.rig(kind, 2);
   const holder = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'hold', forever: false, until: 2, holdMs });
   const waiter = lab.run({ ...base(rig, 1, WATCHDOG_MS, SYNC_MS), op: 'wait', after: 0, log: false });

@@ -9,12 +9,12 @@ import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
 import { createNativeMutex, nativeAvailable } from '../locks/native.ts';
 import { LockLab } from './lock-lab.ts';
-import { mutualExclusion, watchdog, type CountOutcome, type WatchdogOutcome } from './lock-scenarios.ts';
+import { mutualExclusion, watchdog, type CountOutcome, type HolderWaiterOutcome } from './lock-scenarios.ts';
 
 export interface NativeCheck {
   available: boolean;
   mutex?: CountOutcome;
-  watchdog?: WatchdogOutcome;
+  watchdog?: HolderWaiterOutcome;
   /** what split acquire() says on a native lock */
   splitError?: string;
 }
