@@ -125,7 +125,7 @@ async function engineFigures(o: BenchOptions, progress: Progress): Promise<Omit<
 }
 
 /** Raw figures of one kind: per-run uncontended ns and per-worker contended runs. */
-export interface KindFigures {
+interface KindFigures {
   kind: LockKind;
   unc: UncontendedResult;
   con: ContendedRun[][];

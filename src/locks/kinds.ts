@@ -30,7 +30,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function isLockKind(name: string): name is LockKind {
+function isLockKind(name: string): name is LockKind {
   return (LOCK_KINDS as readonly string[]).includes(name);
 }
 

@@ -6,7 +6,7 @@
  *
  * Node 20's API is scoped only: `Atomics.Mutex.lock(m, fn)` returns fn's value and
  * `tryLock(m, fn)` returns whether it ran fn; there is no unlock and no timed lock.
- * So this kind supports `run`/`readRun`/`tryRun` and refuses split acquire/release.
+ * So this kind supports `run`/`readRun` and refuses split acquire/release.
  *
  * Watchdog: a blocking `lock()` cannot be bounded, so the contended path polls
  * `tryLock` with backoff until the watchdog bound. The uncontended path is exactly one
@@ -82,7 +82,7 @@ export class NativeLock extends BaseLock {
     throw new Error(SCOPED_ONLY);
   }
   tryAcquire(): boolean {
-    throw new Error(`${SCOPED_ONLY} (or tryRun())`);
+    throw new Error(SCOPED_ONLY);
   }
   override readAcquire(): void {
     throw new Error(SCOPED_ONLY);
@@ -117,18 +117,5 @@ export class NativeLock extends BaseLock {
 
   override readRun<T>(fn: () => T): T {
     return this.run(fn);
-  }
-
-  /** Run fn under the lock if it is free right now; returns whether fn ran. */
-  tryRun(fn: () => void): boolean {
-    const outer = this.pending;
-    this.pending = fn;
-    this.contended = false;
-    try {
-      return this.M.tryLock(this.mutex, this.body);
-    } finally {
-      this.pending = outer;
-      this.result = undefined;
-    }
   }
 }

@@ -21,7 +21,7 @@ import { BaseLock } from './lock.ts';
 
 export const QW_LOCKED = 0xff;
 export const QW_WAITING = 0x100;
-export const QW_WMASK = 0x1ff;
+const QW_WMASK = 0x1ff;
 export const QR_BIAS = 0x200;
 
 export class RwLock extends BaseLock {

@@ -10,7 +10,7 @@ import type { LockTask, LockTaskResult } from './lock-task.ts';
 import { count, hold, rwFair, rwRead, rwShare, rwWrite, wait, type Ctx } from './lock-workloads.ts';
 
 /** The worker's handle on the task's lock (the negative controls included). */
-export function lockFor(task: LockTask, layout: Layout): Lock {
+function lockFor(task: LockTask, layout: Layout): Lock {
   const opts = { ...DEFAULT_LOCK_OPTIONS, watchdogMs: task.watchdogMs };
   if (task.kind === 'broken') return new BrokenLock(task.m, layout, task.lockId, task.worker, opts);
   if (task.kind === 'unfair-rw') return new UnfairRwLock(task.m, layout, task.lockId, task.worker, opts);

@@ -19,7 +19,7 @@ import {
   type WaitTask,
 } from './lock-task.ts';
 
-interface Ctx {
+export interface Ctx {
   m: Int32Array;
   layout: Layout;
   lock: Lock;
@@ -29,7 +29,7 @@ interface Ctx {
   lk: number;
 }
 
-export function result(c: Ctx, worker: number, extra: Partial<LockTaskResult> = {}): LockTaskResult {
+function result(c: Ctx, worker: number, extra: Partial<LockTaskResult> = {}): LockTaskResult {
   const st = c.layout.lstat(c.lock.id, worker);
   const m = c.m;
   return {
@@ -213,5 +213,3 @@ export function rwFair(c: Ctx, t: RwFairTask): LockTaskResult {
     }
   }
 }
-
-export type { Ctx };
