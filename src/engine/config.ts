@@ -48,9 +48,14 @@ export interface Injection {
 }
 
 /** Task-table and arena sizes for a configuration. */
+/** Task slots a configuration needs: live threads stay <= high per group; add a zombie
+ *  leader per group and the clones in flight. Above 65535 the layout cannot hold it. */
+export function tasksNeeded(c: Pick<StressConfig, 'groups' | 'threadsHigh' | 'workers'>): number {
+  return c.groups * (c.threadsHigh + 2) + 2 * c.workers + 4;
+}
+
 export function sizesFor(c: StressConfig): { maxTasks: number; maxFilters: number } {
-  // live threads stay <= high per group; add a zombie leader per group and the clones in flight
-  const maxTasks = Math.min(65535, c.groups * (c.threadsHigh + 2) + 2 * c.workers + 4);
+  const maxTasks = Math.min(65535, tasksNeeded(c));
   const maxFilters = Math.min(65535, Math.max(4096, c.groups * (c.threadsHigh + 2) * (c.maxDepth + 8)));
   return { maxTasks, maxFilters };
 }

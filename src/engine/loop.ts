@@ -212,11 +212,7 @@ export class StressLoop {
   private tsync(t: number, flags: number): void {
     const { ctx } = this;
     const t0 = this.hooks.latency ? performance.now() : 0;
-    let r: OpResult;
-    if (ctx.design.name === 'separate-sync') {
-      r = ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags: 0 });
-      if (r.ok) r = ctx.design.sync(ctx, t);
-    } else r = ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags });
+    const r = ctx.design.tsync(ctx, t, { label: this.label(), insns: 1, flags });
     if (this.hooks.latency) this.hooks.latency(Math.round((performance.now() - t0) * 1e6));
     if (r.ok) this.count(C.TSYNC_OK);
     else if (r.errno === 'TSYNC') this.count(C.TSYNC_FAIL_TID);

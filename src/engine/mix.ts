@@ -2,6 +2,7 @@
  * The op mix of a stress run: weights per op kind, `--mix attach=1,tsync=4,...`.
  */
 import { UsageError } from '../locks/kinds.ts';
+import type { Design } from '../seccomp/design.ts';
 
 export const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
@@ -12,11 +13,11 @@ export type Mix = Record<OpKind, number>;
  * threads diverge, exits and clones churn the groups, syscalls walk chains.
  */
 export const DEFAULT_MIX: Mix = { attach: 1, tsync: 4, tsync_esrch: 1, sync: 0, clone: 3, exit: 3, set_nnp: 1, syscall: 6 };
-/** separate-sync has no TSYNC flag: `tsync` there means attach then sync. */
+/** designs with a separate sync op: no TSYNC_ESRCH flag, and some plain syncs. */
 export const SEPARATE_SYNC_MIX: Mix = { ...DEFAULT_MIX, tsync_esrch: 0, sync: 2 };
 
-export function defaultMix(design: string): Mix {
-  return design === 'separate-sync' ? { ...SEPARATE_SYNC_MIX } : { ...DEFAULT_MIX };
+export function defaultMix(design: Design): Mix {
+  return design.hasSyncOp ? { ...SEPARATE_SYNC_MIX } : { ...DEFAULT_MIX };
 }
 
 /** Parse `attach=1,tsync=4`; unspecified kinds keep `base`'s weights. */

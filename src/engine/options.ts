@@ -11,7 +11,7 @@ import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
 import { randomSeed } from './rng.ts';
-import { INJECTIONS, type Injection, type StressConfig } from './config.ts';
+import { INJECTIONS, tasksNeeded, type Injection, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {
   design: { type: 'string', default: 'merged' },
@@ -90,7 +90,8 @@ export function parseScope(raw: string): Scope {
 }
 
 export function stressConfigFrom(v: StressValues): StressConfig {
-  const design = findDesign(v.design ?? 'merged').name;
+  const designDef = findDesign(v.design ?? 'merged');
+  const design = designDef.name;
   const bug = v.bug ? findBug(v.bug) : null;
   if (bug) checkBugDesign(bug, design);
   const [lo, hi] = parseThreads(v.threads ?? '2..8');
@@ -107,7 +108,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     threadsHigh: hi,
     durationMs: parseDuration('duration', v.duration ?? '10s'),
     seed: intFlag('seed', v.seed, randomSeed(), 0, 0xffffffff),
-    mix: parseMix(v.mix ?? bug?.mix ?? '', defaultMix(design)),
+    mix: parseMix(v.mix ?? bug?.mix ?? '', defaultMix(designDef)),
     locks: parseLockPlan(v.lock),
     noise,
     lockdep: !v['no-lockdep'],
@@ -121,9 +122,8 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     inject: parseInjection(v.inject),
     latency: !!v.latency,
   };
-  if (cfg.bug && bug?.mix && v.mix) cfg.mix = parseMix(v.mix, defaultMix(design));
-  const tasksNeeded = cfg.groups * (cfg.threadsHigh + 2) + 2 * cfg.workers + 4;
-  if (tasksNeeded > 65535) throw new UsageError(`--groups ${cfg.groups} x --threads ..${cfg.threadsHigh} needs ${tasksNeeded} task slots; the layout allows 65535`);
+  const needed = tasksNeeded(cfg);
+  if (needed > 65535) throw new UsageError(`--groups ${cfg.groups} x --threads ..${cfg.threadsHigh} needs ${needed} task slots; the layout allows 65535`);
   return cfg;
 }
 

@@ -26,6 +26,18 @@ export interface Design {
   attach(ctx: Ctx, t: number, req: AttachRequest): OpResult;
   /** the separate sync op (separate-sync only; others answer EINVAL) */
   sync(ctx: Ctx, t: number): OpResult;
+  /** whether `sync` exists (the stress engine's default mix includes it then) */
+  readonly hasSyncOp: boolean;
+  /**
+   * "Install this filter on every thread", the design's way: attach with the TSYNC
+   * flags in `req` (merged, force-compose), or attach then sync (separate-sync).
+   */
+  tsync(ctx: Ctx, t: number, req: AttachRequest): OpResult;
+}
+
+/** `tsync` for designs where it is attach with the TSYNC flag. */
+export function tsyncByFlag(this: Design, ctx: Ctx, t: number, req: AttachRequest): OpResult {
+  return this.attach(ctx, t, req);
 }
 
 /** `sync` for designs without a separate sync op. */

@@ -8,7 +8,7 @@
  * all-or-nothing.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
+import { FLAG, noSync, tsyncByFlag, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, type OpResult } from '../errors.ts';
 import { allocNode, discardNode, setNodePrev } from '../filter.ts';
 import { forEachThread, groupOf, headLocked, exitingLocked, nnpOf, setHead, setNnp, filterCountOf, setFilterCount } from '../task.ts';
@@ -80,4 +80,6 @@ export const forceCompose: Design = {
   summary: 'TSYNC never fails on divergence: divergent threads get the program composed on their own chain',
   attach,
   sync: noSync,
+  hasSyncOp: false,
+  tsync: tsyncByFlag,
 };

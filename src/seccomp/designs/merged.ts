@@ -5,7 +5,7 @@
  * attach to caller -> sync every other non-exiting thread -> mode FILTER.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, noSync, type AttachRequest, type Design } from '../design.ts';
+import { FLAG, noSync, tsyncByFlag, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode } from '../filter.ts';
 import { checkTask, exitingLocked, groupOf, headLocked, headOf, setModeFilter, taskAt, tidOf, threadsOf } from '../task.ts';
@@ -135,4 +135,6 @@ export const merged: Design = {
   summary: 'Linux as merged (3.17, 6.11+ exit): one atomic add-to-all under cred_guard_mutex + siglock; first failing tid',
   attach,
   sync: noSync,
+  hasSyncOp: false,
+  tsync: tsyncByFlag,
 };

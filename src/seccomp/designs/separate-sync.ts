@@ -85,4 +85,10 @@ export const separateSync: Design = {
   summary: 'pre-upstream: attach alone, then a separate sync under tasklist_lock; partial success, last failing tid',
   attach,
   sync,
+  hasSyncOp: true,
+  /** no TSYNC flag exists: install on ourselves, then sync the others */
+  tsync(ctx: Ctx, t: number, req: AttachRequest): OpResult {
+    const r = attach(ctx, t, { ...req, flags: 0 });
+    return r.ok ? sync(ctx, t) : r;
+  },
 };
