@@ -1,13 +1,13 @@
 /**
- * lockdep for the lab: lock classes, a per-worker stack of held locks (in the
- * shared buffer, WORKER.HELD), and a shared class-dependency graph (the LOCKDEP
+ * lockdep for the lab: lock classes, the worker's stack of held locks (the model
+ * context keeps it), and a shared class-dependency graph (the LOCKDEP
  * matrix). Before every acquisition it checks recursion and adds held -> acquired
  * edges; a new edge that closes a cycle is reported the way the kernel does
  * ("possible circular locking dependency detected", the chain, and the CPU0/CPU1
  * unsafe-scenario table) — even if no deadlock happened on this run.
  * A seam Hook, so the model does not know it is there.
  */
-import { LOCKDEP_CLASSES, WORKER, type Layout, type LockUse } from '../shared/layout.ts';
+import { LOCKDEP_CLASSES, type Layout, type LockUse } from '../shared/layout.ts';
 import { POINT, type Hook } from '../shared/seam.ts';
 import type { Ctx } from '../seccomp/context.ts';
 
@@ -24,58 +24,28 @@ const SEEN = 1;
 const REPORTED = 2;
 
 export class LockdepHook implements Hook {
-  private readonly held: number; // index of WORKER.HELD for this worker
-  private readonly depthAt: number;
-  private depth = 0;
-
   constructor(
     private readonly m: Int32Array,
     private readonly L: Layout,
     private readonly worker: number,
+    /** its `held` is the worker's stack of held locks, innermost last */
     private readonly ctx: Ctx,
-  ) {
-    this.held = L.worker(worker) + WORKER.HELD;
-    this.depthAt = L.worker(worker) + WORKER.HELD_DEPTH;
-  }
+  ) {}
 
   point(kind: number, arg: number): void {
     if (kind === POINT.ACQUIRE) this.validate(arg);
   }
 
-  acquired(lock: number): void {
-    if (this.depth < WORKER.HELD_MAX) Atomics.store(this.m, this.held + this.depth, lock + 1);
-    this.depth++;
-    Atomics.store(this.m, this.depthAt, this.depth);
-  }
-
-  releasing(lock: number): void {
-    const m = this.m;
-    const n = Math.min(this.depth, WORKER.HELD_MAX);
-    for (let i = n - 1; i >= 0; i--) {
-      if (m[this.held + i] === lock + 1) {
-        for (let j = i; j < n - 1; j++) Atomics.store(m, this.held + j, m[this.held + j + 1]!);
-        Atomics.store(m, this.held + n - 1, 0);
-        break;
-      }
-    }
-    this.depth = Math.max(0, this.depth - 1);
-    Atomics.store(m, this.depthAt, this.depth);
-  }
-
-  /** Locks this worker holds, outermost first. */
-  heldLocks(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < Math.min(this.depth, WORKER.HELD_MAX); i++) out.push(this.m[this.held + i]! - 1);
-    return out;
-  }
+  acquired(): void {}
+  releasing(): void {}
 
   private validate(lock: number): void {
     const L = this.L;
     const m = this.m;
     const cls = lockClass(L, lock);
-    const n = Math.min(this.depth, WORKER.HELD_MAX);
-    for (let i = 0; i < n; i++) {
-      const h = m[this.held + i]! - 1; // our own stack: a plain read (no allocation per acquisition)
+    const held = this.ctx.held;
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
       if (h === lock || lockClass(L, h) === cls) {
         this.ctx.violation('lockdep-recursion', recursionReport(L, this.worker, lock, h), [], []);
         continue;

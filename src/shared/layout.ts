@@ -186,13 +186,11 @@ export const GROUP = {
 /** Per-worker block: control, held-lock stack, current op (watchdogs, lockdep). */
 export const WORKER = {
   ID: 0, //          [immutable] worker id, set by create()
-  HELD_DEPTH: 1, //  [atomic] lockdep: number of locks held; written by the owner only
-  HELD: 2, //        [atomic] lockdep: 8 slots, lock id + 1 of each held lock, bottom first; owner-written
-  HELD_MAX: 8,
   OP: 10, //         [owner] current op kind + 1 (0 = idle); diagnostic, others read it with Atomics
   OP_TASK: 11, //    [owner] tid the op runs as; diagnostic
   OP_SEQ: 12, //     [atomic] ops completed (progress; a livelock watchdog reads it)
   RING_HEAD: 14, //  [owner] events written so far (ring index = head % ringSize); readers best effort
+  // words 1-9, 13 and 15 are spare
   SIZE: 16,
 } as const;
 
