@@ -46,26 +46,18 @@ export function snapshotGroup(ctx: Ctx, g: number): GroupSnapshot {
  * siglock — meanwhile). Expects siglock held.
  */
 export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: string): void {
+  ctx.assertHeld(ctx.L.siglock(g), 'checkUnchanged');
   const d = before.data;
   let i = 0;
   forEachThread(ctx, g, (t) => {
-    // same hold: same list, same order; otherwise (split holds, a seeded bug) look the task up
-    let at = i * SNAP_WORDS;
-    if (i >= before.n || d[at] !== t) {
-      at = -1;
-      for (let k = 0; k < before.n; k++) if (d[k * SNAP_WORDS] === t) at = k * SNAP_WORDS;
-      if (at < 0) return true; // joined meanwhile
-    } else i++;
+    // same siglock hold as the snapshot: the same threads, in the same order
+    const at = i++ * SNAP_WORDS;
     const head = headLocked(ctx, t);
     const mode = modeLocked(ctx, t);
-    if (head !== d[at + 1] || mode !== d[at + 2]) {
+    if (i > before.n || d[at] !== t || head !== d[at + 1] || mode !== d[at + 2]) {
       const tid = tidOf(ctx, t);
-      ctx.violation(
-        'tsync-atomicity',
-        `${why}: failed TSYNC changed thread ${tid} (head ${fmtNode(d[at + 1]!)} -> ${fmtNode(head)}, mode ${d[at + 2]} -> ${mode})`,
-        [tid],
-        [d[at + 1]!, head],
-      );
+      const was = i > before.n || d[at] !== t ? 'not on the list before' : `head ${fmtNode(d[at + 1]!)}, mode ${d[at + 2]}`;
+      ctx.violation('tsync-atomicity', `${why}: failed TSYNC changed thread ${tid} (was ${was}; now head ${fmtNode(head)}, mode ${mode})`, [tid], [head]);
       return false;
     }
     return true;
