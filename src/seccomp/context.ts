@@ -5,7 +5,7 @@
  */
 import type { Seam } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
-import { EventRing, EV } from '../shared/events.ts';
+import { EV, type EventRing } from '../shared/events.ts';
 import type { Reporter, ViolationKind, Violation } from './violations.ts';
 import { VIOLATION_KINDS } from './violations.ts';
 import type { Design } from './design.ts';
@@ -60,7 +60,7 @@ export class Ctx {
     this.scope = o.scope ?? 'siglock';
     this.checking = o.checking ?? true;
     this.asserts = this.bug === null;
-    this.ring = new EventRing(this.m, this.L, this.worker);
+    this.ring = seam.ring;
   }
 
   lock<T>(id: number, fn: () => T): T {

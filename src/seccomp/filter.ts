@@ -38,8 +38,8 @@ export function checkNode(ctx: Ctx, h: number, what: string, tid = 0): boolean {
   if (nodeLive(ctx, h)) return true;
   if (ctx.checking) {
     const slot = handleSlot(h);
-    const gen = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.GEN) : -1; // diagnostic only
-    const refs = slot >= 0 && slot < ctx.L.cfg.maxFilters ? Atomics.load(ctx.m, ctx.L.node(slot) + NODE.REFS) : 0; // diagnostic only
+    const gen = slot >= 0 && slot < ctx.L.cfg.maxFilters ? ctx.seam.aload(ctx.L.node(slot) + NODE.GEN) : -1;
+    const refs = slot >= 0 && slot < ctx.L.cfg.maxFilters ? ctx.seam.aload(ctx.L.node(slot) + NODE.REFS) : 0;
     ctx.violation(
       'use-after-free',
       `${what}: node ${fmtNode(h)} is ${gen !== handleGen(h) ? `stale (slot generation ${gen})` : `dead (refs ${refs})`}`,

@@ -11,6 +11,7 @@
  * Several hooks compose with `chainHooks`.
  */
 import type { Layout } from './layout.ts';
+import { EventRing } from './events.ts';
 import type { Lock } from '../locks/lock.ts';
 
 /** Kinds of points at which a hook is called. */
@@ -40,13 +41,17 @@ export interface Hook {
 export class Seam {
   /** null = no engine attached: every access is a plain pass-through */
   hook: Hook | null = null;
+  /** this worker's event ring: bookkeeping for reports, written directly (no hook points) */
+  readonly ring: EventRing;
 
   constructor(
     readonly m: Int32Array,
     readonly layout: Layout,
     readonly worker: number,
     readonly locks: readonly Lock[],
-  ) {}
+  ) {
+    this.ring = new EventRing(m, layout, worker);
+  }
 
   // ---- plain accesses: fields guarded by a held lock, or immutable ones ----
   load(a: number): number {
