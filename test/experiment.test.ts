@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as hdr from 'hdr-histogram-js';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../src/locks/kinds.ts';
+import { UsageError } from '../src/shared/usage-error.ts';
 import { STRESS_OPTIONS, stressConfigFrom } from '../src/engine/options.ts';
 import { parseVary, mergeAxes, AXIS_NAMES } from '../src/experiment/axes.ts';
 import { planCells, runSeed, replayCommand } from '../src/experiment/matrix.ts';

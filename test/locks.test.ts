@@ -5,7 +5,8 @@
  * both cores, and ava already runs other test files next to this one.
  */
 import test from 'ava';
-import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, UsageError, type LockKind } from '../src/locks/kinds.ts';
+import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, type LockKind } from '../src/locks/kinds.ts';
+import { UsageError } from '../src/shared/usage-error.ts';
 import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks/lock.ts';
 import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
 import { LockLab } from '../src/workers/lock-lab.ts';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseScenarioFile, parseScenarioText } from '../src/scenario/parse.ts';
 import { runScenario } from '../src/scenario/run.ts';
 import { run as scenarioCommand } from '../src/cli/scenario.ts';
-import { UsageError } from '../src/locks/kinds.ts';
+import { UsageError } from '../src/shared/usage-error.ts';
 import { cli as runCli } from './helpers/cli.ts';
 
 const DIVERGENCE = fileURLToPath(new URL('scenarios/two_siblings_with_one_divergence.json', import.meta.url));

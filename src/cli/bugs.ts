@@ -1,6 +1,6 @@
 /** `tsync-lab bugs [--json]`: the seeded bugs, their origin, and what must catch them. */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { BUGS } from '../seccomp/bugs.ts';
 
 export const help = `usage: tsync-lab bugs [--json]

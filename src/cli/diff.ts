@@ -4,7 +4,7 @@
  * scenario and `N/M identical` (npm run conformance).
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bugs.ts';

@@ -1,5 +1,5 @@
 /** Small flag helpers shared by commands: strict integers, turned into UsageErrors. */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 
 /** A decimal integer flag in lo..hi; anything else is a one-line UsageError. */
 export function intFlag(flag: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {

@@ -4,7 +4,7 @@
  * check, or reports whether this machine can do either.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { compareResults } from '../scenario/compare.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';

@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { rename, writeFile } from 'node:fs/promises';
-import { LOCK_KINDS, parseLockKind, UsageError, type LockKind } from '../locks/kinds.ts';
+import { LOCK_KINDS, parseLockKind, type LockKind } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
 import { formatLockBench } from '../bench/lock-report.ts';
 import { intFlag } from './flags.ts';

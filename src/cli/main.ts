@@ -3,7 +3,7 @@
  * src/cli/ and exports `run(argv): Promise<number>` (the exit code) and `help`.
  * Exit codes: 0 ok, 1 a finding (violations, mismatches), 2 bad input, 3 internal error.
  */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 
 interface Command {
   summary: string;

@@ -1,6 +1,6 @@
 /** `tsync-lab scenario FILE [--design NAME] [--bug NAME] [--json]` */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
 import { compareResults } from '../scenario/compare.ts';

@@ -1,6 +1,6 @@
 /** `tsync-lab stress`: the main job. */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../engine/options.ts';
 import { runStress } from '../engine/stress.ts';
 import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';

@@ -1,7 +1,7 @@
 /**
  * The op mix of a stress run: weights per op kind, `--mix attach=1,tsync=4,...`.
  */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import type { Design } from '../seccomp/design.ts';
 
 export const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall'] as const;

@@ -3,7 +3,8 @@
  * and their conversion into a StressConfig. Every bad value is a one-line UsageError.
  */
 import { availableParallelism } from 'node:os';
-import { UsageError, DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
+import { DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { checkBugDesign, findBug } from '../seccomp/bugs.ts';
 import { VIOLATION_KINDS } from '../seccomp/violations.ts';

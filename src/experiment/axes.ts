@@ -3,7 +3,8 @@
  * and how a value turns into stress flags. Values are checked here, before any
  * cell runs, so a typo costs one line and exit 2 instead of a half-run matrix.
  */
-import { UsageError, LOCK_KINDS, type LockRole } from '../locks/kinds.ts';
+import { LOCK_KINDS, type LockRole } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { SCOPES } from '../seccomp/context.ts';
 import { parseThreads, type StressValues } from '../engine/options.ts';

@@ -3,7 +3,7 @@
  * Every cell's StressConfig is built (and so validated) before anything runs, so
  * a combination the layout cannot hold fails up front with exit 2.
  */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../engine/options.ts';
 import type { StressConfig } from '../engine/config.ts';
 import { applyAxis, type Axis, type CellValues } from './axes.ts';

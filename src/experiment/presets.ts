@@ -3,7 +3,7 @@
  * Their duration and repeat defaults are chosen so each finishes in a couple of
  * minutes on a 2-core machine (a user's --duration/--repeat/--vary still win).
  */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import type { StressValues } from '../engine/options.ts';
 import { parseVary, type Axis } from './axes.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { diffResults } from '../scenario/compare.ts';
 import { runScenario } from '../scenario/run.ts';
 import type { Result, Scenario } from '../scenario/types.ts';

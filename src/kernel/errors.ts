@@ -3,7 +3,7 @@
  * the message as one line and exits 2; tests match on the class to skip with
  * the reason instead of passing silently.
  */
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 
 /** The helper cannot run here at all: not Linux, no compiler, no TSYNC_ESRCH, seccomp off... */
 export class KernelUnavailable extends UsageError {

@@ -3,6 +3,7 @@
  * Adding a kind is adding a file and one line to KIND_CTORS.
  */
 import type { Layout } from '../shared/layout.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock, type LockOptions } from './lock.ts';
 import { TasLock } from './tas.ts';
 import { TtasLock } from './ttas.ts';
@@ -25,10 +26,6 @@ const KIND_CTORS: Record<Exclude<LockKind, 'native'>, Ctor> = {
   futex: FutexLock,
 };
 
-/** Bad user input: the CLI prints the message as one line and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 function isLockKind(name: string): name is LockKind {
   return (LOCK_KINDS as readonly string[]).includes(name);

@@ -3,7 +3,8 @@
  */
 import type { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock, type LockOptions } from './lock.ts';
-import { DEFAULT_LOCK_PLAN, kindFor, makeLock, type LockKind, type LockPlan, type NativeTable, NATIVE_UNAVAILABLE, UsageError } from './kinds.ts';
+import { DEFAULT_LOCK_PLAN, kindFor, makeLock, type LockKind, type LockPlan, type NativeTable, NATIVE_UNAVAILABLE } from './kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { createNativeMutex, nativeAvailable } from './native.ts';
 
 export class LockSet {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { scenarioSchema } from './schema.ts';
 import type { Scenario, Step } from './types.ts';
 

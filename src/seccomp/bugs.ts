@@ -5,7 +5,7 @@
  * `catches`: the stress run must report a violation of (at least) one of these kinds.
  */
 import type { ViolationKind } from './violations.ts';
-import { UsageError } from '../locks/kinds.ts';
+import { UsageError } from '../shared/usage-error.ts';
 
 export interface BugInfo {
   name: string;

@@ -3,7 +3,7 @@ import type { Design } from '../design.ts';
 import { merged } from './merged.ts';
 import { separateSync } from './separate-sync.ts';
 import { forceCompose } from './force-compose.ts';
-import { UsageError } from '../../locks/kinds.ts';
+import { UsageError } from '../../shared/usage-error.ts';
 
 export const DESIGNS: readonly Design[] = [merged, separateSync, forceCompose];
 export const DESIGN_NAMES = DESIGNS.map((d) => d.name);
