@@ -28,7 +28,7 @@ const MARKER = 'TSYNC_LAB_REEXEC_HARMONY_STRUCT';
 const BIN = fileURLToPath(new URL('../../bin/tsync-lab.mjs', import.meta.url));
 
 /** True when this process is the re-executed child (so re-executing again would loop). */
-export function isReexecuted(): boolean {
+function isReexecuted(): boolean {
   return process.env[MARKER] === '1';
 }
 

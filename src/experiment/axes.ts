@@ -97,12 +97,8 @@ const DEFS: Record<AxisName, AxisDef> = {
   },
 };
 
-export function isAxisName(name: string): name is AxisName {
+function isAxisName(name: string): name is AxisName {
   return (AXIS_NAMES as readonly string[]).includes(name);
-}
-
-export function axisIsNumeric(name: AxisName): boolean {
-  return DEFS[name].numeric;
 }
 
 export function applyAxis(values: CellValues, name: AxisName, value: string): void {

@@ -12,14 +12,14 @@ export const DESIGN_ROLES = ['siglock', 'tasklist', 'cred_guard', 'threadgroup']
 const range = (s: Stat, f: (n: number) => string) => (s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`);
 
 /** roles that were taken at all somewhere in the matrix */
-export function activeRoles(cells: CellResult[]): string[] {
+function activeRoles(cells: CellResult[]): string[] {
   return DESIGN_ROLES.filter((role) => cells.some((c) => c.runs.some((r) => (r.locks[role]?.acquisitions ?? 0) > 0)));
 }
 
 /** other processes using more than this share of the machine's CPUs disturbed a run */
 export const OTHER_CPU_LIMIT = 0.1;
 
-export function busyRuns(x: ExperimentResult): number {
+function busyRuns(x: ExperimentResult): number {
   return x.cells.reduce((a, c) => a + c.runs.filter((r) => (r.otherCpu ?? 0) > OTHER_CPU_LIMIT).length, 0);
 }
 

@@ -39,7 +39,7 @@ const CHARTS: { id: string; wide?: boolean }[] = [
   { id: 'chart-kinds', wide: true },
 ];
 
-export function renderHtml(x: ExperimentResult): string {
+function renderHtml(x: ExperimentResult): string {
   const title = `tsync-lab experiment${x.preset ? ` — preset ${x.preset}` : ''}`;
   const css = readFileSync(new URL('report.css', ASSETS), 'utf8');
   const page = readFileSync(new URL('report.js', ASSETS), 'utf8');

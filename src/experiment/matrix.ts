@@ -17,7 +17,7 @@ export interface CellPlan {
 }
 
 /** more cells than this is a typo, not an experiment */
-export const MAX_CELLS = 1000;
+const MAX_CELLS = 1000;
 
 /** Cells in row-major order: the first axis varies slowest. */
 export function planCells(axes: Axis[], base: StressValues): CellPlan[] {

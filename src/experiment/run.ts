@@ -43,7 +43,7 @@ export interface ExperimentPlan {
   baseSeed: number;
 }
 
-export function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = null): RunResult {
+function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = null): RunResult {
   // by kind as shares of the engine's total rate: consistent with it even when a run stopped within a millisecond
   const total = Object.values(r.ops).reduce((a, b) => a + b, 0);
   const locks: RunResult['locks'] = {};

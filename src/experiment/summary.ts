@@ -17,10 +17,6 @@ export function stat(xs: number[]): Stat {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const us = (ns: number) => Math.round(ns / 10) / 100;
 
-/** Histograms as the stress engine builds them (ns, 3 significant digits). */
-function newHistogram(): hdr.Histogram {
-  return newLatencyHistogram();
-}
 
 export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
   return {
@@ -38,7 +34,7 @@ export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
 export function mergeLatency(parts: (LatencySummary | null)[]): LatencySummary | null {
   const present = parts.filter((p): p is LatencySummary => p !== null);
   if (!present.length) return null;
-  const total = newHistogram();
+  const total = newLatencyHistogram();
   for (const p of present) {
     const h = hdr.decodeFromCompressedBase64(p.histogram);
     total.add(h);
@@ -49,7 +45,7 @@ export function mergeLatency(parts: (LatencySummary | null)[]): LatencySummary |
   return s;
 }
 
-export function cellStatus(runs: RunResult[]): CellStatus {
+function cellStatus(runs: RunResult[]): CellStatus {
   if (runs.some((r) => r.crash !== null || r.exitCode === 3)) return 'crashed';
   return runs.some((r) => r.violationCount > 0) ? 'violations' : 'clean';
 }
@@ -84,7 +80,7 @@ export function summarizeCell(runs: RunResult[]): CellSummary {
  * The table of one axis: each value's row pools every run of every cell with that
  * value (the other axes vary inside the row, hence min–max next to the median).
  */
-export function axisRows(axis: Axis, cells: CellResult[]): AxisRow[] {
+function axisRows(axis: Axis, cells: CellResult[]): AxisRow[] {
   return axis.values.map((value) => {
     const mine = cells.filter((c) => c.coords[axis.name] === value);
     const runs = mine.flatMap((c) => c.runs);

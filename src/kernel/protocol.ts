@@ -26,7 +26,7 @@ export function threadNames(s: Scenario): string[] {
 }
 
 /** Labels of the filter nodes, by node id (index 0 unused). */
-export function nodeLabels(s: Scenario): string[] {
+function nodeLabels(s: Scenario): string[] {
   const labels = [''];
   for (const st of s.steps) if (st.op === 'attach') labels.push(st.filter ?? '');
   return labels;
@@ -77,8 +77,6 @@ export interface HelperRun {
   result: Result;
   /** kernel tid of every thread that started, by name */
   tids: Record<string, number>;
-  /** raw Seccomp_filters: per live thread (-1 if the kernel has no such line) */
-  filterCounts: Record<string, number>;
 }
 
 /** Turn the helper's output into a Result. Throws on anything malformed (an internal error). */
@@ -88,7 +86,6 @@ export function decodeOutput(s: Scenario, out: string): HelperRun {
   const steps: (StepResult | undefined)[] = new Array<StepResult | undefined>(s.steps.length);
   const threads: Record<string, ThreadState> = {};
   const tids: Record<string, number> = {};
-  const filterCounts: Record<string, number> = {};
   let done = false;
   const name = (t: string): string => {
     const n = names[Number(t)];
@@ -116,7 +113,6 @@ export function decodeOutput(s: Scenario, out: string): HelperRun {
         const seccomp = Number(f['seccomp']);
         if (seccomp !== 0 && seccomp !== 2) throw new Error(`kernel helper: thread ${name(w[0]!)} in seccomp mode ${seccomp}`);
         threads[name(w[0]!)] = { alive: true, mode: seccomp === 2 ? 'filter' : 'disabled', nnp: f['nnp'] === '1', filters: chain };
-        filterCounts[name(w[0]!)] = Number(f['filters']);
         break;
       }
       case 'done':
@@ -141,5 +137,5 @@ export function decodeOutput(s: Scenario, out: string): HelperRun {
     if ((t === undefined) !== exited.has(n)) throw new Error(`kernel helper: thread ${n} ${t ? 'reported although it exited' : 'never reported'}`);
     ordered[n] = t ?? { alive: false };
   }
-  return { result: { steps: steps as StepResult[], threads: ordered }, tids, filterCounts };
+  return { result: { steps: steps as StepResult[], threads: ordered }, tids };
 }

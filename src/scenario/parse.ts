@@ -13,7 +13,7 @@ const ajv = new Ajv({ allErrors: false, strict: true });
 const validate = ajv.compile(scenarioSchema);
 
 /** `/steps/3/op` -> `$.steps[3].op` */
-export function jsonPath(pointer: string): string {
+function jsonPath(pointer: string): string {
   if (pointer === '') return '$';
   return (
     '$' +

@@ -62,6 +62,7 @@ export function readRing(m: Int32Array, layout: Layout, worker: number, max = la
   const out: DecodedEvent[] = [];
   for (let seq = head - n; seq < head; seq++) {
     const at = layout.event(worker, seq);
+    if (m[at + EVENT.SEQ] !== seq) continue; // overwritten by the writer while we read
     out.push({ worker, seq, kind: EV_NAMES[m[at + EVENT.KIND]!] ?? `ev${m[at + EVENT.KIND]}`, a: m[at + EVENT.A]!, b: m[at + EVENT.B]! });
   }
   return out;

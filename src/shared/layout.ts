@@ -414,7 +414,6 @@ export function validateLayoutConfig(c: LayoutConfig): void {
 
 // ---- handles -------------------------------------------------------------------
 
-export const NULL_HANDLE = 0;
 export function makeHandle(slot: number, gen: number): number {
   return ((gen & 0x7fff) << 16) | (slot + 1);
 }
