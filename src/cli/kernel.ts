@@ -6,10 +6,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
-import { compareResults } from '../scenario/compare.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
 import { runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
-import { formatResult } from './scenario.ts';
+import { formatResult, reportExpect } from './scenario.ts';
 import { intFlag } from './flags.ts';
 import { parseDuration } from '../engine/options.ts';
 
@@ -102,17 +101,8 @@ export async function run(argv: string[]): Promise<number> {
   const k = await runOnKernel(s);
   if (values.json) process.stdout.write(JSON.stringify(k.result, null, 2) + '\n');
   else {
-    const body = formatResult(s, k.result, 'kernel').split('\n').slice(1).join('\n');
     const priv = s.privileged ? 'privileged: CAP_SYS_ADMIN kept' : 'unprivileged: CAP_SYS_ADMIN dropped';
-    process.stdout.write(`scenario ${s.name} on the real kernel (Linux ${k.release}, ${priv})\n${body}`);
+    process.stdout.write(formatResult(s, k.result, `scenario ${s.name} on the real kernel (Linux ${k.release}, ${priv})`));
   }
-  if (s.expect) {
-    const diffs = compareResults(s.expect, k.result, ['expected', 'kernel']);
-    if (diffs.length) {
-      process.stderr.write(`expect: ${diffs.length} mismatch(es)\n${diffs.map((d) => `  ${d}`).join('\n')}\n`);
-      return 1;
-    }
-    if (!values.json) process.stdout.write('expect: all expectations met\n');
-  }
-  return 0;
+  return reportExpect(s, k.result, !!values.json, 'kernel');
 }

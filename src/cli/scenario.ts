@@ -38,8 +38,25 @@ function describeStep(s: Scenario['steps'][number]): string {
   }
 }
 
-export function formatResult(s: Scenario, r: Result, design: string): string {
-  const lines = [`scenario ${s.name} (design ${design})`];
+/**
+ * Compare a result with the scenario's `expect` (if any): print the mismatches on
+ * stderr, or that all were met (unless the output is JSON only). Returns 1 on a
+ * mismatch, else 0.
+ */
+export function reportExpect(s: Scenario, r: Result, json: boolean, side = 'actual'): number {
+  if (!s.expect) return 0;
+  const diffs = compareResults(s.expect, r, ['expected', side]);
+  if (diffs.length) {
+    process.stderr.write(`expect: ${diffs.length} mismatch(es)\n${diffs.map((d) => `  ${d}`).join('\n')}\n`);
+    return 1;
+  }
+  if (!json) process.stdout.write('expect: all expectations met\n');
+  return 0;
+}
+
+/** The human-readable result; `title` is its first line. */
+export function formatResult(s: Scenario, r: Result, title: string): string {
+  const lines = [title];
   const w = Math.max(...s.steps.map((x) => x.thread.length), 4);
   s.steps.forEach((st, i) => {
     const res = r.steps[i]!;
@@ -68,18 +85,12 @@ export async function run(argv: string[]): Promise<number> {
   const s = parseScenarioFile(positionals[0]!);
   const out = runScenarioFull(s, { design, bug: values.bug ?? null, scope: values.scope as Scope });
   if (values.json) process.stdout.write(JSON.stringify(out.result, null, 2) + '\n');
-  else process.stdout.write(formatResult(s, out.result, design));
+  else process.stdout.write(formatResult(s, out.result, `scenario ${s.name} (design ${design})`));
   let code = 0;
   for (const v of out.violations) {
     process.stderr.write(`violation: ${v.kind}: ${v.message}${v.op ? ` (${v.op})` : ''}\n`);
     code = 1;
   }
-  if (s.expect) {
-    const diffs = compareResults(s.expect, out.result);
-    if (diffs.length) {
-      process.stderr.write(`expect: ${diffs.length} mismatch(es)\n${diffs.map((d) => `  ${d}`).join('\n')}\n`);
-      code = 1;
-    } else if (!values.json) process.stdout.write('expect: all expectations met\n');
-  }
+  if (reportExpect(s, out.result, values.json!) !== 0) code = 1;
   return code;
 }
