@@ -26,6 +26,7 @@ export const SLOT = {
   INNER_COUNT: 80, // [atomic] a barrier inside the read-side critical section
   INNER_GEN: 81, //   [atomic]
   GOT: 97, //         [atomic] rw writer-fairness: the late reader got the lock
+  READS: 98, //       [atomic] rw torn-read test: reads done so far (published every 256)
 } as const;
 export const SCRATCH_WORDS = 112;
 

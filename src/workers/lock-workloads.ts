@@ -117,6 +117,9 @@ export function wait(c: Ctx, t: WaitTask): LockTaskResult {
   return result(c, t.worker, { elapsedMs: performance.now() - t0 });
 }
 
+/** reads the torn-read reader must have made while the writer was still writing */
+const MIN_OVERLAPPING_READS = 1024;
+
 export function rwWrite(c: Ctx, t: RwWriteTask): LockTaskResult {
   const m = c.m;
   const rec = c.sc + SLOT.RECORD;
@@ -129,7 +132,15 @@ export function rwWrite(c: Ctx, t: RwWriteTask): LockTaskResult {
     }
   };
   startBarrier(c, t.parties).arrive(t.syncMs);
-  for (let i = 0; i < t.iterations; i++) c.lock.run(body);
+  // write at least `iterations` times, and on until the reader has read a while during
+  // the writes (bounded): on a loaded machine it may be scheduled late
+  const deadline = performance.now() + t.syncMs;
+  for (let i = 0; i < t.iterations || (Atomics.load(m, c.sc + SLOT.READS) < MIN_OVERLAPPING_READS && performance.now() < deadline); i++) {
+    c.lock.run(body);
+    // a writer-fair lock would otherwise let a back-to-back writer starve the reader
+    // for the whole run (0 reads, nothing checked); leave it a window between writes
+    cpuRelax(64);
+  }
   Atomics.store(m, c.sc + SLOT.DONE, 1);
   return result(c, t.worker);
 }
@@ -154,6 +165,7 @@ export function rwRead(c: Ctx, t: RwReadTask): LockTaskResult {
   while (Atomics.load(m, done) === 0 && reads < t.maxReads) {
     if (t.locked) c.lock.readRun(check);
     else check();
+    if ((reads & 255) === 0) Atomics.store(m, c.sc + SLOT.READS, reads);
   }
   return result(c, t.worker, { reads, torn });
 }
