@@ -6,6 +6,11 @@
  * attaching the filter itself after ours). Resource errors (ENOMEM: arena or a
  * thread's instruction budget) are found before anything changes, so it stays
  * all-or-nothing.
+ *
+ * Model simplification: the composed nodes are allocated inside the siglock hold (the
+ * arena lock nests inside it). A kernel could not sleep there; it would have to count
+ * the divergent threads, allocate outside the lock and re-check, which this design
+ * question (what should TSYNC mean for divergent threads?) does not need.
  */
 import type { Ctx } from '../context.ts';
 import { FLAG, noSync, tsyncByFlag, type AttachRequest, type Design } from '../design.ts';
