@@ -40,7 +40,8 @@ summary; the first violation is printed in full.
   --json FILE          write the JSON report (atomically; schema: docs/stress-report.md)
   --quiet              no progress lines, no summary (violations and errors still print)
   --inject KIND@N      testing only: worker 0's Nth op misbehaves to prove a watchdog fires:
-                       crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock)
+                       crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock),
+                       unlocked (a model function called without the lock it asserts: lock-contract)
 
 exit: 0 clean, 1 violations found, 2 bad input, 3 internal error (a worker crashed)
 

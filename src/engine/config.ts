@@ -1,11 +1,12 @@
 /** The configuration of a stress run (what the report's `config` echoes). */
+import type { BugName } from '../seccomp/bug.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
 import type { Mix } from './mix.ts';
 
 export interface StressConfig {
   design: string;
-  bug: string | null;
+  bug: BugName | null;
   scope: Scope;
   workers: number;
   groups: number;
@@ -36,7 +37,7 @@ export interface StressConfig {
   latency: boolean;
 }
 
-export const INJECTIONS = ['crash', 'stall', 'lock-leak'] as const;
+export const INJECTIONS = ['crash', 'stall', 'lock-leak', 'unlocked'] as const;
 /**
  * crash: the op throws (exit 3, partial report); stall: the op never finishes
  * (livelock watchdog); lock-leak: the op returns holding its group's siglock

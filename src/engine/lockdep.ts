@@ -1,6 +1,6 @@
 /**
- * lockdep for the lab: lock classes, the worker's stack of held locks (the model
- * context keeps it), and a shared class-dependency graph (the LOCKDEP
+ * lockdep for the lab: lock classes, the worker's stack of held locks (the seam
+ * keeps it), and a shared class-dependency graph (the LOCKDEP
  * matrix). Before every acquisition it checks recursion and adds held -> acquired
  * edges; a new edge that closes a cycle is reported the way the kernel does
  * ("possible circular locking dependency detected", the chain, and the CPU0/CPU1
@@ -28,7 +28,7 @@ export class LockdepHook implements Hook {
     private readonly m: Int32Array,
     private readonly L: Layout,
     private readonly worker: number,
-    /** its `held` is the worker's stack of held locks, innermost last */
+    /** where violations go (its seam's `held` is the worker's stack of held locks) */
     private readonly ctx: Ctx,
   ) {}
 
@@ -43,7 +43,7 @@ export class LockdepHook implements Hook {
     const L = this.L;
     const m = this.m;
     const cls = lockClass(L, lock);
-    const held = this.ctx.held;
+    const held = this.ctx.seam.held;
     for (let i = 0; i < held.length; i++) {
       const h = held[i]!;
       if (h === lock || lockClass(L, h) === cls) {

@@ -11,7 +11,7 @@ import { FLAG } from '../seccomp/design.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { syscallEntry } from '../seccomp/syscall.ts';
-import { setNnp, filterCountOf, groupOf } from '../seccomp/task.ts';
+import { setNnp, filterCountOf, groupOf, setFilterCount } from '../seccomp/task.ts';
 import { createProcess } from '../seccomp/process.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import { DeadlockError, cpuRelax } from '../locks/lock.ts';
@@ -29,7 +29,7 @@ export interface LoopResult {
   crash?: { message: string; stack: string; op: string; tid: number };
 }
 
-export interface LoopHooks {
+export interface LoopListeners {
   /** called with each TSYNC latency (ns) when latency recording is on */
   latency?: (ns: number) => void;
 }
@@ -42,10 +42,12 @@ export class StressLoop {
   ops = 0;
 
   constructor(
+    /** the shared buffer: the engine's own words (counters, claims, stop) are its business */
+    private readonly m: Int32Array,
     private readonly ctx: Ctx,
     private readonly cfg: StressConfig,
     private readonly rng: Rng,
-    private readonly hooks: LoopHooks = {},
+    private readonly listeners: LoopListeners = {},
   ) {
     this.cum = cumulative(cfg.mix);
     this.cnt = ctx.L.counter(ctx.worker, 0);
@@ -53,7 +55,7 @@ export class StressLoop {
   }
 
   private count(i: number, d = 1): void {
-    this.ctx.m[this.cnt + i]! += d;
+    this.m[this.cnt + i]! += d;
   }
 
   private pick(): OpKind {
@@ -69,7 +71,7 @@ export class StressLoop {
 
   /** Park at the audit barrier until the main thread is done. */
   private park(): void {
-    const m = this.ctx.m;
+    const m = this.m;
     Atomics.add(m, HDR.BARRIER_HOLD, 1);
     const deadline = performance.now() + PARK_BOUND_MS;
     let n = 0;
@@ -80,8 +82,7 @@ export class StressLoop {
   }
 
   run(): LoopResult {
-    const { ctx, cfg, rng } = this;
-    const m = ctx.m;
+    const { ctx, cfg, rng, m } = this;
     const L = ctx.L;
     const me = ctx.worker + 1;
     const maxTasks = L.cfg.maxTasks;
@@ -124,9 +125,9 @@ export class StressLoop {
         } finally {
           Atomics.store(m, at + TASK.CLAIM, 0);
         }
-        if (ctx.held.length !== 0) {
-          ctx.violation('lock-held', `${ctx.held.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
-          ctx.held.length = 0;
+        if (ctx.seam.held.length !== 0) {
+          const leaked = ctx.seam.takeLeaked();
+          ctx.violation('lock-held', `${leaked.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
         }
         m[this.wbase + WORKER.OP] = 0;
         Atomics.store(m, this.wbase + WORKER.OP_SEQ, ++this.ops); // progress, read by the watchdog
@@ -152,14 +153,16 @@ export class StressLoop {
       case 'crash':
         throw new Error(`injected crash on op ${this.ops + 1} (--inject)`);
       case 'stall': // an op that never finishes on its own: only the stop word ends it
-        while (Atomics.load(ctx.m, HDR.STOP) === 0) cpuRelax(64);
+        while (Atomics.load(this.m, HDR.STOP) === 0) cpuRelax(64);
         return;
       case 'lock-leak': {
         const id = ctx.L.siglock(groupOf(ctx, t));
         ctx.seam.acquire(id); // and never released
-        ctx.held.push(id);
         return;
       }
+      case 'unlocked': // a model function called without the lock it asserts (a no-op write)
+        setFilterCount(ctx, t, filterCountOf(ctx, t));
+        return;
     }
   }
 
@@ -167,7 +170,7 @@ export class StressLoop {
   private step(t: number, op: OpKind): number {
     const { ctx, cfg } = this;
     const g = groupOf(ctx, t);
-    const live = Atomics.load(ctx.m, ctx.L.group(g) + GROUP.NR_LIVE);
+    const live = Atomics.load(this.m, ctx.L.group(g) + GROUP.NR_LIVE);
     // keep the group between the marks; deep chains exit so groups keep churning
     if (op === 'clone' && live >= cfg.threadsHigh) op = 'syscall';
     else if (op === 'exit' && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
@@ -211,9 +214,9 @@ export class StressLoop {
 
   private tsync(t: number, flags: number): void {
     const { ctx } = this;
-    const t0 = this.hooks.latency ? performance.now() : 0;
+    const t0 = this.listeners.latency ? performance.now() : 0;
     const r = ctx.design.tsync(ctx, t, { label: this.label(), insns: 1, flags });
-    if (this.hooks.latency) this.hooks.latency(Math.round((performance.now() - t0) * 1e6));
+    if (this.listeners.latency) this.listeners.latency(Math.round((performance.now() - t0) * 1e6));
     if (r.ok) this.count(C.TSYNC_OK);
     else if (r.errno === 'TSYNC') this.count(C.TSYNC_FAIL_TID);
     else if (r.errno === 'ESRCH') this.count(C.TSYNC_FAIL_ESRCH);

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { checkBugDesign, findBug } from '../seccomp/bugs.ts';
+import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
 import { VIOLATION_KINDS } from '../seccomp/violations.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';

@@ -6,7 +6,7 @@
 import { GROUP } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
 import { chainHasLabel, fmtNode, nodeLabel } from './filter.ts';
-import { forEachThread, groupAt, headLocked, exitingLocked, modeLocked, nnpOf, tidOf } from './task.ts';
+import { forEachThread, groupAt, headLocked, exitingLocked, modeLocked, nnpOf, tidOf, filterCountOf } from './task.ts';
 
 /**
  * A group's seccomp state before a TSYNC, for the atomicity check: (task, head, mode)
@@ -97,11 +97,23 @@ export function recordTsync(ctx: Ctx, g: number, label: number): void {
   ctx.seam.store(ga + GROUP.LAST_TSYNC_LABEL, label);
 }
 
-/** No escape: a thread joining the group must carry the last successful TSYNC's filter. */
-export function checkJoin(ctx: Ctx, g: number, t: number): void {
+/**
+ * At link time (clone): the child must carry exactly its parent's seccomp state —
+ * filter head, mode, no_new_privs and filter count (inheritance) — and the last
+ * successful TSYNC's filter of the group it joins (no escape). Expects siglock held.
+ */
+export function checkJoin(ctx: Ctx, g: number, parent: number, child: number): void {
   ctx.assertHeld(ctx.L.siglock(g), 'checkJoin');
+  const head = headLocked(ctx, child);
+  const tid = tidOf(ctx, child);
+  const differs: string[] = [];
+  if (head !== headLocked(ctx, parent)) differs.push(`head ${fmtNode(head)} vs ${fmtNode(headLocked(ctx, parent))}`);
+  if (modeLocked(ctx, child) !== modeLocked(ctx, parent)) differs.push(`mode ${modeLocked(ctx, child)} vs ${modeLocked(ctx, parent)}`);
+  if (nnpOf(ctx, child) !== nnpOf(ctx, parent)) differs.push(`no_new_privs ${nnpOf(ctx, child)} vs ${nnpOf(ctx, parent)}`);
+  if (filterCountOf(ctx, child) !== filterCountOf(ctx, parent)) differs.push(`filter_count ${filterCountOf(ctx, child)} vs ${filterCountOf(ctx, parent)}`);
+  if (differs.length > 0)
+    ctx.violation('inheritance', `thread ${tid} joined group ${g} with a seccomp state unlike its parent ${tidOf(ctx, parent)}'s (child vs parent: ${differs.join(', ')})`, [tid, tidOf(ctx, parent)], [head]);
   const label = ctx.seam.load(groupAt(ctx, g) + GROUP.LAST_TSYNC_LABEL);
   if (label === 0) return;
-  if (!chainHasLabel(ctx, headLocked(ctx, t), label))
-    ctx.violation('escape', `thread ${tidOf(ctx, t)} joined group ${g} without filter ${label} of its last successful TSYNC`, [tidOf(ctx, t)], [headLocked(ctx, t)]);
+  if (!chainHasLabel(ctx, head, label)) ctx.violation('escape', `thread ${tid} joined group ${g} without filter ${label} of its last successful TSYNC`, [tid], [head]);
 }

@@ -63,7 +63,7 @@ export const isExiting = (ctx: Ctx, t: number): boolean => {
  * Checker: monotone restriction — a live thread's old head stays on its new chain.
  */
 export function setHead(ctx: Ctx, t: number, head: number, why: string): void {
-  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), `setHead(${why})`);
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'setHead');
   const at = taskAt(ctx, t);
   const old = ctx.seam.load(at + TASK.HEAD); // plain: every writer holds siglock, as we do
   if (ctx.checking && stateOf(ctx, t) === TSTATE.ALIVE && !isAncestor(ctx, old, head)) {

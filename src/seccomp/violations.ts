@@ -20,6 +20,8 @@ export const VIOLATION_KINDS = [
   'lockdep-cycle', //        possible circular locking dependency
   'lockdep-recursion', //    a lock acquired while already held by the same worker
   'lock-held', //            a lock still held when an op ended
+  'lock-contract', //        a model function ran without a lock it asserts (lockdep_assert_held)
+  'inheritance', //          a cloned child's seccomp state differs from its parent's at link time
   'crash', //                a worker threw something that is not a finding
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];

@@ -60,7 +60,7 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
       if (performance.now() > gateDeadline) throw new SyncTimeoutError('stress worker: the start gate never opened (main thread gone?)');
       Atomics.wait(m, HDR.GO, 0, 100);
     }
-    const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
+    const loop = new StressLoop(m, ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
     const r = loop.run();
     const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
     if (histogram) out.latency = hdr.encodeIntoCompressedBase64(histogram);
