@@ -47,8 +47,6 @@ export class Ctx {
   private readonly broken: ReadonlySet<string>;
   /** name of the op being run (violation context) */
   op = '';
-  /** counts of violations reported through this context */
-  violations = 0;
 
   constructor(
     readonly seam: Seam,
@@ -85,7 +83,6 @@ export class Ctx {
   }
 
   violation(kind: ViolationKind, message: string, tasks: number[] = [], nodes: number[] = []): void {
-    this.violations++;
     this.ring.push(EV.VIOLATION, VIOLATION_KINDS.indexOf(kind), 0);
     const v: Omit<Violation, 'worker'> = { kind, message, tasks, nodes };
     if (this.op) v.op = this.op;

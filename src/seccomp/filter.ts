@@ -190,7 +190,7 @@ export function chainHasLabel(ctx: Ctx, head: number, label: number): boolean {
   return false;
 }
 
-/** Labels of the chain from `head`, newest first. */
+/** Labels of the chain from `head`, newest first (bounded: a cycle ends after maxFilters). */
 export function chainLabels(ctx: Ctx, head: number): number[] {
   const out: number[] = [];
   let bound = ctx.L.cfg.maxFilters + 1;
