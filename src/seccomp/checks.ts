@@ -6,7 +6,7 @@
 import { GROUP } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
 import { chainHasLabel, fmtNode, nodeLabel } from './filter.ts';
-import { forEachThread, groupAt, headLocked, exitingLocked, modeLocked, nnpOf, tidOf, filterCountOf } from './task.ts';
+import { firstThread, nextThread, groupAt, headLocked, exitingLocked, modeLocked, nnpOf, tidOf, filterCountOf } from './task.ts';
 
 /**
  * A group's seccomp state before a TSYNC, for the atomicity check: (task, head, mode)
@@ -26,7 +26,7 @@ export function snapshotGroup(ctx: Ctx, g: number): GroupSnapshot {
   if (!snap) snapBuffers.set(ctx, (snap = { n: 0, data: new Int32Array(64 * SNAP_WORDS) }));
   const sn = snap;
   sn.n = 0;
-  forEachThread(ctx, g, (t) => {
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
     if ((sn.n + 1) * SNAP_WORDS > sn.data.length) {
       const bigger = new Int32Array(sn.data.length * 2);
       bigger.set(sn.data);
@@ -36,7 +36,7 @@ export function snapshotGroup(ctx: Ctx, g: number): GroupSnapshot {
     sn.data[at] = t;
     sn.data[at + 1] = headLocked(ctx, t);
     sn.data[at + 2] = modeLocked(ctx, t);
-  });
+  }
   return sn;
 }
 
@@ -49,7 +49,7 @@ export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: 
   ctx.assertHeld(ctx.L.siglock(g), 'checkUnchanged');
   const d = before.data;
   let i = 0;
-  forEachThread(ctx, g, (t) => {
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
     // same siglock hold as the snapshot: the same threads, in the same order
     const at = i++ * SNAP_WORDS;
     const head = headLocked(ctx, t);
@@ -58,10 +58,9 @@ export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: 
       const tid = tidOf(ctx, t);
       const was = i > before.n || d[at] !== t ? 'not on the list before' : `head ${fmtNode(d[at + 1]!)}, mode ${d[at + 2]}`;
       ctx.violation('tsync-atomicity', `${why}: failed TSYNC changed thread ${tid} (was ${was}; now head ${fmtNode(head)}, mode ${mode})`, [tid], [head]);
-      return false;
+      return;
     }
-    return true;
-  });
+  }
 }
 
 /**
@@ -73,20 +72,19 @@ export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: 
 export function checkTsyncDone(ctx: Ctx, g: number, caller: number, head: number, exact: boolean): void {
   const label = nodeLabel(ctx, head);
   const callerNnp = nnpOf(ctx, caller);
-  forEachThread(ctx, g, (t) => {
-    if (exitingLocked(ctx, t)) return;
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
+    if (exitingLocked(ctx, t)) continue;
     const h = headLocked(ctx, t);
     const ok = exact ? h === head : h !== 0 && nodeLabel(ctx, h) === label;
     if (!ok) {
       ctx.violation('tsync-postcondition', `thread ${tidOf(ctx, t)} does not have the new filter ${fmtNode(head)} after TSYNC (head ${fmtNode(h)})`, [tidOf(ctx, t)], [head, h]);
-      return false;
+      break;
     }
     if (callerNnp && !nnpOf(ctx, t)) {
       ctx.violation('tsync-postcondition', `thread ${tidOf(ctx, t)} lacks no_new_privs after TSYNC by ${tidOf(ctx, caller)}`, [tidOf(ctx, t)], [head]);
-      return false;
+      break;
     }
-    return true;
-  });
+  }
   recordTsync(ctx, g, label);
 }
 

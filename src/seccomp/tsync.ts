@@ -7,7 +7,7 @@
 import { MODE } from '../shared/layout.ts';
 import type { Ctx } from './context.ts';
 import { isAncestor, getFilter, putFilter, setNodePrev } from './filter.ts';
-import { forEachThread, groupOf, headLocked, exitingLocked, modeLocked, nnpOf, setHead, setModeFilter, setNnp, tidOf, filterCountOf, setFilterCount } from './task.ts';
+import { firstThread, nextThread, groupOf, headLocked, exitingLocked, modeLocked, nnpOf, setHead, setModeFilter, setNnp, tidOf, filterCountOf, setFilterCount } from './task.ts';
 
 /** Is thread `t` eligible to be moved onto the caller's (pre-attach) chain? Expects siglock held. */
 export function eligible(ctx: Ctx, t: number, callerHead: number): boolean {
@@ -27,15 +27,12 @@ export function canSyncThreads(ctx: Ctx, caller: number): number {
   ctx.assertHeld(ctx.L.credGuard(g), 'canSyncThreads');
   ctx.assertHeld(ctx.L.siglock(g), 'canSyncThreads');
   const callerHead = headLocked(ctx, caller);
-  let failed = 0;
-  forEachThread(ctx, g, (t) => {
-    if (t === caller) return true; // skip the initiator
-    if (exitingLocked(ctx, t)) return true; // 6.11+: its filter may already be released
-    if (eligible(ctx, t, callerHead)) return true;
-    failed = tidOf(ctx, t);
-    return false;
-  });
-  return failed;
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
+    if (t === caller) continue; // skip the initiator
+    if (exitingLocked(ctx, t)) continue; // 6.11+: its filter may already be released
+    if (!eligible(ctx, t, callerHead)) return tidOf(ctx, t);
+  }
+  return 0;
 }
 
 /**
@@ -54,7 +51,7 @@ export function syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnl
   putFilter(ctx, headLocked(ctx, t), tid);
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, caller));
-  if (spreadNnp && nnpOf(ctx, caller)) setNnp(ctx, t);
+  if (spreadNnp && nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t); // a set-only flag
   if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 
@@ -65,12 +62,11 @@ export function syncThreads(ctx: Ctx, caller: number): void {
   const g = groupOf(ctx, caller);
   ctx.assertHeld(ctx.L.credGuard(g), 'syncThreads');
   ctx.assertHeld(ctx.L.siglock(g), 'syncThreads');
-  forEachThread(ctx, g, (t) => {
-    if (t === caller) return true;
-    if (exitingLocked(ctx, t)) return true; // its release may have run
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
+    if (t === caller) continue;
+    if (exitingLocked(ctx, t)) continue; // its release may have run
     ctx.ops.syncThread(ctx, caller, t, false);
-    return true;
-  });
+  }
 }
 
 /**
@@ -83,5 +79,5 @@ export function composeThread(ctx: Ctx, caller: number, t: number, node: number)
   setNodePrev(ctx, node, headLocked(ctx, t));
   setHead(ctx, t, node, 'force-compose');
   setFilterCount(ctx, t, filterCountOf(ctx, t) + 1);
-  if (nnpOf(ctx, caller)) setNnp(ctx, t);
+  if (nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t);
 }

@@ -59,6 +59,8 @@ export class Seam {
   readonly ring: EventRing;
   /** lock ids this worker holds, innermost last (pushed after acquire, popped before release) */
   readonly held: number[] = [];
+  /** held[] as counts per lock id: `holds` in O(1) (the asserts ask on every guarded write) */
+  private readonly heldCount: Uint8Array;
 
   constructor(
     readonly m: Int32Array,
@@ -67,6 +69,7 @@ export class Seam {
     readonly locks: readonly Lock[],
   ) {
     this.ring = new EventRing(m, layout, worker);
+    this.heldCount = new Uint8Array(locks.length);
   }
 
   // ---- plain accesses: fields guarded by a held lock, or immutable ones ----
@@ -106,7 +109,23 @@ export class Seam {
   // ---- locks ----
   /** Does this worker hold lock `id`? (the lock-contract asserts) */
   holds(id: number): boolean {
-    return this.held.includes(id);
+    return this.heldCount[id] !== 0;
+  }
+
+  private pushHeld(id: number): void {
+    this.held.push(id);
+    this.heldCount[id]!++;
+  }
+
+  private popHeld(id: number): void {
+    const held = this.held;
+    if (held[held.length - 1] === id) held.pop();
+    else {
+      const i = held.lastIndexOf(id); // released out of order
+      if (i < 0) return;
+      held.splice(i, 1);
+    }
+    this.heldCount[id]!--;
   }
 
   /** Run `fn` holding lock `id` (write = exclusive): split acquire/release where the kind
@@ -127,7 +146,7 @@ export class Seam {
     const h = this.hook;
     if (h !== null) h.point(POINT.ACQUIRE, id);
     const body = (): T => {
-      this.held.push(id);
+      this.pushHeld(id);
       if (h !== null) h.acquired(id, write);
       try {
         return fn();
@@ -136,7 +155,7 @@ export class Seam {
           h.releasing(id, write);
           h.point(POINT.RELEASE, id);
         }
-        this.held.pop();
+        this.popHeld(id);
       }
     };
     return write ? lock.run(body) : lock.readRun(body);
@@ -148,7 +167,7 @@ export class Seam {
     if (h !== null) h.point(POINT.ACQUIRE, id);
     if (write) this.locks[id]!.acquire();
     else this.locks[id]!.readAcquire();
-    this.held.push(id);
+    this.pushHeld(id);
     if (h !== null) h.acquired(id, write);
   }
 
@@ -158,18 +177,14 @@ export class Seam {
       h.releasing(id, write);
       h.point(POINT.RELEASE, id);
     }
-    const held = this.held;
-    if (held[held.length - 1] === id) held.pop();
-    else {
-      const i = held.lastIndexOf(id); // released out of order
-      if (i >= 0) held.splice(i, 1);
-    }
+    this.popHeld(id);
     if (write) this.locks[id]!.release();
     else this.locks[id]!.readRelease();
   }
 
   /** Locks still held (an op that ended holding some): returns them and forgets them. */
   takeLeaked(): number[] {
+    this.heldCount.fill(0);
     return this.held.splice(0, this.held.length);
   }
 }
