@@ -25,7 +25,9 @@ summary; the first violation is printed in full.
   --threads LOW..HIGH  threads per process kept between the marks (default 2..8)
   --duration D         e.g. 500ms, 10s, 2m (default 10s)
   --seed N             seed of every random choice (default: random, printed)
-  --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')}
+  --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')};
+                       or a named mix, optionally with overrides: kernel-race[,K=W...]
+                       (the real-kernel race check's shape; with --groups 1 --threads 8..8)
                        (default ${formatMix(DEFAULT_MIX)})
   --lock ROLE=KIND     repeatable; roles: ${LOCK_ROLES.join(', ')}; kinds: ${LOCK_KINDS.join(', ')}
   --noise P            probability of a tiny delay at each seam point (default 0; bugs set their own)

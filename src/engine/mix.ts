@@ -20,12 +20,26 @@ export function defaultMix(design: Design): Mix {
   return design.hasSyncOp ? { ...SEPARATE_SYNC_MIX } : { ...DEFAULT_MIX };
 }
 
-/** Parse `attach=1,tsync=4`; unspecified kinds keep `base`'s weights. */
+/**
+ * Named mixes (`--mix NAME`, or NAME followed by overrides: `--mix kernel-race,syscall=6`).
+ * kernel-race: the shape of the real-kernel race check (`kernel --race`): one attacher
+ * TSYNCs (half with TSYNC_ESRCH), threads are cloned and exit all along, every thread
+ * probes its chain, nobody attaches privately. Run it as one process of 8 threads
+ * (`--groups 1 --threads 8..8`) to compare with `kernel --race --threads 8`.
+ */
+export const NAMED_MIXES: Record<string, string> = {
+  'kernel-race': 'attach=0,tsync=4,tsync_esrch=4,sync=0,clone=2,exit=2,set_nnp=1,syscall=4',
+};
+
+/** Parse `attach=1,tsync=4` (or a named mix first); unspecified kinds keep `base`'s weights. */
 export function parseMix(text: string, base: Mix): Mix {
   const mix = { ...base };
-  for (const part of text.split(',').filter(Boolean)) {
+  const parts = text.split(',').filter(Boolean);
+  const named = parts[0] !== undefined ? NAMED_MIXES[parts[0].trim()] : undefined;
+  if (named !== undefined) parts.splice(0, 1, ...named.split(','));
+  for (const part of parts) {
     const m = /^([a-z_]+)=(\d+(?:\.\d+)?)$/.exec(part.trim());
-    if (!m) throw new UsageError(`bad --mix entry "${part}"; expected KIND=WEIGHT, kinds: ${OP_KINDS.join(', ')}`);
+    if (!m) throw new UsageError(`bad --mix entry "${part}"; expected KIND=WEIGHT (kinds: ${OP_KINDS.join(', ')}) or a named mix first (${Object.keys(NAMED_MIXES).join(', ')})`);
     if (!(OP_KINDS as readonly string[]).includes(m[1]!)) throw new UsageError(`unknown op kind "${m[1]}" in --mix; kinds: ${OP_KINDS.join(', ')}`);
     mix[m[1] as OpKind] = Number(m[2]);
   }
