@@ -175,6 +175,15 @@ test('inheritance: a child linked with a state unlike its parent\'s', (t) => {
   t.regex(w2.reporter.list[0]!.message, /no_new_privs false vs true/);
 });
 
+test('syscall-walk: a lockless walk that runs less than its head\'s path length', (t) => {
+  const w = world();
+  syscallEntry(w.ctx, w.a);
+  t.deepEqual(w.reporter.list, []);
+  Atomics.add(w.m, w.L.node(handleSlot(headOf(w.ctx, w.a))) + NODE.PATH, 1); // the path says one instruction more
+  syscallEntry(w.ctx, w.a);
+  t.deepEqual(w.reporter.list.map((v) => v.kind), ['syscall-walk']);
+});
+
 test('filter-count: a live thread whose filter_count is not its chain length (I13)', (t) => {
   const w = world();
   Atomics.add(w.m, w.L.task(handleSlot(w.b)) + TASK.FILTER_COUNT, 1);

@@ -64,6 +64,9 @@ export function nodePrev(ctx: Ctx, h: number): number {
 export function nodeLabel(ctx: Ctx, h: number): number {
   return ctx.seam.load(nodeAt(ctx, h) + NODE.LABEL);
 }
+export function nodeInsns(ctx: Ctx, h: number): number {
+  return ctx.seam.load(nodeAt(ctx, h) + NODE.INSNS);
+}
 export function nodePath(ctx: Ctx, h: number): number {
   return h === 0 ? 0 : ctx.seam.load(nodeAt(ctx, h) + NODE.PATH);
 }
