@@ -118,7 +118,7 @@ export function checkRetryDone(ctx: Ctx, t: number, label: number): RetryOutcome
     });
     if (out.missing !== 0 && ctx.checking) {
       const who = out.missing === tidOf(ctx, t) ? 'the caller itself' : `thread ${out.missing}`;
-      ctx.violation('tsync-postcondition', `${ctx.design.name} caller loop of thread ${tidOf(ctx, t)} reported success, but ${who} lacks its filter ${label}`, [tidOf(ctx, t), out.missing], [headLocked(ctx, t)]);
+      ctx.violation('tsync-postcondition', `${ctx.design.name} caller loop of thread ${tidOf(ctx, t)} reported success, but ${who} lacks its filter ${label}`, [...new Set([tidOf(ctx, t), out.missing])], [headLocked(ctx, t)]);
     }
     return out;
   });
