@@ -94,7 +94,7 @@ export const stressReportSchema = {
               properties: { started: int, succeeded: int, gaveUp: int, gaveUpOnError: int, abandoned: int, unfinished: int },
             },
             attempts: int,
-            attemptsPerSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['p50', 'p99', 'max', 'mean'], properties: { p50: int, p99: int, max: int, mean: num } }] },
+            attemptsPerSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['p50', 'p99', 'max', 'mean'], properties: { p50: int, p99: int, max: int, mean: num, histogram: { type: 'string' } } }] },
             timeToSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs', 'meanUs', 'histogram'], properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num, histogram: { type: 'string' } } }] },
             perSuccess: {
               anyOf: [

@@ -71,7 +71,7 @@ export interface RetryReport {
   };
   attempts: number;
   /** attempts per successful loop (null: no success) */
-  attemptsPerSuccess: { p50: number; p99: number; max: number; mean: number } | null;
+  attemptsPerSuccess: { p50: number; p99: number; max: number; mean: number; histogram: string } | null;
   /** start of the loop to its success (HDR histogram, ns; summaries in us) */
   timeToSuccess: LatencySummary | null;
   perSuccess: {
@@ -282,7 +282,7 @@ function retryReport(cfg: StressConfig, t: RetryTotals, h: { attempts: hdr.Histo
     },
     attempts: t.attempts,
     attemptsPerSuccess: h.attempts.totalCount
-      ? { p50: h.attempts.getValueAtPercentile(50), p99: h.attempts.getValueAtPercentile(99), max: h.attempts.maxValue, mean: r3(h.attempts.mean) }
+      ? { p50: h.attempts.getValueAtPercentile(50), p99: h.attempts.getValueAtPercentile(99), max: h.attempts.maxValue, mean: r3(h.attempts.mean), histogram: hdr.encodeIntoCompressedBase64(h.attempts) }
       : null,
     timeToSuccess: h.timeToSuccess.totalCount ? latencySummary(h.timeToSuccess) : null,
     perSuccess: ok
