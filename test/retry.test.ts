@@ -24,6 +24,7 @@ import { stressConfigFrom } from '../src/engine/options.ts';
 import { runStress } from '../src/engine/stress.ts';
 import { stressReportSchema } from '../src/engine/report-schema.ts';
 import type { BugName } from '../src/seccomp/bug.ts';
+import { cli } from './helpers/cli.ts';
 
 const validate = new Ajv({ strict: false }).compile(stressReportSchema);
 
@@ -166,4 +167,16 @@ test.serial('stress: the retry postcondition fires on retry-tid-as-success', asy
   const r = await runStress(cfg);
   t.true(r.violations.some((v) => v.kind === 'tsync-postcondition'), r.violations.map((v) => v.kind).join(', '));
   t.is(r.exitCode, 1);
+});
+
+test('bad retry flags: exit 2 with one line', async (t) => {
+  for (const [args, re] of [
+    [['stress', '--retry-policy', 'nope'], /--retry-policy: expected wait or kill/],
+    [['stress', '--diverge', '2'], /--diverge must be a probability/],
+  ] as const) {
+    const r = await cli([...args]);
+    t.is(r.code, 2, args.join(' '));
+    t.regex(r.stderr, re);
+    t.is(r.stderr.trim().split('\n').length, 1);
+  }
 });
