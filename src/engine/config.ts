@@ -35,7 +35,18 @@ export interface StressConfig {
   inject: Injection | null;
   /** record TSYNC latencies into an HDR histogram */
   latency: boolean;
+  /** tsync_retry: attempts before a caller loop gives up */
+  retryLimit: number;
+  /** tsync_retry: on failure wait (retry later) or kill the thread whose tid came back */
+  retryPolicy: RetryPolicy;
+  /** probability that an op is replaced by a private attach ("library thread" diverging), 0 = off */
+  diverge: number;
+  /** mean thread lifetime in ops (each op exits with probability 1/lifetime), 0 = off */
+  lifetime: number;
 }
+
+export const RETRY_POLICIES = ['wait', 'kill'] as const;
+export type RetryPolicy = (typeof RETRY_POLICIES)[number];
 
 export const INJECTIONS = ['crash', 'stall', 'lock-leak', 'unlocked'] as const;
 /**

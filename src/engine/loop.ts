@@ -19,6 +19,7 @@ import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
 import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
 import type { Rng } from './rng.ts';
+import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
 /** How long a parked worker waits for the audit to finish before giving up, ms. */
@@ -32,6 +33,8 @@ export interface LoopResult {
 export interface LoopListeners {
   /** called with each TSYNC latency (ns) when latency recording is on */
   latency?: (ns: number) => void;
+  /** tsync_retry caller loops (src/engine/retry.ts) */
+  retry?: RetryListeners;
 }
 
 export class StressLoop {
@@ -39,6 +42,8 @@ export class StressLoop {
   private readonly cnt: number; // this worker's counter base
   private readonly wbase: number;
   private labelSeq = 0;
+  /** the tsync_retry loops and divergence knobs, when the configuration uses them */
+  private readonly retry: RetryLoop | null;
   ops = 0;
 
   constructor(
@@ -52,6 +57,7 @@ export class StressLoop {
     this.cum = cumulative(cfg.mix);
     this.cnt = ctx.L.counter(ctx.worker, 0);
     this.wbase = ctx.L.worker(ctx.worker);
+    this.retry = retryWanted(cfg) ? new RetryLoop(m, ctx, cfg, rng, () => this.label(), (i, d) => this.count(i, d), listeners.retry) : null;
   }
 
   private count(i: number, d = 1): void {
@@ -112,6 +118,7 @@ export class StressLoop {
         const t = makeHandle(slot, Atomics.load(m, at + TASK.GEN));
         tid = m[at + TASK.TID]!;
         op = this.pick();
+        if (this.retry !== null) op = this.retry.override(t, at, tid, op);
         // what this worker is doing, for the livelock watchdog: diagnostic, plain stores
         m[this.wbase + WORKER.OP] = K[op] + 1;
         m[this.wbase + WORKER.OP_TASK] = tid;
@@ -121,7 +128,7 @@ export class StressLoop {
         try {
           const inj = cfg.inject;
           if (inj !== null && ctx.worker === 0 && this.ops + 1 === inj.afterOps) this.misbehave(inj.kind, t);
-          else groupDead = this.step(t, op);
+          else groupDead = this.step(t, op, at, tid);
         } finally {
           Atomics.store(m, at + TASK.CLAIM, 0);
         }
@@ -167,14 +174,15 @@ export class StressLoop {
   }
 
   /** One op as task `t`. Returns the group index if the op killed the whole group, else -1. */
-  private step(t: number, op: OpKind): number {
+  private step(t: number, op: OpKind, at: number, tid: number): number {
     const { ctx, cfg } = this;
     const g = groupOf(ctx, t);
     const live = Atomics.load(this.m, ctx.L.group(g) + GROUP.NR_LIVE);
+    const forced = this.retry !== null && this.retry.forced; // a kill or a lifetime's end
     // keep the group between the marks; deep chains exit so groups keep churning
     if (op === 'clone' && live >= cfg.threadsHigh) op = 'syscall';
-    else if (op === 'exit' && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
-    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch') && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
+    else if (op === 'exit' && !forced && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
+    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch' || (op === 'tsync_retry' && !this.retry!.active(at, tid))) && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
     this.count(K[op]);
     switch (op) {
       case 'attach':
@@ -204,6 +212,9 @@ export class StressLoop {
         return -1;
       case 'syscall':
         this.count(C.SYSCALL_NODES, syscallEntry(ctx, t));
+        return -1;
+      case 'tsync_retry':
+        this.retry!.attempt(t, at, tid);
         return -1;
     }
   }

@@ -95,6 +95,15 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     latency = newLatencyHistogram();
     for (const r of results) if (r?.latency) latency.add(hdr.decodeFromCompressedBase64(r.latency));
   }
+  let retryHist: { attempts: hdr.Histogram; timeToSuccess: hdr.Histogram } | null = null;
+  if (results.some((r) => r?.retry)) {
+    retryHist = { attempts: newLatencyHistogram(), timeToSuccess: newLatencyHistogram() };
+    for (const r of results) {
+      if (!r?.retry) continue;
+      retryHist.attempts.add(hdr.decodeFromCompressedBase64(r.retry.attempts));
+      retryHist.timeToSuccess.add(hdr.decodeFromCompressedBase64(r.retry.timeToSuccess));
+    }
+  }
   const firstAt = Math.min(...world.violations.map((v) => v.atMs ?? Infinity));
   const firstViolationMs = Number.isFinite(firstAt) && started !== Infinity ? Math.max(0, Math.round((firstAt - (performance.timeOrigin + started)) * 10) / 10) : null;
   return buildReport({
@@ -110,6 +119,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     interrupted: monitors.interrupted,
     leakChecked: end.leakChecked,
     latency,
+    retry: retryHist,
     perWorkerOps: results.map((r) => r?.ops ?? 0),
   });
 }

@@ -41,8 +41,8 @@ export interface Design {
   readonly uses: readonly OpName[];
 }
 
-/** Operations every design uses (clone and exit are common to all). */
-export const COMMON_OPS: readonly OpName[] = ['copyProcess', 'copySeccomp', 'exitSignalsAndRelease', 'releaseTask'];
+/** Operations every design uses (clone and exit are common to all, and each design has a caller loop). */
+export const COMMON_OPS: readonly OpName[] = ['copyProcess', 'copySeccomp', 'exitSignalsAndRelease', 'releaseTask', 'retryAttempt'];
 
 /** `tsync` for designs where it is attach with the TSYNC flag. */
 export function tsyncByFlag(this: Design, ctx: Ctx, t: number, req: AttachRequest): OpResult {

@@ -13,6 +13,7 @@ import { copyProcess, copySeccomp } from './clone.ts';
 import { exitSignalsAndRelease, releaseTask } from './exit.ts';
 import { canSyncThreads, syncThreads, syncThread, composeThread } from './tsync.ts';
 import { tsyncAttach } from './designs/merged.ts';
+import { retryAttempt } from './retry.ts';
 
 export interface ModelOps {
   /** copy_process(CLONE_THREAD) as far as seccomp cares: the child inherits the filter. */
@@ -33,6 +34,8 @@ export interface ModelOps {
   syncThread(ctx: Ctx, caller: number, t: number, nnpIfDisabledOnly: boolean): void;
   /** force-compose: put a divergent thread's composed `node` on top of its own chain. */
   composeThread(ctx: Ctx, caller: number, t: number, node: number): void;
+  /** One attempt (number `n`, 1-based) of the design's caller loop installing filter `label` (src/seccomp/retry.ts). */
+  retryAttempt(ctx: Ctx, t: number, label: number, n: number): OpResult;
 }
 
 export type OpName = keyof ModelOps;
@@ -47,4 +50,5 @@ export const CORRECT_OPS: Readonly<ModelOps> = Object.freeze({
   syncThreads,
   syncThread,
   composeThread,
+  retryAttempt,
 });

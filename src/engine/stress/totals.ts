@@ -27,5 +27,22 @@ export function readTotals(m: Int32Array, L: Layout, workers: number): Totals {
     groupsReplaced: sum(C.GROUPS_REPLACED),
     syscallNodes: sum(C.SYSCALL_NODES),
     violations: Atomics.load(m, HDR.VIOLATIONS),
+    retry: {
+      started: sum(C.RETRY_STARTED),
+      succeeded: sum(C.RETRY_OK),
+      gaveUp: sum(C.RETRY_GAVE_UP),
+      gaveUpErrno: sum(C.RETRY_GAVE_UP_ERRNO),
+      abandoned: sum(C.RETRY_ABANDONED),
+      attempts: sum(C.RETRY_ATTEMPTS),
+      killMarks: sum(C.RETRY_KILL_MARKS),
+      killedNow: sum(C.RETRY_KILLED_NOW),
+      callerAdded: sum(C.RETRY_CALLER_ADDED),
+      othersAdded: sum(C.RETRY_OTHERS_ADDED),
+      others: sum(C.RETRY_OTHERS),
+      othersMax: Math.max(0, ...Array.from({ length: workers }, (_, w) => Atomics.load(m, L.counter(w, C.RETRY_OTHERS_MAX)))),
+      composed: sum(C.RETRY_COMPOSED),
+      divergeAttaches: sum(C.DIVERGE_ATTACHES),
+      lifetimeExits: sum(C.LIFETIME_EXITS),
+    },
   };
 }
