@@ -13,7 +13,7 @@ import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import { workerPool } from '../workers/pool.ts';
 import type { ExploreTask } from '../workers/explore-worker.ts';
-import { CtlLayout, END, H, MAX_ACTORS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
+import { CtlLayout, END, H, MAX_ACTORS, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
 import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { Deviation } from './strategies/deviations.ts';
@@ -46,6 +46,10 @@ export interface Execution {
   nondet: number;
   /** the deviations from the default that this execution took (its schedule) */
   deviations: Deviation[];
+  /** the seed of the workload's generator (nextU64) in this execution */
+  opSeed: number;
+  /** the kind code of op i of actor a (workloads describe it) */
+  opKind(actor: number, i: number): number;
   /** the event trace, two words per event */
   trace: Int32Array;
 }
@@ -121,6 +125,7 @@ export class Session {
     Atomics.store(c, H.DONE, 0);
     Atomics.store(c, H.RUNNING, n);
     if (!strategy.newExecution(c, k)) return null;
+    const opSeed = c[H.OPRNG]!;
     this.executions++;
     c[H.EXEC]!++;
     const all = (1 << n) - 1;
@@ -135,10 +140,10 @@ export class Session {
         throw new EngineFault(`explore: execution ${this.executions} did not end within ${EXECUTION_BOUND_MS / 1000} s (a lab fault)`);
     }
     strategy.endExecution?.(c, k);
-    return this.collect();
+    return this.collect(opSeed);
   }
 
-  private collect(): Execution {
+  private collect(opSeed: number): Execution {
     const { c, k } = this;
     const end = c[H.END]!;
     const violations: Finding[] = [];
@@ -153,6 +158,7 @@ export class Session {
     if (!failure && outcome && outcome.expect === 'forbidden') failure = { kind: 'forbidden', message: `${outcome.desc || 'forbidden outcome'}: ${outcome.line}` };
     const steps = c[H.STEP]!;
     const decisions = c.slice(k.decisions, k.decisions + steps);
+    const results = c.slice(k.results, k.results + this.n * MAX_OPS * RESULT_WORDS);
     return {
       end,
       steps,
@@ -161,6 +167,8 @@ export class Session {
       outcome,
       failure,
       nondet: c[H.NONDET]!,
+      opSeed,
+      opKind: (a, i) => results[(a * MAX_OPS + i) * RESULT_WORDS + 3]!,
       get deviations() {
         return deviationsOf(decisions);
       },
