@@ -46,6 +46,16 @@ function firstDifference(a: Int32Array, b: Int32Array): number {
 export async function replaySchedule(workload: Workload, world: World, s: Schedule, inject = false): Promise<ReplayReport> {
   const session = await Session.open(workload, world);
   try {
+    return replayOn(session, s, inject);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Replay on an open session (its world may differ from the schedule's: then only the two runs are compared). */
+export function replayOn(session: Session, s: Schedule, inject = false): ReplayReport {
+  const world = session.world;
+  {
     const runs: Execution[] = [];
     for (let i = 0; i < 2; i++) runs.push(session.run(new ReplayStrategy(s.deviations, s.seed), inject)!);
     const [a, b] = [runs[0]!, runs[1]!];
@@ -70,7 +80,5 @@ export async function replaySchedule(workload: Workload, world: World, s: Schedu
       preemptions: a.preemptions,
       outcome: a.outcome?.line ?? null,
     };
-  } finally {
-    await session.close();
   }
 }
