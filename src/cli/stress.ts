@@ -73,7 +73,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   sigint.dispose();
   if (tty && !quiet) err.write('\n');
-  if (report.violations.length) process.stdout.write(formatViolation(report.violations[0]!));
+  if (report.violations.length) {
+    process.stdout.write(formatViolation(report.violations[0]!));
+    // from stress to explore: the same world under the controlled scheduler, replayable
+    const bug = cfg.bug && cfg.bug !== 'racy-siglock' ? ` --bug ${cfg.bug}` : '';
+    if (!cfg.bug || bug) process.stdout.write(`hunt it under control: npx tsync-lab explore --design ${cfg.design}${bug}${cfg.scope !== 'siglock' ? ` --scope ${cfg.scope}` : ''} --strategy pct --seed ${cfg.seed}\n`);
+  }
   if (!quiet) process.stdout.write(formatSummary(report));
   if (values.json) writeJsonAtomic(values.json, report);
   return report.exitCode;

@@ -9,13 +9,14 @@ import { FLAG } from '../seccomp/design.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { syscallEntry } from '../seccomp/syscall.ts';
+import { setNnp } from '../seccomp/task.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import { runOp, type EncodedResult, type LabelPlan } from '../scenario/concurrent-ops.ts';
 import { ACTOR_OPS, type ConcurrentScenario } from '../scenario/concurrent-types.ts';
 
 /** The stress workload's op kinds and their weights (sync only where the design has it). */
-export const STRESS_OPS = ['tsync', 'attach', 'clone', 'exit', 'syscall', 'sync'] as const;
-export const STRESS_WEIGHTS = [4, 2, 2, 1, 2, 2] as const;
+export const STRESS_OPS = ['tsync', 'attach', 'clone', 'exit', 'syscall', 'sync', 'set_nnp'] as const;
+export const STRESS_WEIGHTS = [4, 2, 2, 1, 2, 2, 1] as const;
 
 export const PROBES = ['windows', 'abba', 'nondet'] as const;
 export type Probe = (typeof PROBES)[number];
@@ -96,6 +97,9 @@ export function actorBody(spec: WorkloadSpec, actor: number, names: readonly str
               break;
             case 'sync':
               res = enc(ctx.design.sync(ctx, t));
+              break;
+            case 'set_nnp':
+              setNnp(ctx, t);
               break;
           }
           io.opEnd(i, res);

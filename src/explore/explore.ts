@@ -23,6 +23,8 @@ export interface ExploreOptions {
   /** called about every second */
   progress?: (executions: number, elapsedMs: number) => void;
   interrupted?: () => boolean;
+  /** shrink a found schedule (default true; the benchmark only counts) */
+  shrink?: boolean;
 }
 
 export interface OutcomeCount {
@@ -164,6 +166,7 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     report.schedule = scheduleOf(session, failing);
     report.table = tableOf(session, failing);
     report.elapsedMs = performance.now() - t0;
+    if (o.shrink === false) return report;
     const s = shrink(session, failing);
     report.minimal = scheduleOf(session, s.exec);
     report.minimalTable = tableOf(session, s.exec);

@@ -1,7 +1,7 @@
 /**
  * The main-thread side of what is explored: a concurrent scenario file, the stress
  * workload (one group, 2-4 threads, a bounded number of ops per actor, op choices from
- * the schedule's generator), or a test probe. Each sets the world up (before the
+ * the schedule's generator; threads 0, 2 start with no_new_privs), or a test probe. Each sets the world up (before the
  * post-setup snapshot), hands the actors their spec, and reads an execution's outcome.
  */
 import type { LayoutConfig } from '../shared/layout.ts';
@@ -120,7 +120,10 @@ export class StressWorkload implements Workload {
 
   setup(ctx: Ctx): WorkloadSpec {
     const handles = createProcess(ctx, { group: 0, threads: this.threads, privileged: false })!;
-    for (const t of handles) setNnp(ctx, t);
+    // every other thread starts with no_new_privs: TSYNC must spread it to the others
+    handles.forEach((t, i) => {
+      if (i % 2 === 0) setNnp(ctx, t);
+    });
     return { kind: 'stress', ops: this.ops, handles, hasSync: ctx.design.hasSyncOp };
   }
 
