@@ -210,7 +210,7 @@ export class Controller implements Hook {
     }
     const holds: string[] = [];
     for (let id = 0; id < this.L.nLocks; id++) if (c[this.k.locks + id * 2] !== 0 || c[this.k.locks + id * 2 + 1] !== 0) holds.push(`${this.L.lockName(id)}: ${holders(id)}`);
-    this.abort(END.DEADLOCK, JSON.stringify({ kind: 'deadlock', message: `deadlock: ${lines.join('; ')}`, holds }), raise);
+    this.abort(END.DEADLOCK, JSON.stringify({ kind: 'deadlock', message: lines.join('; '), holds }), raise);
   }
 
   /** Tear the execution down: every actor still in it wakes and unwinds. */
