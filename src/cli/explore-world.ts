@@ -42,6 +42,12 @@ const UNCONTROLLABLE_BUGS: Record<string, string> = {
   'racy-siglock': 'its race is inside the lock word\'s check-then-write, where the controlled scheduler has no point (the scheduler grants locks itself); use stress',
 };
 
+/** The explore command that hunts a stress run's violation under control, or null if its bug cannot be. */
+export function exploreCommandFor(o: { design: string; bug: string | null; scope: string; seed: number }): string | null {
+  if (o.bug && UNCONTROLLABLE_BUGS[o.bug]) return null;
+  return `npx tsync-lab explore --design ${o.design}${o.bug ? ` --bug ${o.bug}` : ''}${o.scope !== 'siglock' ? ` --scope ${o.scope}` : ''} --strategy pct --seed ${o.seed}`;
+}
+
 export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: string | null; scope?: string }, file: ConcurrentFile | null): World {
   const design = findDesign(v.design ?? defaults.design ?? file?.scenario.designs?.[0] ?? 'merged').name;
   if (file?.scenario.designs && !file.scenario.designs.includes(design)) throw new UsageError(`${file.scenario.name}: the file applies to design(s) ${file.scenario.designs.join(', ')}, not ${design}`);

@@ -95,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
   const rate = report.elapsedMs > 0 ? Math.round((report.iterations * 1000) / report.elapsedMs) : 0;
   if (report.found) {
     out.push(`found after ${report.iterations} schedule(s) in ${Math.round(report.elapsedMs)} ms: ${formatFinding(report.violation!)}`);
+    out.push(`search: ${report.summary}`);
     out.push(`schedule (${report.foundPreemptions} preemption(s), ${report.foundSteps} steps): ${report.schedule}`);
     out.push(report.table!);
     out.push(`shrunk in ${report.shrinkRuns} replay(s): ${report.minimalPreemptions} preemption(s), ${report.minimalSteps} steps`);

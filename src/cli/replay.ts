@@ -27,6 +27,9 @@ example:
   npx tsync-lab replay test/concurrent/tsync_vs_clone.json 'ts1:f=...:c=uQE'
 `;
 
+/** `--bug none`: no seeded bug */
+const NO_BUG = 'none';
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...WORLD_OPTIONS } });
   if (positionals.length < 1 || positionals.length > 2) throw new UsageError('replay: expected [FILE] SCHEDULE (see --help)');
@@ -45,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   } else if (s.workload.startsWith('w=probe.')) v.probe = s.workload.slice('w=probe.'.length);
   else throw new UsageError(`replay: unknown workload "${s.workload}"`);
   // --bug none: replay a bug's schedule on the correct model
-  const bug = v.bug === undefined ? s.bug : v.bug === 'none' ? null : v.bug;
+  const bug = v.bug === undefined ? s.bug : v.bug === NO_BUG ? null : v.bug;
   const world = parseWorld({ ...v, bug: undefined }, { design: s.design, bug, scope: s.scope }, file);
   const workload = workloadFrom(v, file);
   const r = await replaySchedule(workload, world, s, values.inject === true);

@@ -102,10 +102,15 @@ export class Session {
   static async open(workload: Workload, world: World, maxSteps = MAX_STEPS): Promise<Session> {
     const s = new Session(workload, world, maxSteps);
     const deadline = performance.now() + 60_000;
-    while (Atomics.load(s.c, H.READY) < s.n) {
-      if (s.failed) throw s.failed;
-      if (performance.now() > deadline) throw new EngineFault('explore: workers did not start within 60 s');
-      await new Promise((r) => setTimeout(r, 2));
+    try {
+      while (Atomics.load(s.c, H.READY) < s.n) {
+        if (s.failed) throw s.failed;
+        if (performance.now() > deadline) throw new EngineFault('explore: workers did not start within 60 s');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    } catch (e) {
+      await s.pool.destroy();
+      throw e;
     }
     return s;
   }
@@ -182,7 +187,10 @@ export class Session {
       Atomics.store(this.c, H.TURN + a, 1);
       Atomics.notify(this.c, H.TURN + a);
     }
-    await Promise.all(this.tasks);
+    // workers leave their loop at once; if one is stuck (a lab fault), destroy terminates it
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.tasks), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await this.pool.destroy();
   }
 }
