@@ -102,6 +102,7 @@ test('explore prints the schedule, the table and the minimal schedule; a clean r
   const r = await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--strategy', 'pct', '--seed', '1']);
   t.is(r.code, 1, r.stderr);
   t.regex(r.stdout, /^found after \d+ schedule\(s\)/m);
+  t.regex(r.stdout, /^search: pct depth 3 \(seed 1\): n=2 actors, k=\d+ steps measured, per-run bound 1\/\(n·k\^\(d-1\)\) = \d/m);
   t.regex(r.stdout, /^schedule \(\d+ preemption\(s\), \d+ steps\): ts1:/m);
   t.regex(r.stdout, /^step +\| main +\| a/m);
   t.regex(r.stdout, /^minimal schedule: ts1:/m);
