@@ -18,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   bugs: { summary: 'list the seeded bugs and what must catch them', load: () => import('./bugs.ts') },
   kernel: { summary: 'run a scenario file on the real Linux kernel', load: () => import('./kernel.ts') },
   diff: { summary: 'run a scenario on the model and the kernel and compare', load: () => import('./diff.ts') },
+  explore: { summary: 'controlled, replayable schedules of a concurrent scenario (or the stress workload)', load: () => import('./explore.ts') },
+  replay: { summary: 'replay a schedule string printed by explore, checking determinism', load: () => import('./replay.ts') },
   experiment: { summary: 'run a matrix of stress runs over lock designs; charts', load: () => import('./experiment.ts') },
 };
 

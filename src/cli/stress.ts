@@ -6,6 +6,7 @@ import { runStress } from '../engine/stress.ts';
 import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { onInterrupt } from './interrupt.ts';
+import { exploreCommandFor } from './explore-world.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
@@ -83,7 +84,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   sigint.dispose();
   if (tty && !quiet) err.write('\n');
-  if (report.violations.length) process.stdout.write(formatViolation(report.violations[0]!));
+  if (report.violations.length) {
+    process.stdout.write(formatViolation(report.violations[0]!));
+    // from stress to explore: the same world under the controlled scheduler, replayable
+    const hunt = exploreCommandFor(cfg);
+    if (hunt) process.stdout.write(`hunt it under control: ${hunt}\n`);
+  }
   if (!quiet) process.stdout.write(formatSummary(report));
   if (values.json) writeJsonAtomic(values.json, report);
   return report.exitCode;

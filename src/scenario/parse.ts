@@ -13,7 +13,7 @@ const ajv = new Ajv({ allErrors: false, strict: true });
 const validate = ajv.compile(scenarioSchema);
 
 /** `/steps/3/op` -> `$.steps[3].op` */
-function jsonPath(pointer: string): string {
+export function jsonPath(pointer: string): string {
   if (pointer === '') return '$';
   return (
     '$' +
@@ -25,7 +25,7 @@ function jsonPath(pointer: string): string {
   );
 }
 
-function describe(e: ErrorObject): string {
+export function describe(e: ErrorObject): string {
   const at = jsonPath(e.instancePath);
   switch (e.keyword) {
     case 'required':

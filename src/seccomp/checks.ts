@@ -96,7 +96,7 @@ export function recordTsync(ctx: Ctx, g: number, label: number): void {
 }
 
 /**
- * At link time (clone): the child must carry exactly its parent's seccomp state —
+ * At link time (clone, just before the child is linked): the child must carry exactly its parent's seccomp state —
  * filter head, mode, no_new_privs and filter count (inheritance) — and the last
  * successful TSYNC's filter of the group it joins (no escape). Expects siglock held.
  */

@@ -58,8 +58,12 @@ export function copyProcess(ctx: Ctx, parent: number): CloneResult {
   return { ok: true, child };
 }
 
-/** Link the child (its seccomp state already copied). Expects tasklist_lock and siglock held. */
+/**
+ * Link the child (its seccomp state already copied). Expects tasklist_lock and siglock
+ * held. The join check runs just before the link: once linked (ALIVE) the child can be
+ * scheduled, and its no_new_privs is set without any lock.
+ */
 export function linkChild(ctx: Ctx, g: number, parent: number, child: number): void {
-  linkThread(ctx, g, child);
   if (ctx.checking) checkJoin(ctx, g, parent, child);
+  linkThread(ctx, g, child);
 }

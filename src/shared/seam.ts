@@ -59,8 +59,9 @@ export class Seam {
   readonly ring: EventRing;
   /** lock ids this worker holds, innermost last (pushed after acquire, popped before release) */
   readonly held: number[] = [];
-  /** held[] as counts per lock id: `holds` in O(1) (the asserts ask on every guarded write) */
-  private readonly heldCount: Uint8Array;
+  /** held[] as counts per lock id: `holds` in O(1) (the asserts ask on every guarded write);
+   *  read-only outside the seam (the controlled scheduler's guard test reads it) */
+  readonly heldCount: Uint8Array;
 
   constructor(
     readonly m: Int32Array,

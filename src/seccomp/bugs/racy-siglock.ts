@@ -15,8 +15,11 @@ declare module '../bug.ts' {
 export default defineBug({
   name: 'racy-siglock',
   origin: 'synthetic: the siglock acquire checks, then writes without a CAS',
-  catches: ['refcount-mismatch', 'refcount-underflow', 'use-after-free', 'monotonicity', 'escape'],
-  effect: 'mutual exclusion breaks; refcounts and ancestry go wrong',
+  // siglock's mutual exclusion is what makes a failed TSYNC change nothing: a sibling's
+  // write inside the TSYNC's hold is the most frequent first sign (refcounts are atomic
+  // adds, so they only drift when two heads are published at once)
+  catches: ['tsync-atomicity', 'refcount-mismatch', 'refcount-underflow', 'use-after-free', 'monotonicity', 'escape'],
+  effect: 'mutual exclusion breaks: a failed TSYNC sees its group change, refcounts and ancestry go wrong',
   noise: 0.05,
   ops: {},
   locks: { siglock: (m, L, id, worker, opts) => new RacyLock(m, L, id, worker, opts) },

@@ -1,0 +1,89 @@
+/**
+ * What `explore` and `replay` share on the command line: the workload (a concurrent
+ * scenario file, or the stress workload when no FILE is given), the world (design,
+ * bug, scope, lock kinds) and their checks. Every problem is one UsageError line.
+ */
+import { UsageError } from '../shared/usage-error.ts';
+import { findDesign } from '../seccomp/designs/index.ts';
+import { findBug } from '../seccomp/bug-registry.ts';
+import type { BugName } from '../seccomp/bug.ts';
+import { SCOPES, type Scope } from '../seccomp/context.ts';
+import { parseLockPlan } from '../engine/options.ts';
+import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
+import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from '../explore/workloads.ts';
+import { PROBES, type Probe } from '../explore/actors.ts';
+import type { World } from '../explore/session.ts';
+import { intFlag } from './flags.ts';
+
+export const WORLD_OPTIONS = {
+  design: { type: 'string' },
+  bug: { type: 'string' },
+  scope: { type: 'string' },
+  lock: { type: 'string', multiple: true },
+  threads: { type: 'string' },
+  ops: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  // testing only: the probes and the negative control of the nondeterminism check
+  probe: { type: 'string' },
+  inject: { type: 'boolean', default: false },
+} as const;
+
+export interface WorldValues {
+  design?: string;
+  bug?: string;
+  scope?: string;
+  lock?: string[];
+  threads?: string;
+  ops?: string;
+  probe?: string;
+}
+
+/**
+ * Why a seeded bug cannot be explored, or null: a bug that replaces a lock kind lives
+ * inside the lock word's acquire, where the controlled scheduler has no point (it
+ * grants locks itself).
+ */
+function uncontrollable(bug: string): string | null {
+  return findBug(bug).locks !== undefined ? "its race is inside a lock word's acquire, where the controlled scheduler has no point (the scheduler grants locks itself); use stress" : null;
+}
+
+/** The explore command that hunts a stress run's violation under control, or null if its bug cannot be. */
+export function exploreCommandFor(o: { design: string; bug: string | null; scope: string; seed: number }): string | null {
+  if (o.bug && uncontrollable(o.bug)) return null;
+  return `npx tsync-lab explore --design ${o.design}${o.bug ? ` --bug ${o.bug}` : ''}${o.scope !== 'siglock' ? ` --scope ${o.scope}` : ''} --strategy pct --seed ${o.seed}`;
+}
+
+export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: string | null; scope?: string }, file: ConcurrentFile | null): World {
+  const design = findDesign(v.design ?? defaults.design ?? file?.scenario.designs?.[0] ?? 'merged').name;
+  if (file?.scenario.designs && !file.scenario.designs.includes(design)) throw new UsageError(`${file.scenario.name}: the file applies to design(s) ${file.scenario.designs.join(', ')}, not ${design}`);
+  const named = v.bug ?? defaults.bug ?? null;
+  const bug: BugName | null = named ? findBug(named).name : null;
+  if (bug) {
+    const why = uncontrollable(bug);
+    if (why) throw new UsageError(`explore: bug "${bug}" cannot be explored: ${why}`);
+  }
+  const scope = v.scope ?? defaults.scope ?? 'siglock';
+  if (!(SCOPES as readonly string[]).includes(scope)) throw new UsageError(`unknown scope "${scope}"; scopes: ${SCOPES.join(', ')}`);
+  const plan = parseLockPlan(v.lock);
+  for (const [role, kind] of Object.entries(plan))
+    if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind`);
+  return { design, bug, scope: scope as Scope, plan };
+}
+
+export function readFileArg(path: string | undefined): ConcurrentFile | null {
+  return path === undefined ? null : readConcurrentFile(path);
+}
+
+/** The workload a command line names: FILE, the stress workload, or (tests) a probe. */
+export function workloadFrom(v: WorldValues, file: ConcurrentFile | null): Workload {
+  if (v.probe !== undefined) {
+    const [name, k, n] = v.probe.split('.');
+    if (!(PROBES as readonly string[]).includes(name!)) throw new UsageError(`--probe: one of ${PROBES.join(', ')}, got "${v.probe}"`);
+    return new ProbeWorkload(name as Probe, intFlag('probe', k ?? '1', 1, 1, 64), intFlag('probe', n ?? '2', 2, 2, 8));
+  }
+  if (file) {
+    if (v.threads !== undefined || v.ops !== undefined) throw new UsageError('--threads and --ops size the stress workload: give them without FILE');
+    return new ScenarioWorkload(file);
+  }
+  return new StressWorkload(intFlag('threads', v.threads, 3, 2, 4), intFlag('ops', v.ops, 3, 1, 8));
+}

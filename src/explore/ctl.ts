@@ -1,0 +1,159 @@
+/**
+ * The explore control buffer: a second SharedArrayBuffer (the lab buffer stays the
+ * model's) holding the controlled scheduler's state for one execution. Exactly one
+ * actor runs at a time and every hand-over is an Atomics.store + notify of the next
+ * actor's turn word, so plain accesses to everything here are ordered by those
+ * hand-overs; only the words marked [atomic] are touched concurrently.
+ *
+ * Header words, then regions: per-actor op results, lock holders, the strategy's own
+ * area (prefix of choices, RNG state, PCT priorities and change points: prepared by the
+ * main thread in newExecution), the decision log, the event trace and a text area
+ * (violation and deadlock messages, JSON lines).
+ */
+export const MAX_ACTORS = 8;
+export const MAX_OPS = 32;
+export const RESULT_WORDS = 5; // code, arg, child handle, op kind, child tid
+
+export const H = {
+  QUIT: 0, //        [atomic] workers leave their loop
+  ABORT: 1, //       [atomic] the execution is being torn down (deadlock, crash, step limit)
+  DONE: 2, //        [atomic] the main thread waits here: 1 when every actor left the execution
+  RUNNING: 3, //     [atomic] actors still inside the execution
+  READY: 4, //       [atomic] workers that entered their loop
+  STEP: 5, //        decisions made so far
+  CURRENT: 6, //     actor holding the turn
+  PREEMPTIONS: 7, // switches away from a runnable actor
+  NACTORS: 8,
+  DECIDER: 9, //     which strategy decides (strategies/index.ts)
+  EXEC: 10, //       executions started
+  TRACE_LEN: 11,
+  END: 12, //        how the execution ended (END)
+  VIOLATIONS: 13, // model violations reported
+  TEXT_LEN: 14,
+  NONDET: 15, //     1 + the step at which a recorded choice was not runnable (0 = none)
+  MAX_STEPS: 16,
+  INJECT: 17, //     test hook: the probes' uncontrolled choice is armed
+  OPRNG: 20, //      nextU64 state (the only source of randomness for workloads)
+  TURN: 32, //       [atomic] per actor: 1 = it may run
+  STATUS: 48, //     per actor: STATUS
+  BLOCKED: 56, //    per actor: lock id | write << 16 it waits for
+  SIZE: 64,
+} as const;
+
+export const STATUS = { RUNNABLE: 0, BLOCKED: 1, FINISHED: 2 } as const;
+export const END = { NORMAL: 0, DEADLOCK: 1, CRASH: 2, STEP_LIMIT: 3 } as const;
+
+/** Trace event kinds beyond the seam's POINT kinds (0-8). */
+export const EVK = {
+  OP_START: 16, // arg = op index
+  OP_END: 17, //   arg = op index
+  ACQUIRED: 18, // arg = lock | write << 16
+  RELEASING: 19,
+  BLOCK: 20, //    arg = lock | write << 16
+  FINISH: 21,
+} as const;
+
+export class CtlLayout {
+  readonly results: number;
+  readonly locks: number;
+  readonly strategy: number;
+  readonly decisions: number;
+  readonly trace: number;
+  readonly text: number;
+  readonly words: number;
+  readonly traceCap: number;
+  /** words of the strategy area: room for a choice at every step */
+  readonly strategyWords: number;
+
+  constructor(
+    readonly nActors: number,
+    readonly nLocks: number,
+    readonly maxSteps: number,
+    readonly textCap = 1 << 15,
+  ) {
+    this.traceCap = maxSteps * 4 + 1024;
+    let at = H.SIZE;
+    this.results = at;
+    at += MAX_ACTORS * MAX_OPS * RESULT_WORDS;
+    this.locks = at;
+    at += nLocks * 2;
+    this.strategy = at;
+    this.strategyWords = 2 * maxSteps + 64;
+    at += this.strategyWords;
+    this.decisions = at;
+    at += maxSteps + 1;
+    this.trace = at;
+    at += this.traceCap * 2;
+    this.text = at;
+    at += textCap;
+    this.words = at;
+  }
+
+  result(actor: number, op: number): number {
+    return this.results + (actor * MAX_OPS + op) * RESULT_WORDS;
+  }
+
+  create(): Int32Array {
+    const c = new Int32Array(new SharedArrayBuffer(this.words * 4));
+    c[H.NACTORS] = this.nActors;
+    c[H.MAX_STEPS] = this.maxSteps;
+    return c;
+  }
+
+  static of(c: Int32Array, nLocks: number): CtlLayout {
+    return new CtlLayout(c[H.NACTORS]!, nLocks, c[H.MAX_STEPS]!);
+  }
+}
+
+/** A decision in the log: chosen actor, runnable mask, current actor + 1 (0 = none). */
+export const packDecision = (chosen: number, mask: number, current: number): number => chosen | (mask << 4) | ((current + 1) << 12);
+export const decChosen = (d: number): number => d & 15;
+export const decMask = (d: number): number => (d >>> 4) & 0xff;
+export const decCurrent = (d: number): number => ((d >>> 12) & 15) - 1;
+/** Was this decision a preemption (the current actor could have gone on, another was chosen)? */
+export const decPreempts = (d: number): boolean => {
+  const cur = decCurrent(d);
+  return cur >= 0 && (decMask(d) & (1 << cur)) !== 0 && decChosen(d) !== cur;
+};
+
+/** The non-preemptive choice: the current actor if it can go on, else the lowest runnable one. */
+export function defaultChoice(mask: number, current: number): number {
+  if (current >= 0 && (mask & (1 << current)) !== 0) return current;
+  return 31 - Math.clz32(mask & -mask);
+}
+
+/** mulberry32 step on a state word: uniform in [0, 2^32). */
+export function u32At(c: Int32Array, at: number): number {
+  let t = (c[at] = (c[at]! + 0x6d2b79f5) | 0);
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
+export function popcount(x: number): number {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+}
+
+/** The k-th (0-based) set bit of mask. */
+export function nthBit(mask: number, k: number): number {
+  for (let i = 0; i < 32; i++) if ((mask & (1 << i)) !== 0 && k-- === 0) return i;
+  return -1;
+}
+
+/** Text area: JSON lines written by workers (violations, deadlock reports), read by the main thread. */
+export function appendText(c: Int32Array, k: CtlLayout, s: string): void {
+  let len = c[H.TEXT_LEN]!;
+  const line = s + '\n';
+  if (len + line.length > k.textCap) return;
+  for (let i = 0; i < line.length; i++) c[k.text + len++] = line.charCodeAt(i);
+  c[H.TEXT_LEN] = len;
+}
+
+export function readText(c: Int32Array, k: CtlLayout): string[] {
+  const len = c[H.TEXT_LEN]!;
+  let s = '';
+  for (let i = 0; i < len; i += 4096) s += String.fromCharCode(...c.subarray(k.text + i, k.text + Math.min(len, i + 4096)));
+  return s.split('\n').filter((x) => x.length > 0);
+}

@@ -1,0 +1,178 @@
+/**
+ * explore: run a strategy's executions until one fails (a checker violation, a
+ * deadlock, a forbidden outcome) or the strategy is done; then print-ready results:
+ * the schedule string, its interleaving table, the shrunk schedule and its table.
+ */
+import { Session, type Execution, type Finding, type World } from './session.ts';
+import type { Workload } from './workloads.ts';
+import type { Strategy } from './strategies/strategy.ts';
+import { RandomStrategy } from './strategies/random.ts';
+import { PctStrategy } from './strategies/pct.ts';
+import { DfsStrategy } from './strategies/dfs.ts';
+import type { StrategyName } from './strategies/index.ts';
+import { encodeSchedule, traceHash } from './schedule.ts';
+import { interleavingTable } from './table.ts';
+import { shrink, signature } from './shrink.ts';
+
+export interface ExploreOptions {
+  strategy: StrategyName;
+  iterations: number;
+  depth: number;
+  preemptions: number;
+  seed: number;
+  /** called about every second */
+  progress?: (executions: number, elapsedMs: number) => void;
+  interrupted?: () => boolean;
+  /** shrink a found schedule (default true; the benchmark only counts) */
+  shrink?: boolean;
+}
+
+export interface OutcomeCount {
+  line: string;
+  expect: string;
+  desc: string;
+  count: number;
+}
+
+export interface ExploreReport {
+  found: boolean;
+  schedule: string | null;
+  minimal: string | null;
+  iterations: number;
+  elapsedMs: number;
+  violation: Finding | null;
+  /** the strategy's own line: schedules counted, exhaustive or not, PCT bound */
+  summary: string;
+  table: string | null;
+  minimalTable: string | null;
+  minimalPreemptions: number;
+  minimalSteps: number;
+  foundPreemptions: number;
+  foundSteps: number;
+  shrinkRuns: number;
+  /** distinct outcomes seen (scenario files), with their grades */
+  outcomes: OutcomeCount[];
+  interrupted: boolean;
+}
+
+export function makeStrategy(o: ExploreOptions, nActors: number, varyOps: boolean): Strategy {
+  switch (o.strategy) {
+    case 'random':
+      return new RandomStrategy(o.seed, o.iterations, varyOps);
+    case 'pct':
+      return new PctStrategy(o.seed, o.iterations, o.depth, nActors, varyOps);
+    case 'dfs':
+      return new DfsStrategy(o.preemptions, o.iterations, o.seed);
+  }
+}
+
+export function scheduleOf(session: Session, e: Execution): string {
+  const w = session.world;
+  return encodeSchedule({
+    workload: session.workload.header,
+    design: w.design,
+    bug: w.bug,
+    scope: w.scope,
+    seed: e.opSeed,
+    steps: e.steps,
+    hash: traceHash(e.trace),
+    failure: e.failure ? signature(e.failure).replace(/:.*$/, '') : null,
+    deviations: e.deviations,
+  });
+}
+
+export function tableOf(session: Session, e: Execution): string {
+  const wl = session.workload;
+  const results = e.outcome?.result.actors;
+  return interleavingTable({
+    L: session.L,
+    names: wl.names,
+    trace: e.trace,
+    describeOp: (a, i) => wl.describeOp(a, i, e.opKind(a, i)),
+    resultOf: (a, i) => {
+      const r = results?.[wl.names[a]!]?.[i];
+      if (!r) return undefined;
+      return r.result === 'ok' ? 'ok' : r.result === 'error' ? r.errno : `tsync_failed (${r.thread})`;
+    },
+  });
+}
+
+export async function explore(workload: Workload, world: World, o: ExploreOptions): Promise<ExploreReport> {
+  const session = await Session.open(workload, world);
+  try {
+    return await search(session, o);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Yield to the event loop this often (SIGINT, progress). */
+const SLICE_MS = 100;
+
+export async function search(session: Session, o: ExploreOptions): Promise<ExploreReport> {
+  const strategy = makeStrategy(o, session.workload.names.length, session.workload.header.startsWith('w=stress'));
+  const t0 = performance.now();
+  let lastProgress = t0;
+  const outcomes = new Map<string, OutcomeCount>();
+  let n = 0;
+  let failing: Execution | null = null;
+  let interrupted = false;
+  outer: for (;;) {
+    const sliceEnd = performance.now() + SLICE_MS;
+    while (performance.now() < sliceEnd) {
+      const e = session.run(strategy);
+      if (!e) break outer;
+      n++;
+      if (e.outcome) {
+        const c = outcomes.get(e.outcome.line);
+        if (c) c.count++;
+        else outcomes.set(e.outcome.line, { line: e.outcome.line, expect: e.outcome.expect, desc: e.outcome.desc, count: 1 });
+      }
+      if (e.failure) {
+        failing = e;
+        break outer;
+      }
+    }
+    await new Promise((r) => setImmediate(r));
+    if (o.interrupted?.()) {
+      interrupted = true;
+      break;
+    }
+    const now = performance.now();
+    if (o.progress && now - lastProgress >= 1000) {
+      lastProgress = now;
+      o.progress(n, now - t0);
+    }
+  }
+  const report: ExploreReport = {
+    found: failing !== null,
+    schedule: null,
+    minimal: null,
+    iterations: n,
+    elapsedMs: 0,
+    violation: failing?.failure ?? null,
+    summary: strategy.summary(),
+    table: null,
+    minimalTable: null,
+    minimalPreemptions: 0,
+    minimalSteps: 0,
+    foundPreemptions: failing?.preemptions ?? 0,
+    foundSteps: failing?.steps ?? 0,
+    shrinkRuns: 0,
+    outcomes: [...outcomes.values()],
+    interrupted,
+  };
+  if (failing) {
+    report.schedule = scheduleOf(session, failing);
+    report.table = tableOf(session, failing);
+    report.elapsedMs = performance.now() - t0;
+    if (o.shrink === false) return report;
+    const s = shrink(session, failing);
+    report.minimal = scheduleOf(session, s.exec);
+    report.minimalTable = tableOf(session, s.exec);
+    report.minimalPreemptions = s.exec.preemptions;
+    report.minimalSteps = s.exec.steps;
+    report.shrinkRuns = s.runs;
+  } else report.elapsedMs = performance.now() - t0;
+  return report;
+}

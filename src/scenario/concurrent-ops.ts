@@ -1,0 +1,150 @@
+/**
+ * Running the pieces of a concurrent scenario on the model, whatever engine decides
+ * the interleaving: the label plan, the sequential setup, one actor op (as its thread),
+ * the encoding of a step result as two integers (engines pass them through shared
+ * memory), and the final thread states.
+ */
+import { MODE, TSTATE } from '../shared/layout.ts';
+import type { Ctx } from '../seccomp/context.ts';
+import { FLAG } from '../seccomp/design.ts';
+import { createProcess } from '../seccomp/process.ts';
+import { cloneThread } from '../seccomp/clone.ts';
+import { exitThread } from '../seccomp/exit.ts';
+import { syscallEntry } from '../seccomp/syscall.ts';
+import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
+import { chainLabels } from '../seccomp/filter.ts';
+import type { OpResult } from '../seccomp/errors.ts';
+import type { Errno, Flag, StepResult, ThreadState } from './types.ts';
+import type { ActorOp, ConcurrentScenario } from './concurrent-types.ts';
+
+const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH };
+const ERRNOS: readonly Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
+
+/** Label ids: every attach of the file gets its own (id 0 is "no label"). */
+export interface LabelPlan {
+  labels: string[];
+  setup: number[];
+  actors: Record<string, number[]>;
+}
+
+export function labelPlan(s: ConcurrentScenario): LabelPlan {
+  const labels = [''];
+  const id = (op: ActorOp) => {
+    if (op.op !== 'attach') return 0;
+    labels.push(op.filter!);
+    return labels.length - 1;
+  };
+  const setup = s.setup.map(id);
+  const actors: Record<string, number[]> = {};
+  for (const a of s.actorNames) actors[a] = s.actors[a]!.map(id);
+  return { labels, setup, actors };
+}
+
+/** How many task slots and filter nodes a run of `s` can need. */
+export function sizesOf(s: ConcurrentScenario): { maxTasks: number; maxFilters: number } {
+  const all = [...s.setup, ...s.actorNames.flatMap((a) => s.actors[a]!)];
+  const threads = s.threads.length + all.filter((o) => o.op === 'clone').length;
+  const attaches = all.filter((o) => o.op === 'attach').length;
+  return { maxTasks: threads + 1, maxFilters: Math.max(16, attaches * (threads + 1) + 4) };
+}
+
+/** An op's outcome as integers: code 0 ok, 1 errno (arg = index), 2 TSYNC refused (arg = tid); child = clone's child handle. */
+export interface EncodedResult {
+  code: number;
+  arg: number;
+  child: number;
+}
+
+function encode(r: OpResult): EncodedResult {
+  if (r.ok) return { code: 0, arg: 0, child: 0 };
+  if (r.errno === 'TSYNC') return { code: 2, arg: r.tid, child: 0 };
+  return { code: 1, arg: ERRNOS.indexOf(r.errno), child: 0 };
+}
+
+export function decodeResult(code: number, arg: number, tidName: (tid: number) => string): StepResult {
+  if (code === 0) return { result: 'ok' };
+  if (code === 2) return { result: 'tsync_failed', thread: tidName(arg) };
+  return { result: 'error', errno: ERRNOS[arg] ?? 'EINVAL' };
+}
+
+/** Run one op as task `t`; `label` is its label id (attach). */
+export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number): EncodedResult {
+  switch (op.op) {
+    case 'set_nnp':
+      setNnp(ctx, t);
+      return { code: 0, arg: 0, child: 0 };
+    case 'attach': {
+      const flags = (op.flags ?? []).reduce((a, f) => a | FLAG_BITS[f], 0);
+      return encode(ctx.design.attach(ctx, t, { label, insns: op.insns ?? 1, flags }));
+    }
+    case 'sync':
+      return encode(ctx.design.sync(ctx, t));
+    case 'clone': {
+      const r = cloneThread(ctx, t);
+      return r.ok ? { code: 0, arg: 0, child: r.child } : encode(r);
+    }
+    case 'exit':
+      exitThread(ctx, t);
+      return { code: 0, arg: 0, child: 0 };
+    case 'syscall':
+      syscallEntry(ctx, t);
+      return { code: 0, arg: 0, child: 0 };
+  }
+}
+
+/** The world after setup: every thread's task handle and tid, and the setup results. */
+export interface SetupState {
+  handles: Record<string, number>;
+  tids: Record<string, number>;
+  results: StepResult[];
+}
+
+/** Create the process and run the setup steps in order (on the calling thread, no engine). */
+export function runSetup(ctx: Ctx, s: ConcurrentScenario, plan: LabelPlan): SetupState {
+  const initial = createProcess(ctx, { group: 0, threads: s.threads.length, privileged: s.privileged });
+  if (!initial) throw new Error('task table too small for the scenario');
+  const handles: Record<string, number> = {};
+  const tids: Record<string, number> = {};
+  s.threads.forEach((n, i) => {
+    handles[n] = initial[i]!;
+    tids[n] = tidOf(ctx, initial[i]!);
+  });
+  const byTid = (tid: number) => Object.keys(tids).find((n) => tids[n] === tid) ?? `tid${tid}`;
+  const results: StepResult[] = [];
+  s.setup.forEach((st, i) => {
+    ctx.op = `setup ${i} ${st.op}`;
+    const r = runOp(ctx, handles[st.thread]!, st, plan.setup[i]!);
+    if (st.op === 'clone' && r.code === 0) {
+      handles[st.child!] = r.child;
+      tids[st.child!] = tidOf(ctx, r.child);
+    }
+    results.push(decodeResult(r.code, r.arg, byTid));
+  });
+  return { handles, tids, results };
+}
+
+/** Final state of each named thread (a thread never created or gone reads as exited). */
+export function threadStates(ctx: Ctx, names: string[], handles: Record<string, number>, labels: string[]): Record<string, ThreadState> {
+  const threads: Record<string, ThreadState> = {};
+  for (const n of names) {
+    const t = handles[n];
+    if (t === undefined || t === 0 || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
+      threads[n] = { alive: false };
+      continue;
+    }
+    threads[n] = {
+      alive: true,
+      mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
+      nnp: nnpOf(ctx, t),
+      filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
+    };
+  }
+  return threads;
+}
+
+/** Every thread name a run of `s` may produce: initial threads, then clone children in file order. */
+export function allThreadNames(s: ConcurrentScenario): string[] {
+  const out = [...s.threads];
+  for (const op of [...s.setup, ...s.actorNames.flatMap((a) => s.actors[a]!)]) if (op.op === 'clone') out.push(op.child!);
+  return out;
+}

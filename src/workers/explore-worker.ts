@@ -1,0 +1,85 @@
+/**
+ * Piscina entry of an explore actor: one long task per worker. Builds the model
+ * context over the shared buffer, puts every lock under the controlled scheduler,
+ * plugs the scheduler into the seam, then runs one execution each time its turn
+ * comes at the start, until the main thread says QUIT. Workers are reused across
+ * executions: the main thread resets the buffer from a snapshot between them.
+ */
+import type { BugName } from '../seccomp/bug.ts';
+import { Layout, TASK, handleSlot } from '../shared/layout.ts';
+import { makeCtx } from '../seccomp/world.ts';
+import type { Lock } from '../locks/lock.ts';
+import type { LockPlan } from '../locks/kinds.ts';
+import type { Scope } from '../seccomp/context.ts';
+import { Controller, AbortExecution } from '../explore/controller.ts';
+import { ControlledLock } from '../explore/controlled-lock.ts';
+import { EVK, H } from '../explore/ctl.ts';
+import { nextU64 } from '../explore/strategies/decider.ts';
+import { actorBody, type ActorIo, type WorkloadSpec } from '../explore/actors.ts';
+
+export interface ExploreTask {
+  m: Int32Array;
+  c: Int32Array;
+  actor: number;
+  names: string[];
+  spec: WorkloadSpec;
+  design: string;
+  bug: BugName | null;
+  scope: Scope;
+  plan: LockPlan;
+}
+
+export default function exploreWorker(task: ExploreTask): { executions: number } {
+  const { m, c, actor } = task;
+  const L = Layout.of(m);
+  const ctl = new Controller(c, m, L, actor, task.names);
+  const ctx = makeCtx(m, actor, {
+    design: task.design,
+    bug: task.bug,
+    scope: task.scope,
+    plan: task.plan,
+    reporter: { report: (v) => ctl.violation({ kind: v.kind, message: v.message, op: v.op ?? '' }) },
+  });
+  // the seam's lock array is this worker's LockSet: put each lock under the scheduler
+  const locks = ctx.seam.locks as Lock[];
+  for (let id = 0; id < locks.length; id++) locks[id] = new ControlledLock(locks[id]!, ctl);
+  ctx.seam.hook = ctl;
+  ctl.bindHeld(ctx.seam.heldCount);
+  const body = actorBody(task.spec, actor, task.names);
+  const k = ctl.k;
+  const io: ActorIo = {
+    opStart(i, kind) {
+      c[k.result(actor, i) + 3] = kind;
+      ctl.trace(EVK.OP_START, i);
+    },
+    opEnd(i, r) {
+      const at = k.result(actor, i);
+      c[at] = r.code;
+      c[at + 1] = r.arg;
+      c[at + 2] = r.child;
+      // the child's tid (immutable once allocated): names the thread in later results
+      c[at + 4] = r.child === 0 ? 0 : m[L.task(handleSlot(r.child)) + TASK.TID]!;
+      ctl.trace(EVK.OP_END, i);
+    },
+    nextU64: () => nextU64(c),
+    get inject() {
+      return c[H.INJECT] !== 0;
+    },
+  };
+  Atomics.add(c, H.READY, 1);
+  let executions = 0;
+  while (ctl.idle()) {
+    executions++;
+    ctx.seam.takeLeaked(); // an aborted execution may have left locks on the stack
+    ctx.op = '';
+    if (!ctl.aborting) {
+      try {
+        body(ctx, io);
+      } catch (e) {
+        if (!(e instanceof AbortExecution)) ctl.crash(e);
+      }
+    }
+    ctl.finish();
+  }
+  return { executions };
+}
