@@ -9,7 +9,8 @@
  *   check            can this kernel run scenarios (seccomp, TSYNC_ESRCH, and
  *                    the probe program's measured path cost is PROBE_COST)?
  *                    prints "ok <release>" or "unavailable <reason>"
- *   scenario         run the scenario read from stdin
+ *   scenario [SECS]  run the scenario read from stdin; SIGALRM ends it after
+ *                    SECS seconds (default 20)
  *   calibrate PAD    measure the kernel's path-limit cost of a probe program
  *                    padded with PAD instructions (prints "cost <n>")
  *   race MS CLONERS EPOCH [control]
@@ -452,6 +453,14 @@ struct thr {
   pthread_t pt;
   pid_t tid;
   int state;
+  /* The path cost of this thread's chain (the sum of insns + 4 over its
+   * filters), as the scenario counts it and as the kernel does (each probe
+   * program costs at least PROBE_COST), and whether any filter on it has
+   * insns < PROBE_COST. Kept up to date on attach, TSYNC and clone, so an
+   * attach does not probe the whole chain (that is quadratic in the chain
+   * length, per attach); report_self checks them against the probed chain. */
+  long want, real;
+  int inexact;
 };
 
 static struct step *steps;
@@ -502,23 +511,39 @@ static int pad_for(int insns) {
   return insns < PROBE_COST ? 0 : insns - PROBE_COST;
 }
 
+/* What a filter of `insns` adds to a chain's path cost: scenario, kernel. */
+static long cost_want(int insns) { return insns + 4; }
+static long cost_real(int insns) { return (insns < PROBE_COST ? PROBE_COST : insns) + 4; }
+
 /* Before an attach whose insns we cannot reproduce: do the scenario's
- * accounting and the kernel's agree on ENOMEM? Uses the caller's real chain. */
+ * accounting and the kernel's agree on ENOMEM? Uses the caller's chain cost,
+ * kept up to date per thread (O(1), where probing the chain would be O(chain)
+ * syscalls each walking the whole chain). */
 static void check_path_cost(const struct step *s) {
   if (s->insns < 1 || s->insns > MAX_CLASSIC) return; /* EINVAL comes before the path limit */
-  long want = s->insns, real = s->insns < PROBE_COST ? PROBE_COST : s->insns;
-  int inexact = s->insns < PROBE_COST;
-  for (int id = 1; id < s->node; id++) {
-    if (!node_exists[id] || !probe(id)) continue;
-    int ins = node_insns[id];
-    want += ins + 4;
-    real += (ins < PROBE_COST ? PROBE_COST : ins) + 4;
-    if (ins < PROBE_COST) inexact = 1;
-  }
+  const struct thr *t = &thr[s->thread];
+  long want = s->insns + t->want, real = (s->insns < PROBE_COST ? PROBE_COST : s->insns) + t->real;
+  int inexact = s->insns < PROBE_COST || t->inexact;
   if (inexact && (want > PATH_LIMIT) != (real > PATH_LIMIT))
     unrunnable("step %d: the scenario's path cost (%ld) and the kernel's (%ld, each probe program costs at least %d) "
                "fall on different sides of the %d limit; use insns >= %d",
                pc + 1, want, real, PROBE_COST, PATH_LIMIT, PROBE_COST);
+}
+
+/* A successful attach of node `s` by its thread: the caller's chain grows, and
+ * with TSYNC every other live thread now shares the caller's chain. */
+static void account_attach(const struct step *s) {
+  struct thr *t = &thr[s->thread];
+  t->want += cost_want(s->insns);
+  t->real += cost_real(s->insns);
+  if (s->insns < PROBE_COST) t->inexact = 1;
+  if (!(s->flags & SECCOMP_FILTER_FLAG_TSYNC)) return;
+  for (int i = 0; i < nthreads; i++) {
+    if (i == s->thread || thr[i].state != T_ALIVE) continue;
+    thr[i].want = t->want;
+    thr[i].real = t->real;
+    thr[i].inexact = t->inexact;
+  }
 }
 
 static void *thread_main(void *arg);
@@ -538,6 +563,7 @@ static void run_step(void) {
       long r = attach_probe(s->node, pad_for(s->insns), s->flags);
       if (r == 0) {
         node_exists[s->node] = 1;
+        account_attach(s);
         emit("step %d ok", pc);
       } else if (r > 0) {
         int who = -1;
@@ -559,6 +585,9 @@ static void run_step(void) {
       if (rc != 0) unrunnable("step %d: clone: pthread_create: %s", pc, strerror(rc));
       pthread_mutex_lock(&mu);
       thr[s->child].pt = pt;
+      thr[s->child].want = thr[s->thread].want;
+      thr[s->child].real = thr[s->thread].real;
+      thr[s->child].inexact = thr[s->thread].inexact;
       while (thr[s->child].tid == 0) pthread_cond_wait(&cv, &mu);
       pthread_mutex_unlock(&mu);
       emit("step %d ok", pc);
@@ -572,12 +601,18 @@ static void run_step(void) {
 static void report_self(int me) {
   char chain[MAX_NODES * 6 + 8];
   int len = 0, count = 0;
+  long want = 0, real = 0;
   chain[0] = 0;
   for (int id = nnodes; id >= 1; id--) {
     if (!node_exists[id] || !probe(id)) continue;
     len += snprintf(chain + len, sizeof chain - (size_t)len, "%s%d", count ? "," : "", id);
     count++;
+    want += cost_want(node_insns[id]);
+    real += cost_real(node_insns[id]);
   }
+  if (want != thr[me].want || real != thr[me].real)
+    fatal("thread %d: its probed chain costs %ld (kernel %ld) but the helper accounted %ld (%ld)", me, want, real,
+          thr[me].want, thr[me].real);
   struct status st;
   if (read_status(&st) != 0) fatal("thread %d: cannot read its status", me);
   if (st.filters >= 0 && st.filters != count)
@@ -686,9 +721,12 @@ static void read_scenario(void) {
   }
 }
 
-static int mode_scenario(void) {
+/* `limit`: seconds before SIGALRM ends the process (a wedged baton must not
+ * hang the caller forever). The caller scales it with the scenario's length,
+ * or takes it from --timeout. */
+static int mode_scenario(int limit) {
   read_scenario();
-  alarm(20); /* a wedged baton must not hang the caller forever */
+  alarm((unsigned)limit);
   if (privileged) {
     if (!has_sys_admin())
       unrunnable("the scenario is privileged (CAP_SYS_ADMIN) but the helper does not have it; run as root");
@@ -827,10 +865,10 @@ static int mode_race(int ms, int cloners, int epoch, int control) {
 
 int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "check")) return mode_check();
-  if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario();
+  if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario(argc >= 3 && atoi(argv[2]) > 0 ? atoi(argv[2]) : 20);
   if (argc >= 3 && !strcmp(argv[1], "calibrate")) return mode_calibrate(atoi(argv[2]));
   if (argc >= 5 && !strcmp(argv[1], "race"))
     return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc >= 6 && !strcmp(argv[5], "control"));
-  fprintf(stderr, "usage: %s check | scenario < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
+  fprintf(stderr, "usage: %s check | scenario [SECS] < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
   return 2;
 }
