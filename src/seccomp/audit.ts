@@ -77,12 +77,15 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
       out.push(v('refcount-mismatch', `node ${fmtNode(h)}: refs ${refs} but ${expected[s]} holders (heads + live children)`, [], [h]));
     }
   }
-  // cycles: every chain from a live node must end within nF steps
+  // cycles: every chain from a live node must end within nF steps. A walk stops at a
+  // node already known to end (ends[] = 1), so the whole check is linear in nF, not
+  // nodes x chain length (which made long scenarios cubic in their length).
+  const ends = new Uint8Array(nF);
   for (let s = 0; s < nF; s++) {
-    if (!allocated[s]) continue;
+    if (!allocated[s] || ends[s]) continue;
     let h = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN));
     let n = 0;
-    while (h !== 0 && handleOk(h) && n <= nF) {
+    while (h !== 0 && handleOk(h) && !ends[handleSlot(h)] && n <= nF) {
       h = m[L.node(handleSlot(h)) + NODE.PREV]!;
       n++;
     }
@@ -90,6 +93,8 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
       out.push(v('cycle', `chain from node #${s} does not end`, [], []));
       break;
     }
+    for (let g = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN)); g !== 0 && handleOk(g) && !ends[handleSlot(g)]; g = m[L.node(handleSlot(g)) + NODE.PREV]!)
+      ends[handleSlot(g)] = 1;
   }
   // no escape (I9): every live member of a group carries its last successful TSYNC's filter
   for (let s = 0; s < L.cfg.maxTasks; s++) {
