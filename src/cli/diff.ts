@@ -10,8 +10,9 @@ import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bugs.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
+import { timeoutFlag } from './flags.ts';
 
-export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json]
+export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json] [--timeout D]
 
 Runs each scenario on the model and on the real Linux kernel (see
 \`tsync-lab kernel\`) and prints every difference: step results, chains, nnp,
@@ -22,6 +23,8 @@ scenario it ends with "N/M identical"; scenarios with no kernel equivalent
   --design NAME   model design: ${DESIGN_NAMES.join(' | ')} (default merged)
   --bug NAME      run the model with a seeded bug (see \`tsync-lab bugs\`)
   --json          print [{ file, name, status, differences }] and the counts
+  --timeout D     the kernel side of each scenario: end the helper past D
+                  (1s..1h; default 10s + 20ms per step)
 
 exit: 0 all identical, 1 any difference, 2 bad input (including nothing
 runnable on the kernel to compare), or the kernel cannot run here (the
@@ -44,8 +47,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { design: { type: 'string', default: 'merged' }, bug: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      design: { type: 'string', default: 'merged' },
+      bug: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+    },
   });
+  const timeoutMs = timeoutFlag(values.timeout);
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
   if (values.bug) findBug(values.bug);
@@ -61,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const { file, s } of scenarios) {
     let d: ScenarioDiff;
     try {
-      d = await diffScenario(s, values.bug ? { design, bug: values.bug } : { design });
+      d = await diffScenario(s, { design, ...(values.bug ? { bug: values.bug } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
     } catch (e) {
       if (e instanceof NotRunnableOnKernel && !single) {
         entries.push({ file, name: s.name, status: 'not_runnable', differences: [], reason: e.message });

@@ -1,5 +1,6 @@
 /** Small flag helpers shared by commands: strict integers, turned into UsageErrors. */
 import { UsageError } from '../shared/usage-error.ts';
+import { parseDuration } from '../engine/options.ts';
 
 /** A decimal integer flag in lo..hi; anything else is a one-line UsageError. */
 export function intFlag(flag: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
@@ -7,4 +8,12 @@ export function intFlag(flag: string, raw: string | undefined, fallback: number,
   const v = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(v) || v < lo || v > hi) throw new UsageError(`--${flag} must be an integer in ${lo}..${hi}, got "${raw}"`);
   return v;
+}
+
+/** `--timeout D` of the kernel runner: 1s..1h (the helper's alarm counts whole seconds); undefined = the default. */
+export function timeoutFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseDuration('timeout', raw);
+  if (ms < 1000 || ms > 3600_000) throw new UsageError(`--timeout must be between 1s and 1h, got "${raw}"`);
+  return ms;
 }
