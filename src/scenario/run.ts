@@ -17,7 +17,7 @@ import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { Hook } from '../shared/seam.ts';
-import type { Flag, Result, Scenario, StepResult, ThreadState } from './types.ts';
+import { UNKNOWN_FLAG_BIT, type Flag, type Result, type Scenario, type StepResult, type ThreadState } from './types.ts';
 
 export interface RunOptions {
   design: string;
@@ -49,7 +49,7 @@ export interface RunOutput {
   liveNodes: number;
 }
 
-const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH };
+const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH, unknown: UNKNOWN_FLAG_BIT };
 
 export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
   const clones = s.steps.filter((x) => x.op === 'clone').length;
