@@ -107,7 +107,8 @@ test('test/scenarios/ only uses what the real kernel can do', (t) => {
     const s = parseScenarioFile(join(BASE_DIR, f));
     s.steps.forEach((st, i) => {
       t.not(st.op, 'sync', `${f} step ${i}: sync is separate-sync only`);
-      if (st.insns !== undefined) t.true(st.insns >= 1 && st.insns <= 4096, `${f} step ${i}: insns ${st.insns} cannot be built`);
+      // insns outside 1..4096 are fine: the helper submits an empty or a 4097+ program
+      // and the kernel answers EINVAL itself (the errno_einval_* scenarios pin that)
     });
   }
 });
