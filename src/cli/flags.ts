@@ -1,6 +1,8 @@
 /** Small flag helpers shared by commands: strict integers, turned into UsageErrors. */
 import { UsageError } from '../shared/usage-error.ts';
 import { parseDuration } from '../engine/options.ts';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /** A decimal integer flag in lo..hi; anything else is a one-line UsageError. */
 export function intFlag(flag: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
@@ -16,4 +18,16 @@ export function timeoutFlag(raw: string | undefined): number | undefined {
   const ms = parseDuration('timeout', raw);
   if (ms < 1000 || ms > 3600_000) throw new UsageError(`--timeout must be between 1s and 1h, got "${raw}"`);
   return ms;
+}
+
+/**
+ * An output file flag (--json FILE, --html FILE): its folder must exist and the
+ * path must not be a folder, checked now, not after minutes of running.
+ */
+export function checkOutputFlag(flag: string, path: string | undefined): void {
+  if (path === undefined) return;
+  if (path === '') throw new UsageError(`--${flag}: empty file name`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag}: folder of "${path}" does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flag}: "${path}" is a folder, not a file`);
 }
