@@ -85,8 +85,10 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (values.timeout !== undefined && (values.check || values.race)) throw new UsageError('--timeout goes with a scenario FILE');
+  const raceOnly = values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined;
   if (values.check) {
     if (positionals.length || values.race) throw new UsageError('kernel --check takes no FILE and no --race');
+    if (raceOnly || values.json) throw new UsageError('kernel --check takes no --duration, --cloners, --epoch or --json');
     return check();
   }
   if (values.race) {
@@ -99,8 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatRace(report));
     return report.violationCount > 0 ? 1 : 0;
   }
-  if (values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined)
-    throw new UsageError('--duration, --cloners and --epoch go with --race');
+  if (raceOnly) throw new UsageError('--duration, --cloners and --epoch go with --race');
   if (positionals.length !== 1) throw new UsageError('kernel: expected exactly one FILE (see --help)');
   const timeoutMs = timeoutFlag(values.timeout);
   const s = parseScenarioFile(positionals[0]!);
