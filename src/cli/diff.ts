@@ -83,13 +83,13 @@ export async function run(argv: string[]): Promise<number> {
   if (values.fuzz !== undefined) {
     if (positionals.length) throw new UsageError('diff --fuzz takes no FILE (it generates its scenarios)');
     const design = findDesign(values.design!).name;
-    if (values.bug) findBug(values.bug);
+    if (values.bug !== undefined) findBug(values.bug);
     return runFuzz({ ...values, fuzz: values.fuzz, design: values.design!, json: !!values.json }, design);
   }
   if (values.seed !== undefined || values['max-steps'] !== undefined) throw new UsageError('--seed and --max-steps go with --fuzz');
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
-  if (values.bug) findBug(values.bug);
+  if (values.bug !== undefined) findBug(values.bug);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);
   const single = files.length === 1 && !positionals.some((p) => !p.endsWith('.json'));

@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('scenario: expected exactly one FILE (see --help)');
   const design = findDesign(values.design!).name;
-  if (values.bug) findBug(values.bug);
+  if (values.bug !== undefined) findBug(values.bug);
   if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
   const s = parseScenarioFile(positionals[0]!);
   const out = runScenarioFull(s, { design, bug: values.bug ?? null, scope: values.scope as Scope });
