@@ -3,7 +3,7 @@ import { onInterrupt } from './interrupt.ts';
 import { parseArgs } from 'node:util';
 import { LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration, wantsNative } from '../engine/options.ts';
+import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
 import { writeJsonAtomic } from '../engine/report.ts';
 import { randomSeed } from '../engine/rng.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
@@ -100,6 +100,12 @@ export async function run(argv: string[]): Promise<number> {
     if (v === undefined) continue;
     if (k === 'lock') base.lock = [...(base.lock ?? []), ...(v as string[])];
     else base[k] = v as string;
+  }
+  // A base flag that an axis overrides in every cell is still the user's input: a bad
+  // value is bad input, not silently unused (each is checked alone, on the defaults).
+  for (const k of ['design', 'scope', 'workers', 'groups', 'threads', 'mix'] as const) {
+    const v = values[k];
+    if (v !== undefined && axes.some((a) => a.name === k)) stressConfigFrom({ duration: '1s', [k]: v });
   }
   const cells = planCells(axes, base);
   if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
