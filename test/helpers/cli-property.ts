@@ -22,7 +22,7 @@ export interface CliPropertyOutcome {
   elapsedMs: number;
 }
 
-export async function checkCli(o: { runs: number; seed: number; hangMs?: number; onProgress?: (done: number) => void }): Promise<CliPropertyOutcome> {
+export async function checkCli(o: { runs: number; seed: number; hangMs?: number; maxTimeMs?: number; onProgress?: (done: number) => void }): Promise<CliPropertyOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'tsync-cli-fuzz-'));
   const byCommand: Record<string, number> = {};
   const byExit: Record<string, number> = {};
@@ -47,7 +47,7 @@ export async function checkCli(o: { runs: number; seed: number; hangMs?: number;
         }
         return true;
       }),
-      { numRuns: o.runs, seed: o.seed, endOnFailure: true },
+      { numRuns: o.runs, seed: o.seed, endOnFailure: true, ...(o.maxTimeMs ? { interruptAfterTimeLimit: o.maxTimeMs, markInterruptAsFailure: false } : {}) },
     );
     const failure = details.failed
       ? `${fc.defaultReportMessage(details) ?? 'failed'}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance ?? '')}`
