@@ -23,7 +23,7 @@
  * leave a zombie leader on the thread list (tsync_vs_dead_thread_leader). Any
  * extra coordinator thread would sit on the thread list too, where TSYNC checks
  * and syncs it; so there is none. Instead the scenario threads pass a baton: a
- * program counter under one mutex/condvar; each thread sleeps until the step at
+ * program counter under one mutex (a condvar per thread); each thread sleeps until the step at
  * the counter is its own, runs it (nothing else runs meanwhile), prints the
  * result and advances the counter. After the last step the live threads report
  * their own state one by one (a thread's chain can only be probed from inside
@@ -470,7 +470,11 @@ static int *node_insns;   /* per node id: the scenario's insns */
 static char *node_exists; /* per node id: the attach succeeded */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER; /* a new thread has its tid */
+/* One condvar per scenario thread: the baton wakes only the thread whose turn it
+ * is. A broadcast would wake every thread at every step, and each futex call
+ * runs the thread's whole filter chain: threads x chain per step. */
+static pthread_cond_t turn_cv[MAX_THREADS];
 static int pc = -1;            /* the step being run, nsteps in the report phase, -1 before the start */
 static int reporter = -1;      /* report phase: whose turn it is */
 static int pending_exit = -1;  /* a thread that ran `exit` and may still be exiting */
@@ -480,6 +484,12 @@ static int next_alive(int from) {
   for (int i = from; i < nthreads; i++)
     if (thr[i].state == T_ALIVE) return i;
   return -1;
+}
+
+/* Wake the thread whose turn it is now (call with mu held). */
+static void pass_baton(void) {
+  int next = pc < 0 ? -1 : pc < nsteps ? steps[pc].thread : reporter;
+  if (next >= 0) pthread_cond_signal(&turn_cv[next]);
 }
 
 static int my_turn(int me) {
@@ -626,7 +636,7 @@ static void report_self(int me) {
 static void run_thread(int me) {
   pthread_mutex_lock(&mu);
   for (;;) {
-    while (!my_turn(me)) pthread_cond_wait(&cv, &mu);
+    while (!my_turn(me)) pthread_cond_wait(&turn_cv[me], &mu);
     if (pending_exit >= 0) {
       int j = pending_exit;
       pending_exit = -1;
@@ -644,7 +654,7 @@ static void run_thread(int me) {
           if (reporter < 0) emit("done");
         }
         pending_exit = reporter < 0 && pc == nsteps ? -1 : me;
-        pthread_cond_broadcast(&cv);
+        pass_baton();
         pthread_mutex_unlock(&mu);
         pthread_exit(NULL);
       }
@@ -663,7 +673,7 @@ static void run_thread(int me) {
         exit(0);
       }
     }
-    pthread_cond_broadcast(&cv);
+    pass_baton();
   }
 }
 
@@ -733,6 +743,7 @@ static int mode_scenario(int limit) {
   } else {
     drop_sys_admin();
   }
+  for (int i = 0; i < nthreads; i++) pthread_cond_init(&turn_cv[i], NULL);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
   thr[0].pt = pthread_self();
@@ -751,7 +762,7 @@ static int mode_scenario(int limit) {
   pthread_mutex_lock(&mu);
   pc = 0; /* start: every initial thread exists */
   if (nsteps == 0) reporter = 0;
-  pthread_cond_broadcast(&cv);
+  pass_baton();
   pthread_mutex_unlock(&mu);
   run_thread(0);
   return 0;
