@@ -9,6 +9,7 @@ import { kernelAvailability } from '../kernel/runner.ts';
 import { fuzz, type FuzzDifference } from '../kernel/fuzz.ts';
 import type { StepResult } from '../scenario/types.ts';
 import { formatScenarioFile } from '../scenario/format.ts';
+import type { BugName } from '../seccomp/bug.ts';
 import { intFlag, timeoutFlag } from './flags.ts';
 
 export interface FuzzFlags {
@@ -46,7 +47,7 @@ export function sideBySide(d: FuzzDifference): string[] {
   ];
 }
 
-export async function runFuzz(v: FuzzFlags, design: string): Promise<number> {
+export async function runFuzz(v: FuzzFlags, design: string, bug: BugName | undefined): Promise<number> {
   const runs = intFlag('fuzz', v.fuzz, 0, 1, 10_000_000);
   const seed = intFlag('seed', v.seed, randomSeed(), 0, 0x7fffffff);
   const maxSteps = intFlag('max-steps', v['max-steps'], DEFAULT_MAX_STEPS, 1, 1000);
@@ -57,7 +58,7 @@ export async function runFuzz(v: FuzzFlags, design: string): Promise<number> {
     err(`tsync-lab: diff --fuzz skipped: the real kernel cannot run scenarios here: ${avail.reason}`);
     return 2;
   }
-  if (!v.json) process.stdout.write(`diff --fuzz ${runs} --seed ${seed} --max-steps ${maxSteps}: model (design ${design}${v.bug ? `, bug ${v.bug}` : ''}) vs Linux ${avail.release}\n`);
+  if (!v.json) process.stdout.write(`diff --fuzz ${runs} --seed ${seed} --max-steps ${maxSteps}: model (design ${design}${bug ? `, bug ${bug}` : ''}) vs Linux ${avail.release}\n`);
   else err(`diff --fuzz ${runs}: seed ${seed}`);
   let last = performance.now();
   const t0 = last;
@@ -66,7 +67,7 @@ export async function runFuzz(v: FuzzFlags, design: string): Promise<number> {
     seed,
     maxSteps,
     design,
-    ...(v.bug ? { bug: v.bug } : {}),
+    ...(bug ? { bug } : {}),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     onProgress: (done) => {
       const now = performance.now();

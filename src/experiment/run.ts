@@ -63,6 +63,16 @@ function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = 
     crash: r.crash ? r.crash.map((c) => `worker ${c.worker} during ${c.op}: ${c.message}`).join('; ') : null,
     exitCode: r.exitCode,
     otherCpu,
+    retry: r.retry
+      ? {
+          policy: r.retry.policy,
+          loops: { ...r.retry.loops },
+          attempts: r.retry.attempts,
+          attemptsHistogram: r.retry.attemptsPerSuccess?.histogram ?? null,
+          timeToSuccess: r.retry.timeToSuccess,
+          perSuccess: r.retry.perSuccess,
+        }
+      : null,
   };
 }
 
@@ -105,7 +115,7 @@ export async function runExperiment(plan: ExperimentPlan, io: ExperimentIo = {})
   plan.cells.forEach((cell, i) => {
     const mine = runs[i]!.sort((x, y) => x.repeat - y.repeat);
     const config = configs[i];
-    if (mine.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs: mine, summary: summarizeCell(mine) });
+    if (mine.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs: mine, summary: summarizeCell(mine, config.design) });
   });
   const statuses = cells.map((c) => c.summary.status);
   return {

@@ -12,13 +12,14 @@ import type { Result, Scenario } from '../scenario/types.ts';
 import { diffScenario, type ScenarioDiff } from './conformance.ts';
 import { NotRunnableOnKernel } from './errors.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
+import type { BugName } from '../seccomp/bug.ts';
 
 export interface FuzzOptions {
   runs: number;
   seed: number;
   maxSteps: number;
   design: string;
-  bug?: string;
+  bug?: BugName;
   timeoutMs?: number;
   /** called after every scenario of the search (not of the shrink) */
   onProgress?: (done: number) => void;

@@ -11,9 +11,10 @@ import { TicketLock } from './ticket.ts';
 import { McsLock } from './mcs.ts';
 import { RwLock } from './rw.ts';
 import { FutexLock } from './futex.ts';
+import { AdaptiveLock } from './adaptive.ts';
 import { NativeLock, nativeAvailable, type NativeMutex } from './native.ts';
 
-export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'native'] as const;
+export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'adaptive', 'native'] as const;
 export type LockKind = (typeof LOCK_KINDS)[number];
 
 type Ctor = new (m: Int32Array, layout: Layout, id: number, worker: number, opts: LockOptions) => Lock;
@@ -24,6 +25,7 @@ const KIND_CTORS: Record<Exclude<LockKind, 'native'>, Ctor> = {
   mcs: McsLock,
   rw: RwLock,
   futex: FutexLock,
+  adaptive: AdaptiveLock,
 };
 
 
@@ -44,7 +46,7 @@ export type LockPlan = Record<LockRole, LockKind>;
 export const DEFAULT_LOCK_PLAN: LockPlan = {
   siglock: 'ttas',
   tasklist: 'rw',
-  cred_guard: 'futex',
+  cred_guard: 'adaptive', // the kernel mutex spins while the owner runs, then sleeps
   threadgroup: 'rw',
   arena: 'ttas',
   pidmap: 'ttas',

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planArb, toScenario } from '../../src/scenario/generate.ts';
-import { BUGS } from '../../src/seccomp/bugs.ts';
+import { BUGS } from '../../src/seccomp/bug-registry.ts';
 
 export const COMMANDS = ['scenario', 'kernel', 'diff', 'stress', 'experiment'] as const;
 export type Command = (typeof COMMANDS)[number];
