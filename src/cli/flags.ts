@@ -31,3 +31,4 @@ export function checkOutputFlag(flag: string, path: string | undefined): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag}: folder of "${path}" does not exist`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flag}: "${path}" is a folder, not a file`);
 }
+

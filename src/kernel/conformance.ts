@@ -25,7 +25,7 @@ export interface ScenarioDiff {
 /** Run `s` on the model (under `design`) and on the real kernel, and compare. */
 export async function diffScenario(s: Scenario, opts: { design: string; bug?: BugName } & KernelRunOptions): Promise<ScenarioDiff> {
   const k = await runOnKernel(s, opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }); // first: refuses `sync` and unavailable kernels before any model work
-  const model = runScenario(s, opts.bug === undefined ? { design: opts.design } : { design: opts.design, bug: opts.bug });
+  const model = runScenario(s, opts);
   return {
     name: s.name,
     design: opts.design,

@@ -68,7 +68,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     try {
       return await diffScenario(s, {
         design: o.design,
-        ...(o.bug === undefined ? {} : { bug: o.bug }),
+        ...(o.bug ? { bug: o.bug } : {}),
         ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
       });
     } catch (e) {
