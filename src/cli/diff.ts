@@ -7,11 +7,14 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bug-registry.ts';
+import { bugFlag } from './bug-flag.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
+import { timeoutFlag } from './flags.ts';
+import { DEFAULT_MAX_STEPS, runFuzz } from './diff-fuzz.ts';
 
-export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json]
+export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json] [--timeout D]
+       tsync-lab diff --fuzz N [--seed S] [--max-steps K] [--design NAME] [--bug NAME] [--json]
 
 Runs each scenario on the model and on the real Linux kernel (see
 \`tsync-lab kernel\`) and prints every difference: step results, chains, nnp,
@@ -22,6 +25,26 @@ scenario it ends with "N/M identical"; scenarios with no kernel equivalent
   --design NAME   model design: ${DESIGN_NAMES.join(' | ')} (default merged)
   --bug NAME      run the model with a seeded bug (see \`tsync-lab bugs\`)
   --json          print [{ file, name, status, differences }] and the counts
+  --timeout D     the kernel side of each scenario: end the helper past D
+                  (1s..1h; default 10s + 20ms per step)
+
+Differential fuzzing (--fuzz): N random valid sequential scenarios (1 to 6
+threads, privileged or not, set_nnp, attach with every flag combination and
+an unknown flag, insns 0/1/4096/4097 and paths near the 32768 limit, clone
+from any live thread, exit of any thread, the leader included; sync for
+designs that have it, which the kernel cannot run, so those are skipped) on
+the model and the kernel. The first difference is shrunk (fast-check) to a
+minimal scenario, printed as a file ready to save under test/scenarios/
+("expect" = the kernel's result), with both results side by side.
+
+  --fuzz N        scenarios to compare, 1..10000000
+  --seed S        0..2147483647 (default random; always printed)
+  --max-steps K   steps per scenario, 1..1000 (default ${DEFAULT_MAX_STEPS})
+  --json          print exactly { runs, identical, seed, differences:
+                  [{ scenario, model, kernel }] }
+
+Exit (--fuzz): 0 all identical, 1 a difference, 2 bad input or the kernel is
+unavailable (one line "diff --fuzz skipped: ..." saying why)
 
 exit: 0 all identical, 1 any difference, 2 bad input (including nothing
 runnable on the kernel to compare), or the kernel cannot run here (the
@@ -30,6 +53,8 @@ message says exactly why)
 example:
   npx tsync-lab diff test/scenarios/two_siblings_with_one_divergence.json
   npm run conformance        # = tsync-lab diff test/scenarios
+  npx tsync-lab diff --fuzz 200 --seed 1
+  npm run bench:fuzz         # a large N, scenarios per second
 `;
 
 interface Entry {
@@ -44,11 +69,27 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { design: { type: 'string', default: 'merged' }, bug: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      design: { type: 'string', default: 'merged' },
+      bug: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      fuzz: { type: 'string' },
+      seed: { type: 'string' },
+      'max-steps': { type: 'string' },
+    },
   });
+  const timeoutMs = timeoutFlag(values.timeout);
+  if (values.fuzz !== undefined) {
+    if (positionals.length) throw new UsageError('diff --fuzz takes no FILE (it generates its scenarios)');
+    const design = findDesign(values.design!).name;
+    const bug = bugFlag(values.bug);
+    return runFuzz({ ...values, fuzz: values.fuzz, design: values.design!, json: !!values.json }, design, bug);
+  }
+  if (values.seed !== undefined || values['max-steps'] !== undefined) throw new UsageError('--seed and --max-steps go with --fuzz');
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
-  const bug = values.bug ? findBug(values.bug).name : undefined;
+  const bug = bugFlag(values.bug);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);
   const single = files.length === 1 && !positionals.some((p) => !p.endsWith('.json'));
@@ -61,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const { file, s } of scenarios) {
     let d: ScenarioDiff;
     try {
-      d = await diffScenario(s, bug ? { design, bug } : { design });
+      d = await diffScenario(s, { design, ...(bug ? { bug } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
     } catch (e) {
       if (e instanceof NotRunnableOnKernel && !single) {
         entries.push({ file, name: s.name, status: 'not_runnable', differences: [], reason: e.message });

@@ -1,15 +1,13 @@
 /** `tsync-lab experiment`: a matrix of stress runs over lock designs, as tables, JSON and charts. */
 import { onInterrupt } from './interrupt.ts';
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration, wantsNative } from '../engine/options.ts';
+import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
 import { writeJsonAtomic } from '../engine/report.ts';
 import { randomSeed } from '../engine/rng.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { intFlag } from './flags.ts';
+import { checkOutputFlag, intFlag } from './flags.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '../experiment/axes.ts';
 import { findPreset, describePresets } from '../experiment/presets.ts';
@@ -81,11 +79,6 @@ const OPTIONS = {
 /** the base flags passed through to every cell's stress config */
 const PASS_THROUGH = ['design', 'scope', 'workers', 'groups', 'threads', 'mix', 'lock', 'noise', 'max-depth', 'bug'] as const;
 
-/** An output file's folder must exist now, not after minutes of running. */
-function checkOutput(flag: string, path: string | undefined): void {
-  if (path !== undefined && !existsSync(dirname(resolve(path)))) throw new UsageError(`--${flag}: folder of "${path}" does not exist`);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   if (positionals.length) throw new UsageError(`experiment: unexpected argument "${positionals[0]}" (see --help)`);
@@ -98,8 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   const durationMs = parseDuration('duration', duration);
   const repeat = intFlag('repeat', values.repeat, preset?.repeat ?? DEFAULT_REPEAT, 1, 100);
   const baseSeed = intFlag('seed', values.seed, randomSeed(), 0, 0xffffffff);
-  checkOutput('json', values.json);
-  checkOutput('html', values.html);
+  checkOutputFlag('json', values.json);
+  checkOutputFlag('html', values.html);
 
   const base: CellValues = { ...(preset?.base ?? {}), duration };
   for (const k of PASS_THROUGH) {
@@ -107,6 +100,12 @@ export async function run(argv: string[]): Promise<number> {
     if (v === undefined) continue;
     if (k === 'lock') base.lock = [...(base.lock ?? []), ...(v as string[])];
     else base[k] = v as string;
+  }
+  // A base flag that an axis overrides in every cell is still the user's input: a bad
+  // value is bad input, not silently unused (each is checked alone, on the defaults).
+  for (const k of ['design', 'scope', 'workers', 'groups', 'threads', 'mix'] as const) {
+    const v = values[k];
+    if (v !== undefined && axes.some((a) => a.name === k)) stressConfigFrom({ duration: '1s', [k]: v });
   }
   const cells = planCells(axes, base);
   if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });

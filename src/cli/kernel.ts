@@ -9,10 +9,10 @@ import { parseScenarioFile } from '../scenario/parse.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
 import { runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
 import { formatResult, reportExpect } from './scenario.ts';
-import { intFlag } from './flags.ts';
+import { intFlag, timeoutFlag } from './flags.ts';
 import { parseDuration } from '../engine/options.ts';
 
-export const help = `usage: tsync-lab kernel FILE [--json]
+export const help = `usage: tsync-lab kernel FILE [--json] [--timeout D]
        tsync-lab kernel --race [--duration 2s] [--cloners N] [--epoch N] [--json]
        tsync-lab kernel --check
 
@@ -24,6 +24,7 @@ seccomp(2)/prctl(2) calls. Prints the same result as \`tsync-lab scenario\`
 compares it too (exit 1 on a mismatch).
 
   --json           print JSON only
+  --timeout D      end the helper past D (1s..1h; default 10s + 20ms per step)
   --race           the kernel race check: one thread loops attach+TSYNC while
                    cloner threads create and reap short-lived children; every
                    thread created after a TSYNC returned, and every thread alive
@@ -36,7 +37,9 @@ compares it too (exit 1 on a mismatch).
                    kernel's path cost of the helper's probe program
 
 exit: 0 ok, 1 expect mismatch or race violation, 2 bad input or the kernel
-cannot run it here (the message says exactly why)
+cannot run it here (the message says exactly why), 3 internal error (one
+line naming the log file with the helper's whole output; TSYNC_LAB_DEBUG=1
+prints the stack too)
 
 example:
   npx tsync-lab kernel test/scenarios/two_siblings_with_one_divergence.json
@@ -78,10 +81,14 @@ export async function run(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       cloners: { type: 'string' },
       epoch: { type: 'string' },
+      timeout: { type: 'string' },
     },
   });
+  if (values.timeout !== undefined && (values.check || values.race)) throw new UsageError('--timeout goes with a scenario FILE');
+  const raceOnly = values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined;
   if (values.check) {
     if (positionals.length || values.race) throw new UsageError('kernel --check takes no FILE and no --race');
+    if (raceOnly || values.json) throw new UsageError('kernel --check takes no --duration, --cloners, --epoch or --json');
     return check();
   }
   if (values.race) {
@@ -94,11 +101,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatRace(report));
     return report.violationCount > 0 ? 1 : 0;
   }
-  if (values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined)
-    throw new UsageError('--duration, --cloners and --epoch go with --race');
+  if (raceOnly) throw new UsageError('--duration, --cloners and --epoch go with --race');
   if (positionals.length !== 1) throw new UsageError('kernel: expected exactly one FILE (see --help)');
+  const timeoutMs = timeoutFlag(values.timeout);
   const s = parseScenarioFile(positionals[0]!);
-  const k = await runOnKernel(s);
+  const k = await runOnKernel(s, timeoutMs === undefined ? {} : { timeoutMs });
   if (values.json) process.stdout.write(JSON.stringify(k.result, null, 2) + '\n');
   else {
     const priv = s.privileged ? 'privileged: CAP_SYS_ADMIN kept' : 'unprivileged: CAP_SYS_ADMIN dropped';

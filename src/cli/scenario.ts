@@ -5,7 +5,7 @@ import { parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
 import { compareResults } from '../scenario/compare.ts';
 import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bug-registry.ts';
+import { bugFlag } from './bug-flag.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import type { Result, Scenario } from '../scenario/types.ts';
 
@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('scenario: expected exactly one FILE (see --help)');
   const design = findDesign(values.design!).name;
-  const bug = values.bug ? findBug(values.bug).name : null;
+  const bug = bugFlag(values.bug) ?? null;
   if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
   const s = parseScenarioFile(positionals[0]!);
   const out = runScenarioFull(s, { design, bug, scope: values.scope as Scope });

@@ -7,6 +7,7 @@ import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from 
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exploreCommandFor } from './explore-world.ts';
+import { checkOutputFlag } from './flags.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
@@ -63,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
   if (positionals.length) throw new UsageError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
   const cfg = stressConfigFrom(values as StressValues);
+  checkOutputFlag('json', values.json);
   if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv], { timeoutMs: cfg.durationMs + cfg.livelockMs + cfg.watchdogMs + REEXEC_GRACE_MS });
   const quiet = values.quiet;
   const err = process.stderr;

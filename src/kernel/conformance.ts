@@ -10,7 +10,7 @@ import { UsageError } from '../shared/usage-error.ts';
 import { diffResults } from '../scenario/compare.ts';
 import { runScenario } from '../scenario/run.ts';
 import type { Result, Scenario } from '../scenario/types.ts';
-import { runOnKernel } from './runner.ts';
+import { runOnKernel, type KernelRunOptions } from './runner.ts';
 
 export interface ScenarioDiff {
   name: string;
@@ -23,8 +23,8 @@ export interface ScenarioDiff {
 }
 
 /** Run `s` on the model (under `design`) and on the real kernel, and compare. */
-export async function diffScenario(s: Scenario, opts: { design: string; bug?: BugName }): Promise<ScenarioDiff> {
-  const k = await runOnKernel(s); // first: refuses `sync` and unavailable kernels before any model work
+export async function diffScenario(s: Scenario, opts: { design: string; bug?: BugName } & KernelRunOptions): Promise<ScenarioDiff> {
+  const k = await runOnKernel(s, opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }); // first: refuses `sync` and unavailable kernels before any model work
   const model = runScenario(s, opts);
   return {
     name: s.name,

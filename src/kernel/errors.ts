@@ -4,6 +4,7 @@
  * the reason instead of passing silently.
  */
 import { UsageError } from '../shared/usage-error.ts';
+import { InternalError } from '../shared/internal-error.ts';
 
 /** The helper cannot run here at all: not Linux, no compiler, no TSYNC_ESRCH, seccomp off... */
 export class KernelUnavailable extends UsageError {
@@ -16,5 +17,18 @@ export class KernelUnavailable extends UsageError {
 export class NotRunnableOnKernel extends UsageError {
   constructor(name: string, reason: string) {
     super(`scenario ${name} is not runnable on the real kernel: ${reason}`);
+  }
+}
+
+/**
+ * The helper ran past its time limit (a wedged step, or a limit set too low
+ * with --timeout): an internal error whose log holds the helper's output.
+ */
+export class KernelTimeout extends InternalError {
+  constructor(limitMs: number, stepsDone: number, steps: number, output: string) {
+    super(
+      `the kernel helper ran past its time limit of ${limitMs / 1000}s after ${stepsDone} of ${steps} steps (a wedged step? raise it with --timeout)`,
+      `helper output so far:\n${output}`,
+    );
   }
 }

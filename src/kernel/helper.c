@@ -9,7 +9,8 @@
  *   check            can this kernel run scenarios (seccomp, TSYNC_ESRCH, and
  *                    the probe program's measured path cost is PROBE_COST)?
  *                    prints "ok <release>" or "unavailable <reason>"
- *   scenario         run the scenario read from stdin
+ *   scenario [SECS]  run the scenario read from stdin; SIGALRM ends it after
+ *                    SECS seconds (default 20)
  *   calibrate PAD    measure the kernel's path-limit cost of a probe program
  *                    padded with PAD instructions (prints "cost <n>")
  *   race MS CLONERS EPOCH [control]
@@ -22,7 +23,7 @@
  * leave a zombie leader on the thread list (tsync_vs_dead_thread_leader). Any
  * extra coordinator thread would sit on the thread list too, where TSYNC checks
  * and syncs it; so there is none. Instead the scenario threads pass a baton: a
- * program counter under one mutex/condvar; each thread sleeps until the step at
+ * program counter under one mutex (a condvar per thread); each thread sleeps until the step at
  * the counter is its own, runs it (nothing else runs meanwhile), prints the
  * result and advances the counter. After the last step the live threads report
  * their own state one by one (a thread's chain can only be probed from inside
@@ -452,6 +453,14 @@ struct thr {
   pthread_t pt;
   pid_t tid;
   int state;
+  /* The path cost of this thread's chain (the sum of insns + 4 over its
+   * filters), as the scenario counts it and as the kernel does (each probe
+   * program costs at least PROBE_COST), and whether any filter on it has
+   * insns < PROBE_COST. Kept up to date on attach, TSYNC and clone, so an
+   * attach does not probe the whole chain (that is quadratic in the chain
+   * length, per attach); report_self checks them against the probed chain. */
+  long want, real;
+  int inexact;
 };
 
 static struct step *steps;
@@ -461,7 +470,11 @@ static int *node_insns;   /* per node id: the scenario's insns */
 static char *node_exists; /* per node id: the attach succeeded */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER; /* a new thread has its tid */
+/* One condvar per scenario thread: the baton wakes only the thread whose turn it
+ * is. A broadcast would wake every thread at every step, and each futex call
+ * runs the thread's whole filter chain: threads x chain per step. */
+static pthread_cond_t turn_cv[MAX_THREADS];
 static int pc = -1;            /* the step being run, nsteps in the report phase, -1 before the start */
 static int reporter = -1;      /* report phase: whose turn it is */
 static int pending_exit = -1;  /* a thread that ran `exit` and may still be exiting */
@@ -471,6 +484,12 @@ static int next_alive(int from) {
   for (int i = from; i < nthreads; i++)
     if (thr[i].state == T_ALIVE) return i;
   return -1;
+}
+
+/* Wake the thread whose turn it is now (call with mu held). */
+static void pass_baton(void) {
+  int next = pc < 0 ? -1 : pc < nsteps ? steps[pc].thread : reporter;
+  if (next >= 0) pthread_cond_signal(&turn_cv[next]);
 }
 
 static int my_turn(int me) {
@@ -502,23 +521,39 @@ static int pad_for(int insns) {
   return insns < PROBE_COST ? 0 : insns - PROBE_COST;
 }
 
+/* What a filter of `insns` adds to a chain's path cost: scenario, kernel. */
+static long cost_want(int insns) { return insns + 4; }
+static long cost_real(int insns) { return (insns < PROBE_COST ? PROBE_COST : insns) + 4; }
+
 /* Before an attach whose insns we cannot reproduce: do the scenario's
- * accounting and the kernel's agree on ENOMEM? Uses the caller's real chain. */
+ * accounting and the kernel's agree on ENOMEM? Uses the caller's chain cost,
+ * kept up to date per thread (O(1), where probing the chain would be O(chain)
+ * syscalls each walking the whole chain). */
 static void check_path_cost(const struct step *s) {
   if (s->insns < 1 || s->insns > MAX_CLASSIC) return; /* EINVAL comes before the path limit */
-  long want = s->insns, real = s->insns < PROBE_COST ? PROBE_COST : s->insns;
-  int inexact = s->insns < PROBE_COST;
-  for (int id = 1; id < s->node; id++) {
-    if (!node_exists[id] || !probe(id)) continue;
-    int ins = node_insns[id];
-    want += ins + 4;
-    real += (ins < PROBE_COST ? PROBE_COST : ins) + 4;
-    if (ins < PROBE_COST) inexact = 1;
-  }
+  const struct thr *t = &thr[s->thread];
+  long want = s->insns + t->want, real = (s->insns < PROBE_COST ? PROBE_COST : s->insns) + t->real;
+  int inexact = s->insns < PROBE_COST || t->inexact;
   if (inexact && (want > PATH_LIMIT) != (real > PATH_LIMIT))
     unrunnable("step %d: the scenario's path cost (%ld) and the kernel's (%ld, each probe program costs at least %d) "
                "fall on different sides of the %d limit; use insns >= %d",
                pc + 1, want, real, PROBE_COST, PATH_LIMIT, PROBE_COST);
+}
+
+/* A successful attach of node `s` by its thread: the caller's chain grows, and
+ * with TSYNC every other live thread now shares the caller's chain. */
+static void account_attach(const struct step *s) {
+  struct thr *t = &thr[s->thread];
+  t->want += cost_want(s->insns);
+  t->real += cost_real(s->insns);
+  if (s->insns < PROBE_COST) t->inexact = 1;
+  if (!(s->flags & SECCOMP_FILTER_FLAG_TSYNC)) return;
+  for (int i = 0; i < nthreads; i++) {
+    if (i == s->thread || thr[i].state != T_ALIVE) continue;
+    thr[i].want = t->want;
+    thr[i].real = t->real;
+    thr[i].inexact = t->inexact;
+  }
 }
 
 static void *thread_main(void *arg);
@@ -538,6 +573,7 @@ static void run_step(void) {
       long r = attach_probe(s->node, pad_for(s->insns), s->flags);
       if (r == 0) {
         node_exists[s->node] = 1;
+        account_attach(s);
         emit("step %d ok", pc);
       } else if (r > 0) {
         int who = -1;
@@ -559,6 +595,9 @@ static void run_step(void) {
       if (rc != 0) unrunnable("step %d: clone: pthread_create: %s", pc, strerror(rc));
       pthread_mutex_lock(&mu);
       thr[s->child].pt = pt;
+      thr[s->child].want = thr[s->thread].want;
+      thr[s->child].real = thr[s->thread].real;
+      thr[s->child].inexact = thr[s->thread].inexact;
       while (thr[s->child].tid == 0) pthread_cond_wait(&cv, &mu);
       pthread_mutex_unlock(&mu);
       emit("step %d ok", pc);
@@ -572,12 +611,18 @@ static void run_step(void) {
 static void report_self(int me) {
   char chain[MAX_NODES * 6 + 8];
   int len = 0, count = 0;
+  long want = 0, real = 0;
   chain[0] = 0;
   for (int id = nnodes; id >= 1; id--) {
     if (!node_exists[id] || !probe(id)) continue;
     len += snprintf(chain + len, sizeof chain - (size_t)len, "%s%d", count ? "," : "", id);
     count++;
+    want += cost_want(node_insns[id]);
+    real += cost_real(node_insns[id]);
   }
+  if (want != thr[me].want || real != thr[me].real)
+    fatal("thread %d: its probed chain costs %ld (kernel %ld) but the helper accounted %ld (%ld)", me, want, real,
+          thr[me].want, thr[me].real);
   struct status st;
   if (read_status(&st) != 0) fatal("thread %d: cannot read its status", me);
   if (st.filters >= 0 && st.filters != count)
@@ -591,7 +636,7 @@ static void report_self(int me) {
 static void run_thread(int me) {
   pthread_mutex_lock(&mu);
   for (;;) {
-    while (!my_turn(me)) pthread_cond_wait(&cv, &mu);
+    while (!my_turn(me)) pthread_cond_wait(&turn_cv[me], &mu);
     if (pending_exit >= 0) {
       int j = pending_exit;
       pending_exit = -1;
@@ -609,7 +654,7 @@ static void run_thread(int me) {
           if (reporter < 0) emit("done");
         }
         pending_exit = reporter < 0 && pc == nsteps ? -1 : me;
-        pthread_cond_broadcast(&cv);
+        pass_baton();
         pthread_mutex_unlock(&mu);
         pthread_exit(NULL);
       }
@@ -628,7 +673,7 @@ static void run_thread(int me) {
         exit(0);
       }
     }
-    pthread_cond_broadcast(&cv);
+    pass_baton();
   }
 }
 
@@ -686,15 +731,19 @@ static void read_scenario(void) {
   }
 }
 
-static int mode_scenario(void) {
+/* `limit`: seconds before SIGALRM ends the process (a wedged baton must not
+ * hang the caller forever). The caller scales it with the scenario's length,
+ * or takes it from --timeout. */
+static int mode_scenario(int limit) {
   read_scenario();
-  alarm(20); /* a wedged baton must not hang the caller forever */
+  alarm((unsigned)limit);
   if (privileged) {
     if (!has_sys_admin())
       unrunnable("the scenario is privileged (CAP_SYS_ADMIN) but the helper does not have it; run as root");
   } else {
     drop_sys_admin();
   }
+  for (int i = 0; i < nthreads; i++) pthread_cond_init(&turn_cv[i], NULL);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
   thr[0].pt = pthread_self();
@@ -713,7 +762,7 @@ static int mode_scenario(void) {
   pthread_mutex_lock(&mu);
   pc = 0; /* start: every initial thread exists */
   if (nsteps == 0) reporter = 0;
-  pthread_cond_broadcast(&cv);
+  pass_baton();
   pthread_mutex_unlock(&mu);
   run_thread(0);
   return 0;
@@ -827,10 +876,10 @@ static int mode_race(int ms, int cloners, int epoch, int control) {
 
 int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "check")) return mode_check();
-  if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario();
+  if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario(argc >= 3 && atoi(argv[2]) > 0 ? atoi(argv[2]) : 20);
   if (argc >= 3 && !strcmp(argv[1], "calibrate")) return mode_calibrate(atoi(argv[2]));
   if (argc >= 5 && !strcmp(argv[1], "race"))
     return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc >= 6 && !strcmp(argv[5], "control"));
-  fprintf(stderr, "usage: %s check | scenario < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
+  fprintf(stderr, "usage: %s check | scenario [SECS] < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
   return 2;
 }

@@ -12,10 +12,9 @@
  * Threads are indexed initial threads first, then clone children in step
  * order; node ids are attach ordinals, 1-based.
  */
-import type { Errno, Result, Scenario, StepResult, ThreadState } from '../scenario/types.ts';
+import { FLAG_BITS, type Errno, type Result, type Scenario, type StepResult, type ThreadState } from '../scenario/types.ts';
 import { NotRunnableOnKernel } from './errors.ts';
 
-const FLAG_BITS = { tsync: 1, tsync_esrch: 16 } as const;
 const ERRNOS: readonly Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
 
 /** Scenario thread names in helper index order. */

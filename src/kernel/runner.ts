@@ -6,7 +6,9 @@
 import { spawn } from 'node:child_process';
 import type { Scenario } from '../scenario/types.ts';
 import { helperPath } from './build.ts';
-import { KernelUnavailable } from './errors.ts';
+import { KernelTimeout, KernelUnavailable } from './errors.ts';
+import { InternalError } from '../shared/internal-error.ts';
+import { UsageError } from '../shared/usage-error.ts';
 import { decodeOutput, encodeScenario, type HelperRun } from './protocol.ts';
 
 interface Exec {
@@ -14,6 +16,8 @@ interface Exec {
   stderr: string;
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** killed by our timer */
+  timedOut: boolean;
 }
 
 /** Run the helper with `args`, feeding `input`; kill it (and its process group) after `timeoutMs`. */
@@ -25,7 +29,9 @@ export function execHelper(args: string[], input = '', timeoutMs = 30_000): Prom
     const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
@@ -40,7 +46,7 @@ export function execHelper(args: string[], input = '', timeoutMs = 30_000): Prom
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ stdout, stderr, code, signal });
+      resolve({ stdout, stderr, code, signal, timedOut });
     });
     child.stdin.on('error', () => {}); // the helper may refuse before reading it all
     child.stdin.end(input);
@@ -80,13 +86,41 @@ export interface KernelRun extends HelperRun {
   release: string;
 }
 
-/** Run a scenario on the real kernel. Throws KernelUnavailable / NotRunnableOnKernel (exit 2 in the CLI). */
-export async function runOnKernel(s: Scenario): Promise<KernelRun> {
+/**
+ * The default time limit of a scenario on the kernel: it scales with the
+ * scenario (10 s, plus 20 ms per step; a step takes well under 1 ms, so this
+ * only ends a wedged helper).
+ */
+export function defaultKernelTimeoutMs(s: Scenario): number {
+  return 10_000 + 20 * s.steps.length;
+}
+
+export interface KernelRunOptions {
+  /** end the helper past this (default: defaultKernelTimeoutMs) */
+  timeoutMs?: number;
+}
+
+/**
+ * Run a scenario on the real kernel. Throws KernelUnavailable / NotRunnableOnKernel
+ * (exit 2 in the CLI), KernelTimeout past the time limit, and InternalError (with
+ * the helper's whole output as its detail) when the helper misbehaves.
+ */
+export async function runOnKernel(s: Scenario, opts: KernelRunOptions = {}): Promise<KernelRun> {
   const input = encodeScenario(s); // refuses `sync` before anything runs
   const release = await kernelRelease();
-  const r = await execHelper(['scenario'], input);
-  if (r.signal) throw new Error(`kernel helper killed by ${r.signal} (a wedged step?); output so far:\n${r.stdout}`);
-  return { ...decodeOutput(s, r.stdout), release };
+  const limitMs = opts.timeoutMs ?? defaultKernelTimeoutMs(s);
+  // The helper's own alarm (whole seconds) is a backstop behind our timer.
+  const r = await execHelper(['scenario', String(Math.ceil(limitMs / 1000) + 1)], input, limitMs);
+  const log = () => `helper stdout:\n${r.stdout}\nhelper stderr:\n${r.stderr}\nexit ${r.code ?? r.signal}`;
+  if (r.timedOut || r.signal === 'SIGALRM')
+    throw new KernelTimeout(limitMs, r.stdout.split('\n').filter((l) => l.startsWith('step ')).length, s.steps.length, log());
+  if (r.signal) throw new InternalError(`kernel helper killed by ${r.signal}`, log());
+  try {
+    return { ...decodeOutput(s, r.stdout), release };
+  } catch (e) {
+    if (e instanceof UsageError) throw e; // not runnable: the helper said why
+    throw new InternalError((e as Error).message.split('\n')[0]!, log());
+  }
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { MODE, TSTATE } from '../shared/layout.ts';
 import type { Ctx } from '../seccomp/context.ts';
-import { FLAG } from '../seccomp/design.ts';
 import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
@@ -14,10 +13,9 @@ import { syscallEntry } from '../seccomp/syscall.ts';
 import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
 import { chainLabels } from '../seccomp/filter.ts';
 import type { OpResult } from '../seccomp/errors.ts';
-import type { Errno, Flag, StepResult, ThreadState } from './types.ts';
+import { FLAG_BITS, type Errno, type StepResult, type ThreadState } from './types.ts';
 import type { ActorOp, ConcurrentScenario } from './concurrent-types.ts';
 
-const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH };
 const ERRNOS: readonly Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
 
 /** Label ids: every attach of the file gets its own (id 0 is "no label"). */

@@ -6,7 +6,6 @@
 import { Layout, MODE, TSTATE } from '../shared/layout.ts';
 import { ListReporter, type Violation } from '../seccomp/violations.ts';
 import { makeCtx } from '../seccomp/world.ts';
-import { FLAG } from '../seccomp/design.ts';
 import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
@@ -18,7 +17,7 @@ import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import type { Hook } from '../shared/seam.ts';
-import type { Flag, Result, Scenario, StepResult, ThreadState } from './types.ts';
+import { FLAG_BITS, type Result, type Scenario, type StepResult, type ThreadState } from './types.ts';
 
 export interface RunOptions {
   design: string;
@@ -50,7 +49,6 @@ export interface RunOutput {
   liveNodes: number;
 }
 
-const FLAG_BITS: Record<Flag, number> = { tsync: FLAG.TSYNC, tsync_esrch: FLAG.TSYNC_ESRCH };
 
 export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
   const clones = s.steps.filter((x) => x.op === 'clone').length;

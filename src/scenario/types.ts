@@ -23,7 +23,15 @@ export type { Errno };
 
 export const OPS = ['set_nnp', 'attach', 'clone', 'exit', 'sync'] as const;
 export type Op = (typeof OPS)[number];
-export const FLAGS = ['tsync', 'tsync_esrch'] as const;
+/**
+ * attach flags: `unknown` stands for a flag bit no kernel defines (bit 30), which
+ * seccomp(2) refuses with EINVAL before looking at anything else.
+ */
+export const FLAGS = ['tsync', 'tsync_esrch', 'unknown'] as const;
+/** The bit `unknown` sets (model and kernel helper alike). */
+export const UNKNOWN_FLAG_BIT = 1 << 30;
+/** The flags' bits (uapi values of SECCOMP_FILTER_FLAG_TSYNC and _TSYNC_ESRCH): one table for the model and the kernel helper. */
+export const FLAG_BITS: Readonly<Record<Flag, number>> = { tsync: 1 << 0, tsync_esrch: 1 << 4, unknown: UNKNOWN_FLAG_BIT };
 export type Flag = (typeof FLAGS)[number];
 
 export interface Step {
