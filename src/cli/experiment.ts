@@ -13,7 +13,8 @@ import { intFlag } from './flags.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '../experiment/axes.ts';
 import { findPreset, describePresets } from '../experiment/presets.ts';
-import { planCells } from '../experiment/matrix.ts';
+import { planCells, replayCommand } from '../experiment/matrix.ts';
+import { parseShard, selectShard } from '../experiment/shard.ts';
 import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
@@ -40,6 +41,8 @@ ${describePresets()}
   --json FILE          the full matrix as JSON (atomically; schema: docs/experiment.md)
   --html FILE          a self-contained offline HTML report with charts (Chart.js inlined)
   --quiet              no progress lines, no tables
+  --shard I/N          run only shard I of N (needs --seed; cells keep their full-matrix seeds);
+                       combine the shards' --json files with \`tsync-lab merge\`
  base stress flags for every cell (an axis overrides them), as for \`tsync-lab stress\`:
   --design NAME        ${DESIGN_NAMES.join(' | ')} (default merged)
   --scope S            siglock | tasklist | threadgroup (default siglock)
@@ -66,6 +69,7 @@ const OPTIONS = {
   json: { type: 'string' },
   html: { type: 'string' },
   quiet: { type: 'boolean', default: false },
+  shard: { type: 'string' },
   design: { type: 'string' },
   scope: { type: 'string' },
   workers: { type: 'string' },
@@ -108,18 +112,23 @@ export async function run(argv: string[]): Promise<number> {
     if (k === 'lock') base.lock = [...(base.lock ?? []), ...(v as string[])];
     else base[k] = v as string;
   }
-  const cells = planCells(axes, base);
+  const planned = planCells(axes, base);
+  const spec = values.shard !== undefined ? parseShard(values.shard) : null;
+  if (spec && values.seed === undefined) throw new UsageError('--shard needs --seed N: every shard must derive the same seeds');
+  const shard = spec ? selectShard(planned, spec, { axes, cells: planned.map((c) => replayCommand(c.values, duration)), repeat, durationMs, baseSeed, preset: preset?.name ?? null }) : null;
+  const cells = shard ? shard.cells : planned;
   if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
 
   const err = process.stderr;
   const tty = err.isTTY === true;
   const runs = cells.length * repeat;
+  if (shard) err.write(`tsync-lab experiment: shard ${shard.info.index}/${shard.info.total}: cells ${shard.info.cells.map((i) => `#${i + 1}`).join(' ') || '(none)'} of ${planned.length}\n`);
   err.write(`tsync-lab experiment: ${cells.length} cell${cells.length > 1 ? 's' : ''} x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
   const sigint = onInterrupt('stopping the current run (it is dropped); partial results follow');
   const progress = new Progress(durationMs, (s) => err.write(s), tty);
   const quiet = values.quiet;
   const result = await runExperiment(
-    { command: ['tsync-lab', 'experiment', ...argv].join(' '), preset: preset?.name ?? null, axes, cells, repeat, duration, durationMs, baseSeed },
+    { command: ['tsync-lab', 'experiment', ...argv].join(' '), preset: preset?.name ?? null, axes, cells, repeat, duration, durationMs, baseSeed, ...(shard ? { shard: shard.info } : {}) },
     {
       interrupted: sigint.requested,
       runStart: quiet ? undefined : (e) => progress.runStart(e, repeat),

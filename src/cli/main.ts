@@ -19,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   kernel: { summary: 'run a scenario file on the real Linux kernel', load: () => import('./kernel.ts') },
   diff: { summary: 'run a scenario on the model and the kernel and compare', load: () => import('./diff.ts') },
   experiment: { summary: 'run a matrix of stress runs over lock designs; charts', load: () => import('./experiment.ts') },
+  merge: { summary: 'merge experiment --shard results into the whole matrix', load: () => import('./merge.ts') },
 };
 
 export const USAGE = `usage: tsync-lab <command> [options]     (tsync-lab <command> --help for details)
