@@ -10,6 +10,9 @@ import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bugs.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { diffSuite } from '../junit/cases.ts';
+import { checkOutputFolder } from './flags.ts';
 
 export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json]
 
@@ -22,6 +25,8 @@ scenario it ends with "N/M identical"; scenarios with no kernel equivalent
   --design NAME   model design: ${DESIGN_NAMES.join(' | ')} (default merged)
   --bug NAME      run the model with a seeded bug (see \`tsync-lab bugs\`)
   --json          print [{ file, name, status, differences }] and the counts
+  --junit FILE    write a JUnit XML report: one testcase per scenario, a difference is a failure,
+                  a scenario not runnable on the kernel is skipped
 
 exit: 0 all identical, 1 any difference, 2 bad input (including nothing
 runnable on the kernel to compare), or the kernel cannot run here (the
@@ -44,11 +49,12 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { design: { type: 'string', default: 'merged' }, bug: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { design: { type: 'string', default: 'merged' }, bug: { type: 'string' }, json: { type: 'boolean', default: false }, junit: { type: 'string' } },
   });
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
   if (values.bug) findBug(values.bug);
+  checkOutputFolder('junit', values.junit);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);
   const single = files.length === 1 && !positionals.some((p) => !p.endsWith('.json'));
@@ -84,6 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   const compared = entries.filter((e) => e.status !== 'not_runnable');
   const same = compared.filter((e) => e.status === 'identical').length;
   const skipped = entries.length - compared.length;
+  if (values.junit && compared.length) writeJunitAtomic(values.junit, [diffSuite(entries, { design, kernel })]);
   if (compared.length === 0) throw new UsageError(`diff: nothing to compare: none of the ${entries.length} scenario(s) is runnable on the kernel`);
   if (values.json) {
     process.stdout.write(JSON.stringify({ design, kernel, identical: same, compared: compared.length, notRunnable: skipped, scenarios: entries }, null, 2) + '\n');

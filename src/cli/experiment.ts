@@ -19,6 +19,8 @@ import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { experimentSuite } from '../junit/cases.ts';
 import { fmtDuration } from '../experiment/table.ts';
 
 const DEFAULT_DURATION = '3s';
@@ -40,6 +42,7 @@ ${describePresets()}
   --seed N             base seed; each run's seed derives from it and is printed (default random)
   --json FILE          the full matrix as JSON (atomically; schema: docs/experiment.md)
   --html FILE          a self-contained offline HTML report with charts (Chart.js inlined)
+  --junit FILE         a JUnit XML report: one testcase per cell, a cell with violations is a failure
   --quiet              no progress lines, no tables
   --shard I/N          run only shard I of N (needs --seed; cells keep their full-matrix seeds);
                        combine the shards' --json files with \`tsync-lab merge\`
@@ -68,6 +71,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' },
+  junit: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   shard: { type: 'string' },
   design: { type: 'string' },
@@ -104,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
   const baseSeed = intFlag('seed', values.seed, randomSeed(), 0, 0xffffffff);
   checkOutput('json', values.json);
   checkOutput('html', values.html);
+  checkOutput('junit', values.junit);
 
   const base: CellValues = { ...(preset?.base ?? {}), duration };
   for (const k of PASS_THROUGH) {
@@ -145,6 +150,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.html) {
     writeHtmlAtomic(values.html, result);
     err.write(`wrote ${values.html}\n`);
+  }
+  if (values.junit) {
+    writeJunitAtomic(values.junit, [experimentSuite(result)]);
+    err.write(`wrote ${values.junit}\n`);
   }
   return result.exitCode;
 }

@@ -7,8 +7,10 @@ import { writeJsonAtomic } from '../engine/report.ts';
 import { readShardFile, mergeShards } from '../experiment/merge.ts';
 import { formatExperiment } from '../experiment/console.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { experimentSuite } from '../junit/cases.ts';
 
-export const help = `usage: tsync-lab merge SHARD.json… [--json OUT] [--html OUT] [--quiet]
+export const help = `usage: tsync-lab merge SHARD.json… [--json OUT] [--html OUT] [--junit OUT] [--quiet]
 
 Merges the --json files of \`tsync-lab experiment --shard I/N\` (all N shards of one
 matrix, run on any machines) into exactly the result of the whole matrix: every
@@ -19,6 +21,7 @@ shards or a missing shard, with one line (exit 2).
 
   --json FILE   the merged matrix as JSON (atomically; same format as experiment --json)
   --html FILE   the self-contained HTML report of the merged matrix
+  --junit FILE  a JUnit XML report of the merged matrix: one testcase per cell
   --quiet       no tables
 
 exit: 0 every cell clean, 1 some cell found violations, 2 bad input, 3 a worker crashed in some cell
@@ -32,6 +35,7 @@ example (two machines, then one merge):
 const OPTIONS = {
   json: { type: 'string' },
   html: { type: 'string' },
+  junit: { type: 'string' },
   quiet: { type: 'boolean', default: false },
 } as const;
 
@@ -43,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   checkOutput('json', values.json);
   checkOutput('html', values.html);
+  checkOutput('junit', values.junit);
   const result = mergeShards(positionals.map(readShardFile), ['tsync-lab', 'merge', ...argv].join(' '));
   const err = process.stderr;
   err.write(`tsync-lab merge: ${positionals.length} shard${positionals.length > 1 ? 's' : ''}, ${result.cells.length} cells\n`);
@@ -54,6 +59,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.html) {
     writeHtmlAtomic(values.html, result);
     err.write(`wrote ${values.html}\n`);
+  }
+  if (values.junit) {
+    writeJunitAtomic(values.junit, [experimentSuite(result)]);
+    err.write(`wrote ${values.junit}\n`);
   }
   return result.exitCode;
 }

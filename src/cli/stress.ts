@@ -8,6 +8,9 @@ import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './
 import { onInterrupt } from './interrupt.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { stressSuite } from '../junit/cases.ts';
+import { checkOutputFolder } from './flags.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
 
 export const help = `usage: tsync-lab stress [options]
@@ -38,6 +41,7 @@ summary; the first violation is printed in full.
   --max-depth N        chain depth at which attach turns into exit (default 48)
   --latency            record TSYNC latencies (HDR histogram) into the report
   --json FILE          write the JSON report (atomically; schema: docs/stress-report.md)
+  --junit FILE         write a JUnit XML report (one testcase; a violation or crash is its failure)
   --quiet              no progress lines, no summary (violations and errors still print)
   --inject KIND@N      testing only: worker 0's Nth op misbehaves to prove a watchdog fires:
                        crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock)
@@ -49,9 +53,11 @@ example:
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, junit: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
   if (positionals.length) throw new UsageError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
-  const cfg = stressConfigFrom(values as StressValues);
+  const { junit, ...stressValues } = values;
+  checkOutputFolder('junit', junit);
+  const cfg = stressConfigFrom(stressValues as StressValues);
   if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv], { timeoutMs: cfg.durationMs + cfg.livelockMs + cfg.watchdogMs + REEXEC_GRACE_MS });
   const quiet = values.quiet;
   const err = process.stderr;
@@ -76,5 +82,6 @@ export async function run(argv: string[]): Promise<number> {
   if (report.violations.length) process.stdout.write(formatViolation(report.violations[0]!));
   if (!quiet) process.stdout.write(formatSummary(report));
   if (values.json) writeJsonAtomic(values.json, report);
+  if (junit) writeJunitAtomic(junit, [stressSuite(report, ['tsync-lab', 'stress', ...argv].join(' '))]);
   return report.exitCode;
 }
