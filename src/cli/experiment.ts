@@ -15,6 +15,7 @@ import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '
 import { findPreset, describePresets } from '../experiment/presets.ts';
 import { planCells, replayCommand } from '../experiment/matrix.ts';
 import { parseShard, selectShard } from '../experiment/shard.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
@@ -122,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   if (spec && values.seed === undefined) throw new UsageError('--shard needs --seed N: every shard must derive the same seeds');
   const shard = spec ? selectShard(planned, spec, { axes, cells: planned.map((c) => replayCommand(c.values, duration)), repeat, durationMs, baseSeed, preset: preset?.name ?? null }) : null;
   const cells = shard ? shard.cells : planned;
+  await preloadUserLocks(planned.flatMap((c) => Object.values(c.config.locks))); // bad lock modules fail before any run
   if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
 
   const err = process.stderr;

@@ -11,6 +11,7 @@ import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { stressSuite } from '../junit/cases.ts';
 import { checkOutputFolder } from './flags.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
 
 export const help = `usage: tsync-lab stress [options]
@@ -59,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   checkOutputFolder('junit', junit);
   const cfg = stressConfigFrom(stressValues as StressValues);
   if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv], { timeoutMs: cfg.durationMs + cfg.livelockMs + cfg.watchdogMs + REEXEC_GRACE_MS });
+  await preloadUserLocks(Object.values(cfg.locks)); // a bad lock module: one line, before anything starts
   const quiet = values.quiet;
   const err = process.stderr;
   err.write(`tsync-lab stress: seed ${cfg.seed} (replay the op choices with --seed ${cfg.seed})\n`);

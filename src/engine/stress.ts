@@ -6,6 +6,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { HDR, Layout, WORKER, GROUP, TSTATE } from '../shared/layout.ts';
 import { createNatives } from '../locks/lockset.ts';
+import { preloadUserLocks, userLockWhere } from '../locks/user.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import { createProcess } from '../seccomp/process.ts';
 import { exitThread } from '../seccomp/exit.ts';
@@ -61,6 +62,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   const L = new Layout({ ...sizes, groups: cfg.groups, workers: cfg.workers + 1, ringSize: 64, extraLocks: 0, scratchWords: 0 });
   const m = L.create();
   const natives = createNatives(L, cfg.locks);
+  await preloadUserLocks(Object.values(cfg.locks)); // user lock modules: bad ones are a UsageError here
   const mainW = cfg.workers; // the main thread's worker slot (setup, audits, teardown)
   const mainReporter = new ListReporter(mainW);
   const mainCtx = makeCtx(m, mainW, { design: cfg.design, bug: cfg.bug, scope: cfg.scope, plan: cfg.locks, lockOptions: { watchdogMs: cfg.watchdogMs, maxBackoff: 1024 }, natives, checking: cfg.checking, reporter: mainReporter });
@@ -87,6 +89,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
         if (r.crash) crashes.push({ worker: w, ...r.crash });
       },
       (e: unknown) => {
+        if (abandoned) return; // ended by pool.destroy() after the abandon below, which accounts for it
         const err = e instanceof Error ? e : new Error(String(e));
         crashes.push({ worker: w, message: err.message, op: '?', tid: 0, stack: err.stack ?? '' });
         Atomics.store(m, HDR.STOP, 2);
@@ -167,7 +170,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
       } else if (Atomics.load(m, L.worker(w) + WORKER.OP) !== 0 && now - seqAt[w]! > cfg.livelockMs) {
         const op = OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?';
         const tid = Atomics.load(m, L.worker(w) + WORKER.OP_TASK);
-        addViolation({ kind: 'livelock', message: `worker ${w}: ${op} by thread ${tid} has not finished after ${Math.round(now - seqAt[w]!)} ms`, worker: w, tasks: [tid], nodes: [], op });
+        addViolation({ kind: 'livelock', message: `worker ${w}: ${op} by thread ${tid} has not finished after ${Math.round(now - seqAt[w]!)} ms${userLockWhere(m, L, w, cfg.locks)}`, worker: w, tasks: [tid], nodes: [], op });
         seqAt[w] = Infinity;
         Atomics.store(m, HDR.STOP, 2);
       }
@@ -181,7 +184,8 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   // a run that ended before every worker was in its loop is timed from the launch
   const durationMs = Math.max(1, performance.now() - (started === Infinity ? launched : started));
   if (abandoned) {
-    for (let w = 0; w < cfg.workers; w++) if (!results[w]) crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
+    // a worker the livelock watchdog already reported is explained (e.g. stuck in a user lock), not a lab fault
+    for (let w = 0; w < cfg.workers; w++) if (!results[w] && !violations.some((v) => v.kind === 'livelock' && v.worker === w)) crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);
   await pool.destroy();
 

@@ -21,6 +21,7 @@ export const VIOLATION_KINDS = [
   'lockdep-recursion', //    a lock acquired while already held by the same worker
   'lock-held', //            a lock still held when an op ended
   'crash', //                a worker threw something that is not a finding
+  'mutual-exclusion', //     two holders of a user lock kind at once (its wrapper, src/locks/user.ts, saw it)
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
