@@ -201,5 +201,5 @@ test('native without --harmony-struct: a clear error', (t) => {
 test('unknown lock kind: UsageError listing the kinds', (t) => {
   const e = t.throws(() => parseLockKind('nope'), { instanceOf: UsageError });
   for (const k of LOCK_KINDS) t.true(e!.message.includes(k), `message names ${k}`);
-  t.is(e?.message, `unknown lock kind "nope"; kinds: ${LOCK_KINDS.join(', ')}`);
+  t.is(e?.message, `unknown lock kind "nope"; kinds: ${LOCK_KINDS.join(', ')}, or a lock module ./path/lock.mjs`);
 });
