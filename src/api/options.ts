@@ -44,7 +44,8 @@ export function parseOptions<O extends Options>(opts: object, options: O, skip: 
   return parseArgs({ args: toArgv(opts, options, skip), options, allowPositionals: false, strict: true }).values as ValuesOf<O>;
 }
 
-/** The options object type of a command: its flags, by their CLI names. */
-export type FlagsOf<O> = {
-  -readonly [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : O[K] extends { multiple: true } ? string | readonly string[] : string | number;
-};
+type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+type FlagValue<D> = D extends { type: 'boolean' } ? boolean : D extends { multiple: true } ? string | readonly string[] : string | number;
+
+/** The options object type of a command: its flags by their CLI names (`max-depth`), or camelCased (`maxDepth`). */
+export type FlagsOf<O> = { -readonly [K in keyof O]?: FlagValue<O[K]> } & { -readonly [K in keyof O as K extends `${string}-${string}` ? Camel<K & string> : never]?: FlagValue<O[K]> };
