@@ -6,13 +6,22 @@ export default class CheckThenStoreLock {
     this.m = m;
     this.word = base;
     this.me = worker + 1;
+    this.x = worker + 1; // xorshift state for the work below
   }
 
   acquire() {
     while (Atomics.load(this.m, this.word) !== 0);
-    let x = 0; // some work between the check and the store: the window
-    for (let i = 0; i < 50; i++) x = (x + i) | 0;
-    Atomics.store(this.m, this.word, this.me + (x & 0)); // BUG: should be a compareExchange
+    // the window between the check and the store: a little work (0-255 steps),
+    // and one time in 16 a preemption (here a 20 µs sleep), as on a busy machine
+    let x = this.x;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.x = x;
+    let y = 0;
+    for (let i = 0; i < (x & 255); i++) y = (y + i) | 0;
+    if ((x & 0xf00) === 0) Atomics.wait(this.m, this.word + 1, 0, 0.02);
+    Atomics.store(this.m, this.word, this.me + (y & 0)); // BUG: should be a compareExchange
   }
 
   release() {
