@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { runStress } from '../src/engine/stress.ts';
 import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
 import { writeJsonAtomic } from '../src/engine/report.ts';
-import { BUGS } from '../src/seccomp/bugs.ts';
+import { BUGS } from '../src/seccomp/bug-registry.ts';
 import { intFlag } from '../src/cli/flags.ts';
 import { median } from '../src/bench/stats.ts';
 

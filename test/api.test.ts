@@ -35,7 +35,7 @@ test.serial('bad options reject with TsyncLabError and the CLI line; unknown opt
   for (const [opts, line] of [
     [{ threads: '9..2' }, '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"'],
     [{ bogus: 1 }, "Unknown option '--bogus' (see --help)"],
-    [{ lock: ['siglock=spinny'] }, 'unknown lock kind "spinny"; kinds: tas, ttas, ticket, mcs, rw, futex, native, or a lock module ./path/lock.mjs'],
+    [{ lock: ['siglock=spinny'] }, 'unknown lock kind "spinny"; kinds: tas, ttas, ticket, mcs, rw, futex, adaptive, native, or a lock module ./path/lock.mjs'],
   ] as const) {
     const e = await t.throwsAsync(stress(opts as object), { instanceOf: TsyncLabError });
     t.is(e!.message, line);

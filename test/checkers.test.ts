@@ -10,7 +10,8 @@ import { ListReporter } from '../src/seccomp/violations.ts';
 import { createProcess } from '../src/seccomp/process.ts';
 import { exitThread } from '../src/seccomp/exit.ts';
 import { syscallEntry } from '../src/seccomp/syscall.ts';
-import { freeTask, headOf, setNnp } from '../src/seccomp/task.ts';
+import { freeTask, headOf, setNnp, setFilterCount, filterCountOf } from '../src/seccomp/task.ts';
+import { cloneThread } from '../src/seccomp/clone.ts';
 import { getFilter, putFilter, REFCOUNT_SATURATED } from '../src/seccomp/filter.ts';
 import { audit } from '../src/seccomp/audit.ts';
 import { FLAG } from '../src/seccomp/design.ts';
@@ -140,6 +141,47 @@ test.serial('lock-held and deadlock: an op that returns holding siglock; the wai
   t.truthy(dl, kinds.join(','));
   t.regex(dl!.message, /siglock\[\d+\] held by worker 0/);
   t.is(r.exitCode, 1);
+});
+
+test('lock-contract: a model function run without the lock it asserts is a violation, not a crash', (t) => {
+  const w = world();
+  setFilterCount(w.ctx, w.b, filterCountOf(w.ctx, w.b)); // siglock not held
+  t.deepEqual(w.reporter.list.map((v) => v.kind), ['lock-contract']);
+  t.regex(w.reporter.list[0]!.message, /^setFilterCount: expects siglock\[0\] held \(worker 0 holds nothing\)/);
+  w.ctx.lock(w.L.siglock(0), () => setFilterCount(w.ctx, w.b, filterCountOf(w.ctx, w.b)));
+  t.is(w.reporter.list.length, 1, 'held: no report');
+});
+
+test.serial('lock-contract in a stress run: reported with the op, exit 1 (--inject unlocked)', async (t) => {
+  t.timeout(60_000);
+  const r = await runStress(stressConfigFrom({ inject: 'unlocked@300', duration: '10s', workers: '2', 'stop-on': 'lock-contract' }));
+  const v = r.violations.find((x) => x.kind === 'lock-contract');
+  t.truthy(v, r.violations.map((x) => x.kind).join(','));
+  t.regex(v!.message, /setFilterCount: expects siglock\[\d+\] held/);
+  t.truthy(v!.op);
+  t.is(r.crash, null);
+  t.is(r.exitCode, 1);
+});
+
+test('inheritance: a child linked with a state unlike its parent\'s', (t) => {
+  const w = world();
+  const r = cloneThread(w.ctx, w.b);
+  t.true(r.ok);
+  t.deepEqual(w.reporter.list, []);
+  const w2 = world();
+  const bug = makeCtx(w2.m, 0, { design: 'merged', reporter: w2.reporter, bug: 'clone-drops-nnp' });
+  cloneThread(bug, w2.b);
+  t.deepEqual(w2.reporter.list.map((v) => v.kind), ['inheritance']);
+  t.regex(w2.reporter.list[0]!.message, /no_new_privs false vs true/);
+});
+
+test('syscall-walk: a lockless walk that runs less than its head\'s path length', (t) => {
+  const w = world();
+  syscallEntry(w.ctx, w.a);
+  t.deepEqual(w.reporter.list, []);
+  Atomics.add(w.m, w.L.node(handleSlot(headOf(w.ctx, w.a))) + NODE.PATH, 1); // the path says one instruction more
+  syscallEntry(w.ctx, w.a);
+  t.deepEqual(w.reporter.list.map((v) => v.kind), ['syscall-walk']);
 });
 
 test('filter-count: a live thread whose filter_count is not its chain length (I13)', (t) => {

@@ -74,3 +74,19 @@ test.serial('HTML report marks a cell whose checkers fired', async (t) => {
   t.is(r.chartInstances, CHART_IDS.length);
   t.regex(r.badBanner ?? '', /1 cell\(s\) broke an invariant.*#2 groups=4 ⚠: VIOLATIONS x1 \(escape\).*replay: npx tsync-lab stress .*--seed \d+/s);
 });
+
+test.serial('HTML report of caller loops: the retry charts render, and a design that cannot fail is named instead of plotted', async (t) => {
+  t.timeout(90_000);
+  const axes = [parseVary('design=merged,force-compose')];
+  const cells = planCells(axes, { duration: '400ms', workers: '2', mix: 'tsync_retry=2,tsync=0,tsync_esrch=0,attach=0', diverge: '0.05' });
+  const x = await runExperiment({ command: 'tsync-lab experiment (test)', preset: null, axes, cells, repeat: 1, duration: '400ms', durationMs: 400, baseSeed: 11 });
+  t.deepEqual(x.cells.map((c) => c.summary.retry?.canFail), [true, false]);
+  const file = `${ARTIFACTS}experiment-retry.html`;
+  writeHtmlAtomic(file, x);
+  const r = await renderReport(file, { screenshot: `${ARTIFACTS}experiment-retry.png` });
+  t.deepEqual(r.consoleErrors, []);
+  const retryIds = ['chart-retry-time', 'chart-retry-giveups', 'chart-retry-attempts', 'chart-retry-growth'];
+  t.is(r.ready, String(CHART_IDS.length + retryIds.length));
+  t.deepEqual(r.canvases.map((c) => c.id), [...CHART_IDS, ...retryIds]);
+  for (const c of r.canvases.filter((q) => retryIds.includes(q.id))) t.true(c.inked > 2000, `${c.id} is not blank`);
+});

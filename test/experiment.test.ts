@@ -32,7 +32,7 @@ test('axes: every axis parses its values; bad names and values are UsageErrors n
   const axis = t.throws(() => parseVary('colour=red'), { instanceOf: UsageError })!;
   t.regex(axis.message, new RegExp(AXIS_NAMES.join(', ')));
   t.regex(t.throws(() => parseVary('scope=global'), { instanceOf: UsageError })!.message, /bad value "global"; valid: siglock, tasklist, threadgroup/);
-  t.regex(t.throws(() => parseVary('siglock=spinny'), { instanceOf: UsageError })!.message, /valid: tas, ttas, ticket, mcs, rw, futex, native/);
+  t.regex(t.throws(() => parseVary('siglock=spinny'), { instanceOf: UsageError })!.message, /valid: tas, ttas, ticket, mcs, rw, futex, adaptive, native/);
   t.regex(t.throws(() => parseVary('groups=0'), { instanceOf: UsageError })!.message, /integers 1\.\.1024/);
   t.throws(() => parseVary('threads=8..2'), { instanceOf: UsageError });
   t.throws(() => parseVary('workers=2,2'), { instanceOf: UsageError, message: /given twice/ });

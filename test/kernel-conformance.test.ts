@@ -54,7 +54,7 @@ for (const { file, s } of scenarios) {
 }
 
 // Bugs whose effect shows without any race: the diff over the whole suite must catch each.
-for (const bug of ['partial-tsync', 'nnp-not-spread', 'no-ancestor-check', 'attach-before-check']) {
+for (const bug of ['partial-tsync', 'nnp-not-spread', 'no-ancestor-check', 'attach-before-check'] as const) {
   kernelTest(`the diff catches seeded bug ${bug}${why}`, async (t) => {
     const caught: string[] = [];
     for (const { file, s } of scenarios) {

@@ -31,7 +31,7 @@ for (const args of BAD) {
 
 test('locks --kinds nope names the kinds', async (t) => {
   const r = await cli(['locks', '--kinds', 'nope']);
-  t.is(r.stderr, 'tsync-lab: unknown lock kind "nope"; kinds: tas, ttas, ticket, mcs, rw, futex, native, or a lock module ./path/lock.mjs\n');
+  t.is(r.stderr, 'tsync-lab: unknown lock kind "nope"; kinds: tas, ttas, ticket, mcs, rw, futex, adaptive, native, or a lock module ./path/lock.mjs\n');
 });
 
 test.serial('locks: a tiny run prints the table and writes the JSON rows', async (t) => {
@@ -43,7 +43,7 @@ test.serial('locks: a tiny run prints the table and writes the JSON rows', async
     t.is(r.code, 0, r.stderr);
     t.regex(r.stdout, /floor: compareExchange \+ store/);
     t.regex(r.stdout, /ping-pong/);
-    t.regex(r.stdout, /Seam\.locked hook null/);
+    t.regex(r.stdout, /Seam\.withLock hook null/);
     const rows = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>[];
     t.deepEqual(
       rows.map((x) => x.kind),

@@ -128,6 +128,14 @@ test.serial('futex waiters sleep in Atomics.wait instead of spinning', async (t)
   t.true(s.waiter.spins > 1000);
 });
 
+test.serial('adaptive waiters spin a bounded while, then sleep like futex waiters', async (t) => {
+  const a = await holdWhileWaiting(lab, 'adaptive', 50);
+  t.is(a.holder.stateSeen, 2, 'past its spin budget the waiter marked the lock "locked, waiters" (2)');
+  t.is(a.holder.woken, 1, "the holder's release woke the sleeping waiter");
+  t.true(a.waiter.spins <= 3, `a 50 ms hold: the waiter slept (${a.waiter.spins} Atomics.wait calls after its spin)`);
+  t.true(a.waiter.maxWaitUs >= 40_000);
+});
+
 for (const kind of SPLIT_KINDS) {
   test.serial(`watchdog: ${kind} waiter fails with DeadlockError naming the holder`, async (t) => {
     const r = await watchdog(lab, kind, WATCHDOG_MS);

@@ -17,6 +17,7 @@
  * (below), written from the reference and the issue, not from the model.
  * Counterexamples are shrunk and printed by fast-check.
  */
+import type { BugName } from '../src/seccomp/bug.ts';
 import test from 'ava';
 import { testProp, fc } from '@fast-check/ava';
 import { runScenarioFull, type StepSnapshot } from '../src/scenario/run.ts';
@@ -216,7 +217,7 @@ function spec(s: Scenario, design: string): Result {
 const isSuffix = (old: string[], now: string[]) => old.length <= now.length && old.every((l, i) => now[now.length - old.length + i] === l);
 
 /** Problems found while running `s` under `design` (empty = fine). */
-function check(s: Scenario, design: string, bug: string | null = null): string[] {
+function check(s: Scenario, design: string, bug: BugName | null = null): string[] {
   const problems: string[] = [];
   let prev: Record<string, ThreadState> = Object.fromEntries(s.threads.map((n) => [n, { alive: true, mode: 'disabled', nnp: false, filters: [] } as ThreadState]));
   const onStep = (snap: StepSnapshot) => {
@@ -265,7 +266,7 @@ testProp('where merged never refuses a TSYNC, force-compose gives the same resul
 }, { numRuns: 150 });
 
 test('negative control: a seeded bug is caught and shrunk to a tiny counterexample', (t) => {
-  for (const bug of ['nnp-not-spread', 'sync-missing-put', 'exiting-not-skipped', 'no-ancestor-check']) {
+  for (const bug of ['nnp-not-spread', 'sync-missing-put', 'exiting-not-skipped', 'no-ancestor-check'] as const) {
     const r = fc.check(fc.property(scenarioArb(false), (s) => check(s, 'merged', bug).length === 0), { numRuns: 400, seed: 4242 });
     t.true(r.failed, `${bug} not caught`);
     const s = r.counterexample![0];

@@ -65,7 +65,7 @@ for (const [args, pattern] of [
   [['--lock', 'siglock=spinny'], /unknown lock kind "spinny"/],
   [['--design', 'nope'], /unknown design "nope"/],
   [['--bogus'], /Unknown option '--bogus'/],
-  [['--bug', 'partial-tsync', '--design', 'separate-sync'], /has no switch in design "separate-sync"/],
+  [['--bug', 'partial-tsync', '--design', 'separate-sync'], /has no code in design "separate-sync"/],
   [['--stop-on', 'sadness'], /unknown violation kind "sadness"/],
 ] as const) {
   test(`stress CLI: bad input ${args.join(' ')} -> exit 2, one line`, async (t) => {

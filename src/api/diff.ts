@@ -7,7 +7,7 @@
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bugs.ts';
+import { findBug } from '../seccomp/bug-registry.ts';
 import { diffScenario, scenarioFiles } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
@@ -35,7 +35,7 @@ export function diff(paths: string | readonly string[], options: DiffOptions = {
     const list = typeof paths === 'string' ? [paths] : [...paths];
     if (list.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
     const design = findDesign(values.design!).name;
-    if (values.bug) findBug(values.bug);
+    const bug = values.bug ? findBug(values.bug).name : undefined;
     checkOutputFolder('junit', values.junit);
     const files = scenarioFiles(list);
     if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${list.join(', ')}`);
@@ -45,7 +45,7 @@ export function diff(paths: string | readonly string[], options: DiffOptions = {
     let kernel = '';
     for (const { file, s } of scenarios) {
       try {
-        const d = await diffScenario(s, values.bug ? { design, bug: values.bug } : { design });
+        const d = await diffScenario(s, bug ? { design, bug } : { design });
         kernel = d.kernel;
         entries.push({ file, name: s.name, status: d.differences.length ? 'different' : 'identical', differences: d.differences });
         options.onProgress?.(`${d.differences.length ? 'XX' : 'ok'} ${s.name}${d.differences.length ? `: ${d.differences.length} difference(s)` : ''}`);

@@ -3,7 +3,7 @@ import { UsageError } from '../shared/usage-error.ts';
 import { parseScenario, parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bugs.ts';
+import { findBug } from '../seccomp/bug-registry.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import type { Result } from '../scenario/types.ts';
 import { asApi } from './errors.ts';
@@ -21,9 +21,9 @@ export function runScenario(scenario: string | object, options: ScenarioOptions 
   return asApi(() => {
     const values = parseOptions(options, OPTIONS);
     const design = findDesign(values.design!).name;
-    if (values.bug) findBug(values.bug);
+    const bug = values.bug ? findBug(values.bug).name : null;
     if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
     const s = typeof scenario === 'string' ? parseScenarioFile(scenario) : parseScenario(scenario);
-    return runScenarioFull(s, { design, bug: values.bug ?? null, scope: values.scope as Scope }).result;
+    return runScenarioFull(s, { design, bug, scope: values.scope as Scope }).result;
   });
 }

@@ -66,7 +66,7 @@ export interface ContendedTask {
   /** round trips of the ping-pong before each run */
   trips: number;
 }
-/** Model-style locking through the seam (ttas): direct run vs Seam.locked, hook null vs no-op. */
+/** Model-style locking through the seam (ttas): direct run vs Seam.withLock, hook null vs no-op. */
 export interface SeamTask {
   op: 'seam';
   m: Int32Array;

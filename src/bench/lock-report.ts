@@ -51,7 +51,7 @@ export function formatLockBench(r: BenchReport): string {
     `  floor: compareExchange + store on the buffer   ${f1(e.floorNsPerPair)} ns/pair (and next to every kind: column floor ns)`,
     `  cache-line ping-pong, one-way (2 workers)       ${f1(e.pingPongOneWayNs)} ns`,
     `  Atomics.Mutex.lock(m, empty fn), raw V8         ${e.nativeRawNs === null ? 'n/a (no --harmony-struct)' : `${f1(e.nativeRawNs)} ns`}`,
-    `  seam, scoped ${s.kind} lock: lock.run ${f1(s.directNs)} ns; Seam.locked hook null ${f1(s.hookOffNs)} ns (${signed(s.hookOffNs - s.directNs)}); ` +
+    `  seam, scoped ${s.kind} lock: lock.run ${f1(s.directNs)} ns; Seam.withLock hook null ${f1(s.hookOffNs)} ns (${signed(s.hookOffNs - s.directNs)}); ` +
       `no-op hook ${f1(s.hookOnNs)} ns (${signed(s.hookOnNs - s.directNs)})`,
     '',
     `locks: uncontended = 1 worker, acquire+release (native: run(empty), its only form); contended = 2 workers, ${r.options.ms} ms runs`,

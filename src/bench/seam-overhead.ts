@@ -1,6 +1,6 @@
 /**
  * What the seam costs model code: a scoped lock taken directly (lock.run) versus
- * through Seam.locked with no hook (the default: one null test) and with a no-op hook
+ * through Seam.withLock with no hook (the default: one null test) and with a no-op hook
  * (what an attached but idle engine costs). The hook-off runs go first so the JIT
  * measures them before it has ever seen a hook.
  */
@@ -24,7 +24,7 @@ function direct(lock: Lock, n: number, body: () => number): number {
 
 function viaSeam(seam: Seam, id: number, n: number, body: () => number): number {
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) seam.locked(id, body);
+  for (let i = 0; i < n; i++) seam.withLock(id, true, body);
   return nsPer(performance.now() - t0, n);
 }
 

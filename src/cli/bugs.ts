@@ -1,7 +1,7 @@
 /** `tsync-lab bugs [--json]`: the seeded bugs, their origin, and what must catch them. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
-import { BUGS } from '../seccomp/bugs.ts';
+import { BUGS, bugDesigns } from '../seccomp/bug-registry.ts';
 
 export const help = `usage: tsync-lab bugs [--json]
 
@@ -25,7 +25,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   for (const b of BUGS) {
-    process.stdout.write(`${b.name}\n  origin:  ${b.origin}\n  effect:  ${b.effect}\n  catches: ${b.catches.join(' | ')}\n`);
+    const designs = bugDesigns(b).map((d) => d.name).join(', ');
+    process.stdout.write(`${b.name}\n  origin:  ${b.origin}\n  effect:  ${b.effect}\n  catches: ${b.catches.join(' | ')}\n  designs: ${designs}\n  file:    src/seccomp/bugs/${b.name}.ts\n`);
   }
   return 0;
 }

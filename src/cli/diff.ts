@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bugs.ts';
+import { findBug } from '../seccomp/bug-registry.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
@@ -53,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
-  if (values.bug) findBug(values.bug);
+  const bug = values.bug ? findBug(values.bug).name : undefined;
   checkOutputFolder('junit', values.junit);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const { file, s } of scenarios) {
     let d: ScenarioDiff;
     try {
-      d = await diffScenario(s, values.bug ? { design, bug: values.bug } : { design });
+      d = await diffScenario(s, bug ? { design, bug } : { design });
     } catch (e) {
       if (e instanceof NotRunnableOnKernel && !single) {
         entries.push({ file, name: s.name, status: 'not_runnable', differences: [], reason: e.message });

@@ -5,7 +5,7 @@ import { parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
 import { compareResults } from '../scenario/compare.ts';
 import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bugs.ts';
+import { findBug } from '../seccomp/bug-registry.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import type { Result, Scenario } from '../scenario/types.ts';
 
@@ -80,10 +80,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('scenario: expected exactly one FILE (see --help)');
   const design = findDesign(values.design!).name;
-  if (values.bug) findBug(values.bug);
+  const bug = values.bug ? findBug(values.bug).name : null;
   if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
   const s = parseScenarioFile(positionals[0]!);
-  const out = runScenarioFull(s, { design, bug: values.bug ?? null, scope: values.scope as Scope });
+  const out = runScenarioFull(s, { design, bug, scope: values.scope as Scope });
   if (values.json) process.stdout.write(JSON.stringify(out.result, null, 2) + '\n');
   else process.stdout.write(formatResult(s, out.result, `scenario ${s.name} (design ${design})`));
   let code = 0;

@@ -29,7 +29,9 @@ summary; the first violation is printed in full.
   --threads LOW..HIGH  threads per process kept between the marks (default 2..8)
   --duration D         e.g. 500ms, 10s, 2m (default 10s)
   --seed N             seed of every random choice (default: random, printed)
-  --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')}
+  --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')};
+                       or a named mix, optionally with overrides: kernel-race[,K=W...]
+                       (the real-kernel race check's shape; with --groups 1 --threads 8..8)
                        (default ${formatMix(DEFAULT_MIX)})
   --lock ROLE=KIND     repeatable; roles: ${LOCK_ROLES.join(', ')}; kinds: ${LOCK_KINDS.join(', ')}
   --noise P            probability of a tiny delay at each seam point (default 0; bugs set their own)
@@ -41,16 +43,24 @@ summary; the first violation is printed in full.
   --livelock D         op duration bound before a livelock is reported (default 5s)
   --max-depth N        chain depth at which attach turns into exit (default 48)
   --latency            record TSYNC latencies (HDR histogram) into the report
+  --retry-limit N      tsync_retry: attempts before a caller loop gives up (default 64)
+  --retry-policy P     tsync_retry on a failure that returned a tid: wait (retry at the thread's next op)
+                       or kill (that thread exits at its next op; at once if this worker can claim it)
+  --diverge P          probability that an op is a private attach instead (a "library thread"
+                       installing its own filter; default 0)
+  --lifetime N         mean thread lifetime in ops: each op exits with probability 1/N (default 0 = off)
   --json FILE          write the JSON report (atomically; schema: docs/stress-report.md)
   --junit FILE         write a JUnit XML report (one testcase; a violation or crash is its failure)
   --quiet              no progress lines, no summary (violations and errors still print)
   --inject KIND@N      testing only: worker 0's Nth op misbehaves to prove a watchdog fires:
-                       crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock)
+                       crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock),
+                       unlocked (a model function called without the lock it asserts: lock-contract)
 
 exit: 0 clean, 1 violations found, 2 bad input, 3 internal error (a worker crashed)
 
 example:
   npx tsync-lab stress --duration 5s --groups 2 --threads 2..16
+  npx tsync-lab stress --mix tsync_retry=2,tsync=0,tsync_esrch=0,attach=0 --diverge 0.02 --retry-policy kill
 `;
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,11 +1,12 @@
 /** The configuration of a stress run (what the report's `config` echoes). */
+import type { BugName } from '../seccomp/bug.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
 import type { Mix } from './mix.ts';
 
 export interface StressConfig {
   design: string;
-  bug: string | null;
+  bug: BugName | null;
   scope: Scope;
   workers: number;
   groups: number;
@@ -34,9 +35,20 @@ export interface StressConfig {
   inject: Injection | null;
   /** record TSYNC latencies into an HDR histogram */
   latency: boolean;
+  /** tsync_retry: attempts before a caller loop gives up */
+  retryLimit: number;
+  /** tsync_retry: on failure wait (retry later) or kill the thread whose tid came back */
+  retryPolicy: RetryPolicy;
+  /** probability that an op is replaced by a private attach ("library thread" diverging), 0 = off */
+  diverge: number;
+  /** mean thread lifetime in ops (each op exits with probability 1/lifetime), 0 = off */
+  lifetime: number;
 }
 
-export const INJECTIONS = ['crash', 'stall', 'lock-leak'] as const;
+export const RETRY_POLICIES = ['wait', 'kill'] as const;
+export type RetryPolicy = (typeof RETRY_POLICIES)[number];
+
+export const INJECTIONS = ['crash', 'stall', 'lock-leak', 'unlocked'] as const;
 /**
  * crash: the op throws (exit 3, partial report); stall: the op never finishes
  * (livelock watchdog); lock-leak: the op returns holding its group's siglock

@@ -1,6 +1,6 @@
 /**
- * lockdep for the lab: lock classes, the worker's stack of held locks (the model
- * context keeps it), and a shared class-dependency graph (the LOCKDEP
+ * lockdep for the lab: lock classes, the worker's stack of held locks (the seam
+ * keeps it), and a shared class-dependency graph (the LOCKDEP
  * matrix). Before every acquisition it checks recursion and adds held -> acquired
  * edges; a new edge that closes a cycle is reported the way the kernel does
  * ("possible circular locking dependency detected", the chain, and the CPU0/CPU1
@@ -23,14 +23,29 @@ export function lockClass(L: Layout, id: number): number {
 const SEEN = 1;
 const REPORTED = 2;
 
+/**
+ * The chain cache, as the kernel's lockdep keeps one (chain_key -> already validated):
+ * a held-class set plus the class being acquired, once validated with every edge
+ * known, needs no second look. 7 classes: a 7-bit set times 8 classes.
+ */
+const CHAIN_KEYS = (1 << LOCK_CLASSES.length) * 8;
+
 export class LockdepHook implements Hook {
+  /** class of every lock id, computed once */
+  private readonly classOf: Uint8Array;
+  /** chain key -> 1 once validated */
+  private readonly chains = new Uint8Array(CHAIN_KEYS);
+
   constructor(
     private readonly m: Int32Array,
     private readonly L: Layout,
     private readonly worker: number,
-    /** its `held` is the worker's stack of held locks, innermost last */
+    /** where violations go (its seam's `held` is the worker's stack of held locks) */
     private readonly ctx: Ctx,
-  ) {}
+  ) {
+    this.classOf = new Uint8Array(L.nLocks);
+    for (let id = 0; id < L.nLocks; id++) this.classOf[id] = lockClass(L, id);
+  }
 
   point(kind: number, arg: number): void {
     if (kind === POINT.ACQUIRE) this.validate(arg);
@@ -42,15 +57,21 @@ export class LockdepHook implements Hook {
   private validate(lock: number): void {
     const L = this.L;
     const m = this.m;
-    const cls = lockClass(L, lock);
-    const held = this.ctx.held;
+    const classOf = this.classOf;
+    const cls = classOf[lock]!;
+    const held = this.ctx.seam.held;
+    let set = 0;
+    for (let i = 0; i < held.length; i++) set |= 1 << classOf[held[i]!]!;
+    const key = set * 8 + cls;
+    if ((set & (1 << cls)) === 0 && this.chains[key] === 1) return; // this chain was validated
+    let complete = true;
     for (let i = 0; i < held.length; i++) {
       const h = held[i]!;
-      if (h === lock || lockClass(L, h) === cls) {
+      if (h === lock || classOf[h] === cls) {
         this.ctx.violation('lockdep-recursion', recursionReport(L, this.worker, lock, h), [], []);
         continue;
       }
-      const from = lockClass(L, h);
+      const from = classOf[h]!;
       const e = L.lockdepEdge(from, cls);
       if (m[e] !== 0) continue; // known dependency
       if (Atomics.compareExchange(m, e, 0, SEEN) !== 0) continue; // another worker just added it
@@ -58,8 +79,10 @@ export class LockdepHook implements Hook {
       if (back) {
         Atomics.store(m, e, REPORTED);
         this.ctx.violation('lockdep-cycle', cycleReport(L, this.worker, h, lock, back), [], []);
+        complete = false;
       }
     }
+    if (complete && (set & (1 << cls)) === 0) this.chains[key] = 1;
   }
 }
 

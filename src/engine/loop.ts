@@ -11,7 +11,7 @@ import { FLAG } from '../seccomp/design.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { syscallEntry } from '../seccomp/syscall.ts';
-import { setNnp, filterCountOf, groupOf } from '../seccomp/task.ts';
+import { setNnp, filterCountOf, groupOf, setFilterCount } from '../seccomp/task.ts';
 import { createProcess } from '../seccomp/process.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import { DeadlockError, cpuRelax } from '../locks/lock.ts';
@@ -19,6 +19,7 @@ import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
 import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
 import type { Rng } from './rng.ts';
+import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
 /** How long a parked worker waits for the audit to finish before giving up, ms. */
@@ -29,9 +30,11 @@ export interface LoopResult {
   crash?: { message: string; stack: string; op: string; tid: number };
 }
 
-export interface LoopHooks {
+export interface LoopListeners {
   /** called with each TSYNC latency (ns) when latency recording is on */
   latency?: (ns: number) => void;
+  /** tsync_retry caller loops (src/engine/retry.ts) */
+  retry?: RetryListeners;
 }
 
 export class StressLoop {
@@ -39,21 +42,26 @@ export class StressLoop {
   private readonly cnt: number; // this worker's counter base
   private readonly wbase: number;
   private labelSeq = 0;
+  /** the tsync_retry loops and divergence knobs, when the configuration uses them */
+  private readonly retry: RetryLoop | null;
   ops = 0;
 
   constructor(
+    /** the shared buffer: the engine's own words (counters, claims, stop) are its business */
+    private readonly m: Int32Array,
     private readonly ctx: Ctx,
     private readonly cfg: StressConfig,
     private readonly rng: Rng,
-    private readonly hooks: LoopHooks = {},
+    private readonly listeners: LoopListeners = {},
   ) {
     this.cum = cumulative(cfg.mix);
     this.cnt = ctx.L.counter(ctx.worker, 0);
     this.wbase = ctx.L.worker(ctx.worker);
+    this.retry = retryWanted(cfg) ? new RetryLoop(m, ctx, cfg, rng, () => this.label(), (i, d) => this.count(i, d), listeners.retry) : null;
   }
 
   private count(i: number, d = 1): void {
-    this.ctx.m[this.cnt + i]! += d;
+    this.m[this.cnt + i]! += d;
   }
 
   private pick(): OpKind {
@@ -69,7 +77,7 @@ export class StressLoop {
 
   /** Park at the audit barrier until the main thread is done. */
   private park(): void {
-    const m = this.ctx.m;
+    const m = this.m;
     Atomics.add(m, HDR.BARRIER_HOLD, 1);
     const deadline = performance.now() + PARK_BOUND_MS;
     let n = 0;
@@ -80,8 +88,7 @@ export class StressLoop {
   }
 
   run(): LoopResult {
-    const { ctx, cfg, rng } = this;
-    const m = ctx.m;
+    const { ctx, cfg, rng, m } = this;
     const L = ctx.L;
     const me = ctx.worker + 1;
     const maxTasks = L.cfg.maxTasks;
@@ -111,6 +118,7 @@ export class StressLoop {
         const t = makeHandle(slot, Atomics.load(m, at + TASK.GEN));
         tid = m[at + TASK.TID]!;
         op = this.pick();
+        if (this.retry !== null) op = this.retry.override(t, at, tid, op);
         // what this worker is doing, for the livelock watchdog: diagnostic, plain stores
         m[this.wbase + WORKER.OP] = K[op] + 1;
         m[this.wbase + WORKER.OP_TASK] = tid;
@@ -120,13 +128,13 @@ export class StressLoop {
         try {
           const inj = cfg.inject;
           if (inj !== null && ctx.worker === 0 && this.ops + 1 === inj.afterOps) this.misbehave(inj.kind, t);
-          else groupDead = this.step(t, op);
+          else groupDead = this.step(t, op, at, tid);
         } finally {
           Atomics.store(m, at + TASK.CLAIM, 0);
         }
-        if (ctx.held.length !== 0) {
-          ctx.violation('lock-held', `${ctx.held.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
-          ctx.held.length = 0;
+        if (ctx.seam.held.length !== 0) {
+          const leaked = ctx.seam.takeLeaked();
+          ctx.violation('lock-held', `${leaked.map((h) => L.lockName(h)).join(', ')} still held when ${op} by thread ${tid} ended`, [tid]);
         }
         m[this.wbase + WORKER.OP] = 0;
         Atomics.store(m, this.wbase + WORKER.OP_SEQ, ++this.ops); // progress, read by the watchdog
@@ -152,26 +160,29 @@ export class StressLoop {
       case 'crash':
         throw new Error(`injected crash on op ${this.ops + 1} (--inject)`);
       case 'stall': // an op that never finishes on its own: only the stop word ends it
-        while (Atomics.load(ctx.m, HDR.STOP) === 0) cpuRelax(64);
+        while (Atomics.load(this.m, HDR.STOP) === 0) cpuRelax(64);
         return;
       case 'lock-leak': {
         const id = ctx.L.siglock(groupOf(ctx, t));
         ctx.seam.acquire(id); // and never released
-        ctx.held.push(id);
         return;
       }
+      case 'unlocked': // a model function called without the lock it asserts (a no-op write)
+        setFilterCount(ctx, t, filterCountOf(ctx, t));
+        return;
     }
   }
 
   /** One op as task `t`. Returns the group index if the op killed the whole group, else -1. */
-  private step(t: number, op: OpKind): number {
+  private step(t: number, op: OpKind, at: number, tid: number): number {
     const { ctx, cfg } = this;
     const g = groupOf(ctx, t);
-    const live = Atomics.load(ctx.m, ctx.L.group(g) + GROUP.NR_LIVE);
+    const live = Atomics.load(this.m, ctx.L.group(g) + GROUP.NR_LIVE);
+    const forced = this.retry !== null && this.retry.forced; // a kill or a lifetime's end
     // keep the group between the marks; deep chains exit so groups keep churning
     if (op === 'clone' && live >= cfg.threadsHigh) op = 'syscall';
-    else if (op === 'exit' && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
-    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch') && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
+    else if (op === 'exit' && !forced && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
+    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch' || (op === 'tsync_retry' && !this.retry!.active(at, tid))) && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
     this.count(K[op]);
     switch (op) {
       case 'attach':
@@ -202,6 +213,9 @@ export class StressLoop {
       case 'syscall':
         this.count(C.SYSCALL_NODES, syscallEntry(ctx, t));
         return -1;
+      case 'tsync_retry':
+        this.retry!.attempt(t, at, tid);
+        return -1;
     }
   }
 
@@ -211,9 +225,9 @@ export class StressLoop {
 
   private tsync(t: number, flags: number): void {
     const { ctx } = this;
-    const t0 = this.hooks.latency ? performance.now() : 0;
+    const t0 = this.listeners.latency ? performance.now() : 0;
     const r = ctx.design.tsync(ctx, t, { label: this.label(), insns: 1, flags });
-    if (this.hooks.latency) this.hooks.latency(Math.round((performance.now() - t0) * 1e6));
+    if (this.listeners.latency) this.listeners.latency(Math.round((performance.now() - t0) * 1e6));
     if (r.ok) this.count(C.TSYNC_OK);
     else if (r.errno === 'TSYNC') this.count(C.TSYNC_FAIL_TID);
     else if (r.errno === 'ESRCH') this.count(C.TSYNC_FAIL_ESRCH);

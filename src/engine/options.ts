@@ -6,13 +6,13 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { checkBugDesign, findBug } from '../seccomp/bugs.ts';
+import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
 import { VIOLATION_KINDS } from '../seccomp/violations.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
 import { randomSeed } from './rng.ts';
-import { INJECTIONS, tasksNeeded, type Injection, type StressConfig } from './config.ts';
+import { INJECTIONS, RETRY_POLICIES, tasksNeeded, type Injection, type RetryPolicy, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {
   design: { type: 'string', default: 'merged' },
@@ -35,6 +35,10 @@ export const STRESS_OPTIONS = {
   'max-depth': { type: 'string', default: '48' },
   latency: { type: 'boolean', default: false },
   inject: { type: 'string' },
+  'retry-limit': { type: 'string', default: '64' },
+  'retry-policy': { type: 'string', default: 'wait' },
+  diverge: { type: 'string', default: '0' },
+  lifetime: { type: 'string', default: '0' },
 } as const;
 
 export type StressValues = { [K in keyof typeof STRESS_OPTIONS]?: (typeof STRESS_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof STRESS_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
@@ -90,6 +94,17 @@ export function parseScope(raw: string): Scope {
   return raw as Scope;
 }
 
+export function parseRetryPolicy(raw: string): RetryPolicy {
+  if (!(RETRY_POLICIES as readonly string[]).includes(raw)) throw new UsageError(`--retry-policy: expected ${RETRY_POLICIES.join(' or ')}, got "${raw}"`);
+  return raw as RetryPolicy;
+}
+
+export function parseProbability(flag: string, raw: string): number {
+  const p = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new UsageError(`--${flag} must be a probability in 0..1, got "${raw}"`);
+  return p;
+}
+
 export function stressConfigFrom(v: StressValues): StressConfig {
   const designDef = findDesign(v.design ?? 'merged');
   const design = designDef.name;
@@ -122,6 +137,10 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     checking: true,
     inject: parseInjection(v.inject),
     latency: !!v.latency,
+    retryLimit: intFlag('retry-limit', v['retry-limit'], 64, 1, 65535),
+    retryPolicy: parseRetryPolicy(v['retry-policy'] ?? 'wait'),
+    diverge: parseProbability('diverge', v.diverge ?? '0'),
+    lifetime: intFlag('lifetime', v.lifetime, 0, 0, 1_000_000),
   };
   const needed = tasksNeeded(cfg);
   if (needed > 65535) throw new UsageError(`--groups ${cfg.groups} x --threads ..${cfg.threadsHigh} needs ${needed} task slots; the layout allows 65535`);

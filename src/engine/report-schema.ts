@@ -75,6 +75,45 @@ export const stressReportSchema = {
         },
       ],
     },
+    retry: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['policy', 'limit', 'diverge', 'lifetime', 'loops', 'attempts', 'attemptsPerSuccess', 'timeToSuccess', 'perSuccess', 'kill', 'divergeAttaches', 'lifetimeExits'],
+          additionalProperties: false,
+          properties: {
+            policy: { enum: ['wait', 'kill'] },
+            limit: int,
+            diverge: num,
+            lifetime: int,
+            loops: {
+              type: 'object',
+              required: ['started', 'succeeded', 'gaveUp', 'gaveUpOnError', 'abandoned', 'unfinished'],
+              additionalProperties: false,
+              properties: { started: int, succeeded: int, gaveUp: int, gaveUpOnError: int, abandoned: int, unfinished: int },
+            },
+            attempts: int,
+            attemptsPerSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['p50', 'p99', 'max', 'mean'], properties: { p50: int, p99: int, max: int, mean: num, histogram: { type: 'string' } } }] },
+            timeToSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs', 'meanUs', 'histogram'], properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num, histogram: { type: 'string' } } }] },
+            perSuccess: {
+              anyOf: [
+                { type: 'null' },
+                {
+                  type: 'object',
+                  required: ['callerFilters', 'otherThreadFilters', 'otherThreadFiltersMax', 'otherThreads', 'composedThreads'],
+                  additionalProperties: false,
+                  properties: { callerFilters: num, otherThreadFilters: num, otherThreadFiltersMax: int, otherThreads: num, composedThreads: num },
+                },
+              ],
+            },
+            kill: { type: 'object', required: ['marked', 'exitedAtOnce'], properties: { marked: int, exitedAtOnce: int } },
+            divergeAttaches: int,
+            lifetimeExits: int,
+          },
+        },
+      ],
+    },
     fairness: { type: 'object', properties: { perWorkerOps: { type: 'array', items: int }, minMaxRatio: num } },
     violations: { type: 'array', items: violationSchema },
     violationCount: int,

@@ -29,6 +29,66 @@ export interface Totals {
   groupsReplaced: number;
   syscallNodes: number;
   violations: number;
+  retry: RetryTotals;
+}
+
+/** The tsync_retry counters summed over the workers (src/engine/counters.ts). */
+export interface RetryTotals {
+  started: number;
+  succeeded: number;
+  gaveUp: number;
+  gaveUpErrno: number;
+  abandoned: number;
+  attempts: number;
+  killMarks: number;
+  killedNow: number;
+  callerAdded: number;
+  othersAdded: number;
+  others: number;
+  othersMax: number;
+  composed: number;
+  divergeAttaches: number;
+  lifetimeExits: number;
+}
+
+/** The caller loops of a run (`tsync_retry`), documented in docs/stress-report.md. */
+export interface RetryReport {
+  policy: string;
+  limit: number;
+  diverge: number;
+  lifetime: number;
+  loops: {
+    started: number;
+    succeeded: number;
+    /** after --retry-limit attempts */
+    gaveUp: number;
+    /** at once, on an error retrying cannot fix (ENOMEM, EACCES, ...) */
+    gaveUpOnError: number;
+    /** the caller exited (killed by another loop, or its lifetime ended) */
+    abandoned: number;
+    /** still running when the run stopped */
+    unfinished: number;
+  };
+  attempts: number;
+  /** attempts per successful loop (null: no success) */
+  attemptsPerSuccess: { p50: number; p99: number; max: number; mean: number; histogram: string } | null;
+  /** start of the loop to its success (HDR histogram, ns; summaries in us) */
+  timeToSuccess: LatencySummary | null;
+  perSuccess: {
+    /** nodes with the loop's filter on the caller's chain */
+    callerFilters: number;
+    /** nodes with the loop's filter on each other live thread's chain (mean, max) */
+    otherThreadFilters: number;
+    otherThreadFiltersMax: number;
+    /** other live threads */
+    otherThreads: number;
+    /** other threads that got a composed node of their own (force-compose) */
+    composedThreads: number;
+  } | null;
+  kill: { marked: number; exitedAtOnce: number };
+  /** --diverge: private filters attached; --lifetime: threads ended */
+  divergeAttaches: number;
+  lifetimeExits: number;
 }
 
 /** A latency distribution from an HDR histogram (microseconds). */
@@ -88,6 +148,8 @@ export interface StressReport {
   audits: number;
   leakChecked: boolean;
   latency: { tsync: LatencySummary } | null;
+  /** tsync_retry caller loops; null when the mix has none and no divergence knob is set */
+  retry: RetryReport | null;
   fairness: { perWorkerOps: number[]; minMaxRatio: number };
   violations: Violation[];
   violationCount: number;
@@ -128,6 +190,7 @@ export function buildReport(a: {
   interrupted: boolean;
   leakChecked: boolean;
   latency: hdr.Histogram | null;
+  retry?: { attempts: hdr.Histogram; timeToSuccess: hdr.Histogram } | null;
   perWorkerOps: number[];
 }): StressReport {
   const { cfg, totals } = a;
@@ -177,6 +240,7 @@ export function buildReport(a: {
           },
         }
       : null,
+    retry: a.retry ? retryReport(cfg, totals.retry, a.retry) : null,
     fairness: { perWorkerOps: a.perWorkerOps, minMaxRatio: max > 0 ? Math.round((min / max) * 1000) / 1000 : 0 },
     violations: a.violations,
     violationCount: Math.max(a.violations.length, totals.violations),
@@ -184,6 +248,55 @@ export function buildReport(a: {
     crash: a.crashes.length ? a.crashes : null,
     interrupted: a.interrupted,
     exitCode,
+  };
+}
+
+export function latencySummary(h: hdr.Histogram): LatencySummary {
+  const us = (ns: number) => Math.round(ns / 10) / 100;
+  return {
+    count: h.totalCount,
+    p50Us: us(h.getValueAtPercentile(50)),
+    p90Us: us(h.getValueAtPercentile(90)),
+    p99Us: us(h.getValueAtPercentile(99)),
+    maxUs: us(h.maxValue),
+    meanUs: us(h.mean),
+    histogram: hdr.encodeIntoCompressedBase64(h),
+  };
+}
+
+function retryReport(cfg: StressConfig, t: RetryTotals, h: { attempts: hdr.Histogram; timeToSuccess: hdr.Histogram }): RetryReport {
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const ok = t.succeeded;
+  return {
+    policy: cfg.retryPolicy,
+    limit: cfg.retryLimit,
+    diverge: cfg.diverge,
+    lifetime: cfg.lifetime,
+    loops: {
+      started: t.started,
+      succeeded: ok,
+      gaveUp: t.gaveUp,
+      gaveUpOnError: t.gaveUpErrno,
+      abandoned: t.abandoned,
+      unfinished: Math.max(0, t.started - ok - t.gaveUp - t.gaveUpErrno - t.abandoned),
+    },
+    attempts: t.attempts,
+    attemptsPerSuccess: h.attempts.totalCount
+      ? { p50: h.attempts.getValueAtPercentile(50), p99: h.attempts.getValueAtPercentile(99), max: h.attempts.maxValue, mean: r3(h.attempts.mean), histogram: hdr.encodeIntoCompressedBase64(h.attempts) }
+      : null,
+    timeToSuccess: h.timeToSuccess.totalCount ? latencySummary(h.timeToSuccess) : null,
+    perSuccess: ok
+      ? {
+          callerFilters: r3(t.callerAdded / ok),
+          otherThreadFilters: t.others ? r3(t.othersAdded / t.others) : 0,
+          otherThreadFiltersMax: t.othersMax,
+          otherThreads: r3(t.others / ok),
+          composedThreads: r3(t.composed / ok),
+        }
+      : null,
+    kill: { marked: t.killMarks, exitedAtOnce: t.killedNow },
+    divergeAttaches: t.divergeAttaches,
+    lifetimeExits: t.lifetimeExits,
   };
 }
 
@@ -216,6 +329,7 @@ export function formatSummary(r: StressReport): string {
     const l = r.latency.tsync;
     L.push(`tsync latency: p50 ${l.p50Us} us, p90 ${l.p90Us} us, p99 ${l.p99Us} us, max ${l.maxUs} us (${l.count} samples)`);
   }
+  if (r.retry) L.push(...formatRetry(r.retry));
   L.push('locks:                acquisitions  contended  rate    longest wait');
   for (const [role, s] of Object.entries(r.locks)) {
     if (!s.acquisitions) continue;
@@ -226,6 +340,20 @@ export function formatSummary(r: StressReport): string {
   L.push(`violations: ${r.violationCount}${r.firstViolationMs !== null ? ` (first after ${r.firstViolationMs} ms)` : ''}`);
   if (r.crash) for (const c of r.crash) L.push(`CRASH: worker ${c.worker} during ${c.op} (thread ${c.tid}): ${c.message}`);
   return L.join('\n') + '\n';
+}
+
+function formatRetry(x: RetryReport): string[] {
+  const l = x.loops;
+  const out = [`tsync_retry (policy ${x.policy}, limit ${x.limit}, diverge ${x.diverge}, lifetime ${x.lifetime || 'off'}): loops ${l.started}, succeeded ${l.succeeded}, gave up ${l.gaveUp} (+${l.gaveUpOnError} on an error), abandoned ${l.abandoned}, unfinished ${l.unfinished}`];
+  if (x.attemptsPerSuccess) out.push(`  attempts per success: p50 ${x.attemptsPerSuccess.p50}, p99 ${x.attemptsPerSuccess.p99}, max ${x.attemptsPerSuccess.max}`);
+  if (x.timeToSuccess) out.push(`  time to success: p50 ${x.timeToSuccess.p50Us} us, p99 ${x.timeToSuccess.p99Us} us, max ${x.timeToSuccess.maxUs} us`);
+  if (x.perSuccess) {
+    const p = x.perSuccess;
+    out.push(`  per success: caller +${p.callerFilters} filter(s), each of ${p.otherThreads} other threads +${p.otherThreadFilters} (max ${p.otherThreadFiltersMax}), composed on ${p.composedThreads} thread(s)`);
+  }
+  if (x.kill.marked) out.push(`  kill: ${x.kill.marked} threads marked, ${x.kill.exitedAtOnce} exited at once`);
+  if (x.divergeAttaches || x.lifetimeExits) out.push(`  divergence: ${x.divergeAttaches} private attaches, ${x.lifetimeExits} lifetimes ended`);
+  return out;
 }
 
 export function formatViolation(v: Violation): string {

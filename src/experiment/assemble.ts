@@ -24,7 +24,7 @@ export interface ResultMeta {
 
 /** cells in matrix order, each summary recomputed from its runs */
 export function assembleResult(meta: ResultMeta, cells: Omit<CellResult, 'summary'>[]): ExperimentResult {
-  const full: CellResult[] = [...cells].sort((a, b) => a.index - b.index).map((c) => ({ ...c, runs: [...c.runs].sort((x, y) => x.repeat - y.repeat), summary: summarizeCell(c.runs) }));
+  const full: CellResult[] = [...cells].sort((a, b) => a.index - b.index).map((c) => ({ ...c, runs: [...c.runs].sort((x, y) => x.repeat - y.repeat), summary: summarizeCell(c.runs, c.config.design) }));
   const statuses = full.map((c) => c.summary.status);
   const result: ExperimentResult = {
     version: EXPERIMENT_VERSION,

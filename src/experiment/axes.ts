@@ -8,10 +8,11 @@ import { isUserLockSpec } from '../locks/user.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { SCOPES } from '../seccomp/context.ts';
-import { parseThreads, type StressValues } from '../engine/options.ts';
+import { parseThreads, parseProbability, type StressValues } from '../engine/options.ts';
+import { RETRY_POLICIES } from '../engine/config.ts';
 import { parseMix, DEFAULT_MIX, OP_KINDS } from '../engine/mix.ts';
 
-export const AXIS_NAMES = ['design', 'siglock', 'tasklist', 'cred_guard', 'scope', 'groups', 'threads', 'workers', 'mix'] as const;
+export const AXIS_NAMES = ['design', 'siglock', 'tasklist', 'cred_guard', 'scope', 'groups', 'threads', 'workers', 'mix', 'diverge', 'lifetime', 'retry-policy'] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];
 
 /** stress flag values being assembled for a cell (StressValues is read-only) */
@@ -88,6 +89,19 @@ const DEFS: Record<AxisName, AxisDef> = {
     apply: (v, x) => void (v.threads = x),
   },
   workers: intAxis('workers', 1, 64),
+  diverge: {
+    valid: 'probabilities 0..1 (the share of ops that are a private attach)',
+    numeric: true,
+    ok: (x) => accepts(() => parseProbability('diverge', x)),
+    apply: (v, x) => void (v.diverge = x),
+  },
+  lifetime: {
+    valid: 'integers 0..1000000 (mean thread lifetime in ops; 0 = off)',
+    numeric: true,
+    ok: (x) => /^\d+$/.test(x) && Number(x) <= 1_000_000,
+    apply: (v, x) => void (v.lifetime = x),
+  },
+  'retry-policy': oneOf(RETRY_POLICIES, (v, x) => void (v['retry-policy'] = x)),
   mix: {
     valid: `${Object.keys(NAMED_MIXES).join(', ')}, or literal mixes KIND=W,… separated by ";" (kinds: ${OP_KINDS.join(', ')})`,
     numeric: false,

@@ -5,6 +5,7 @@
  */
 import { textTable, fmtCount, fmtUs, fmtPct, fmtDuration, type Column } from './table.ts';
 import type { CellResult, ExperimentResult, Stat } from './types.ts';
+import { retryTable } from './retry-table.ts';
 
 /** the lock roles a design choice is about (arena and pidmap are lab plumbing) */
 export const DESIGN_ROLES = ['siglock', 'tasklist', 'cred_guard', 'threadgroup'] as const;
@@ -101,6 +102,8 @@ export function formatExperiment(x: ExperimentResult): string {
   ];
   if (x.axes.length) parts.push(axisTables(x, roles));
   parts.push(cellTable(x, roles));
+  const retry = retryTable(x);
+  if (retry) parts.push(retry);
   const loaded = busyRuns(x);
   if (loaded) parts.push(`note: ${loaded} of ${x.cells.reduce((a, c) => a + c.runs.length, 0)} runs shared the machine: other processes used more than ${OTHER_CPU_LIMIT * 100}% of its CPUs meanwhile, so their numbers are suspect (JSON: runs[].otherCpu)\n`);
   const bad = x.cells.filter((c) => c.summary.status !== 'clean');

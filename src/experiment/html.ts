@@ -39,7 +39,16 @@ const CHARTS: { id: string; wide?: boolean }[] = [
   { id: 'chart-kinds', wide: true },
 ];
 
+/** the caller-loop charts (drawn when the cells ran tsync_retry loops) */
+const RETRY_CHARTS: { id: string; wide?: boolean }[] = [
+  { id: 'chart-retry-time' },
+  { id: 'chart-retry-giveups' },
+  { id: 'chart-retry-attempts' },
+  { id: 'chart-retry-growth' },
+];
+
 function renderHtml(x: ExperimentResult): string {
+  const retry = x.cells.some((c) => c.summary.retry);
   const title = `tsync-lab experiment${x.preset ? ` — preset ${x.preset}` : ''}`;
   const css = readFileSync(new URL('report.css', ASSETS), 'utf8');
   const page = readFileSync(new URL('report.js', ASSETS), 'utf8');
@@ -60,6 +69,15 @@ ${css}</style>
 <div class="grid">
 ${CHARTS.map((c) => `<div class="card${c.wide ? ' wide' : ''}"><canvas id="${c.id}"></canvas></div>`).join('\n')}
 </div>
+${
+  retry
+    ? `<h2>Caller loops (tsync_retry)</h2>
+<p class="note">What a caller of each design goes through until every thread carries its filter: each loop's attempts are ops of its thread, so the group keeps running, diverging and exiting between them. A design whose one call divergence cannot fail is named in the chart, not plotted as zeros.</p>
+<div class="grid">
+${RETRY_CHARTS.map((c) => `<div class="card${c.wide ? ' wide' : ''}"><canvas id="${c.id}"></canvas></div>`).join('\n')}
+</div>`
+    : ''
+}
 <h2>Cells</h2>
 <p class="note">Median [min–max] over repeats; latency from the repeats' merged HDR histograms; cont. = contention rate, wait = longest wait; fairness = min/max ops per worker.</p>
 <div class="tablewrap" id="cells-table"></div>

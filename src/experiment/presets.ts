@@ -47,6 +47,17 @@ export const PRESETS: readonly Preset[] = [
     duration: '3s',
     repeat: 2,
   },
+  {
+    name: 'debate',
+    question: 'what does the caller of each design go through until every thread carries its filter, as library threads diverge more often: time to success, give-ups, attempts, chain growth?',
+    // diverge last: the charts' x axis, one line per design x retry policy
+    vary: [parseVary('design=merged,separate-sync,force-compose'), parseVary('retry-policy=wait,kill'), parseVary('diverge=0.002,0.01,0.05')],
+    // callers run their loops; threads diverge only by --diverge (no other attach or TSYNC)
+    base: { mix: 'tsync_retry=2,tsync=0,tsync_esrch=0,sync=0,attach=0' },
+    // 18 cells x 1 repeat x 2 s, plus ~0.6 s of setup per run: about 50 s on 2 cores
+    duration: '2s',
+    repeat: 1,
+  },
 ];
 
 export function findPreset(name: string): Preset {

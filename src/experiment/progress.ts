@@ -52,7 +52,8 @@ export class Progress {
   runEnd(r: RunResult): void {
     this.done++;
     const status = r.crash ? 'CRASHED' : r.violationCount ? `VIOLATIONS x${r.violationCount}` : 'ok';
-    const p99 = (r.latency ? `, tsync p99 ${fmtUs(r.latency.p99Us)} us` : '') + (r.otherCpu !== null && r.otherCpu > OTHER_CPU_LIMIT ? ` (other processes took ${Math.round(r.otherCpu * 100)}% of the CPUs)` : '');
+    const loops = r.retry ? `, loops ok ${fmtCount(r.retry.loops.succeeded)}/${fmtCount(r.retry.loops.started)}` : '';
+    const p99 = (r.latency && r.latency.count ? `, tsync p99 ${fmtUs(r.latency.p99Us)} us` : '') + loops + (r.otherCpu !== null && r.otherCpu > OTHER_CPU_LIMIT ? ` (other processes took ${Math.round(r.otherCpu * 100)}% of the CPUs)` : '');
     const line = `${this.head}: ${fmtCount(r.opsPerSecond)} ops/s${p99}, ${status}`;
     this.write(this.tty ? `\r${line}\x1b[K\n` : `  -> ${fmtCount(r.opsPerSecond)} ops/s${p99}, ${status}\n`);
   }

@@ -66,6 +66,16 @@ function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = 
     crash: r.crash ? r.crash.map((c) => `worker ${c.worker} during ${c.op}: ${c.message}`).join('; ') : null,
     exitCode: r.exitCode,
     otherCpu,
+    retry: r.retry
+      ? {
+          policy: r.retry.policy,
+          loops: { ...r.retry.loops },
+          attempts: r.retry.attempts,
+          attemptsHistogram: r.retry.attemptsPerSuccess?.histogram ?? null,
+          timeToSuccess: r.retry.timeToSuccess,
+          perSuccess: r.retry.perSuccess,
+        }
+      : null,
   };
 }
 

@@ -26,6 +26,48 @@ const latency = {
   ],
 } as const;
 
+const retryLoops = {
+  type: 'object',
+  required: ['started', 'succeeded', 'gaveUp', 'gaveUpOnError', 'abandoned', 'unfinished'],
+  additionalProperties: false,
+  properties: { started: int, succeeded: int, gaveUp: int, gaveUpOnError: int, abandoned: int, unfinished: int },
+} as const;
+const perSuccess = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['callerFilters', 'otherThreadFilters', 'otherThreadFiltersMax', 'otherThreads', 'composedThreads'],
+      additionalProperties: false,
+      properties: { callerFilters: num, otherThreadFilters: num, otherThreadFiltersMax: int, otherThreads: num, composedThreads: num },
+    },
+  ],
+} as const;
+const runRetry = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['policy', 'loops', 'attempts', 'attemptsHistogram', 'timeToSuccess', 'perSuccess'],
+      additionalProperties: false,
+      properties: { policy: { enum: ['wait', 'kill'] }, loops: retryLoops, attempts: int, attemptsHistogram: { type: ['string', 'null'] }, timeToSuccess: latency, perSuccess },
+    },
+  ],
+} as const;
+const cellRetry = {
+  type: 'object',
+  required: ['canFail', 'loops', 'giveUpRate', 'attemptsPerSuccess', 'timeToSuccess', 'perSuccess'],
+  additionalProperties: false,
+  properties: {
+    canFail: { type: 'boolean' },
+    loops: retryLoops,
+    giveUpRate: { type: 'number', minimum: 0, maximum: 1 },
+    attemptsPerSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['p50', 'p99', 'max', 'mean'], additionalProperties: false, properties: { p50: int, p99: int, max: int, mean: num } }] },
+    timeToSuccess: latency,
+    perSuccess,
+  },
+} as const;
+
 const run = {
   type: 'object',
   required: ['repeat', 'seed', 'durationMs', 'opsPerSecond', 'opsPerSecondByKind', 'tsync', 'latency', 'locks', 'fairness', 'violationCount', 'violations', 'crash', 'exitCode', 'otherCpu'],
@@ -48,6 +90,7 @@ const run = {
     crash: { type: ['string', 'null'] },
     exitCode: { enum: [0, 1, 3] },
     otherCpu: { anyOf: [{ type: 'null' }, { type: 'number', minimum: 0, maximum: 1 }] },
+    retry: runRetry,
   },
 } as const;
 
@@ -76,6 +119,7 @@ const cell = {
         fairness: { type: 'object', required: ['minMaxRatio'], properties: { minMaxRatio: stat } },
         violationCount: int,
         violationKinds: { type: 'array', items: str },
+        retry: cellRetry,
       },
     },
   },

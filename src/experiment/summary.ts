@@ -7,7 +7,8 @@ import * as hdr from 'hdr-histogram-js';
 import type { Axis } from './axes.ts';
 import { newLatencyHistogram } from '../engine/histogram.ts';
 import { median } from '../bench/stats.ts';
-import type { AxisRow, CellStatus, CellSummary, CellResult, LatencySummary, RunResult, Stat } from './types.ts';
+import type { AxisRow, CellRetry, CellStatus, CellSummary, CellResult, LatencySummary, RetryPerSuccess, RunResult, Stat } from './types.ts';
+import { CALLER_LOOPS } from '../seccomp/retry.ts';
 
 export function stat(xs: number[]): Stat {
   if (!xs.length) return { median: 0, min: 0, max: 0 };
@@ -54,7 +55,42 @@ function keysOf(records: Record<string, unknown>[]): string[] {
   return [...new Set(records.flatMap((r) => Object.keys(r)))];
 }
 
-export function summarizeCell(runs: RunResult[]): CellSummary {
+/** The caller loops of a cell's runs: counts summed, attempts and time-to-success histograms added. */
+export function summarizeRetry(runs: RunResult[], design: string): CellRetry | null {
+  const rs = runs.flatMap((r) => (r.retry ? [r.retry] : []));
+  if (!rs.length) return null;
+  const loops = { started: 0, succeeded: 0, gaveUp: 0, gaveUpOnError: 0, abandoned: 0, unfinished: 0 };
+  for (const r of rs) for (const k of Object.keys(loops) as (keyof typeof loops)[]) loops[k] += r.loops[k];
+  const ended = loops.succeeded + loops.gaveUp + loops.gaveUpOnError;
+  const attempts = newLatencyHistogram();
+  for (const r of rs) {
+    if (!r.attemptsHistogram) continue;
+    const h = hdr.decodeFromCompressedBase64(r.attemptsHistogram);
+    attempts.add(h);
+    h.destroy();
+  }
+  const attemptsPerSuccess = attempts.totalCount
+    ? { p50: attempts.getValueAtPercentile(50), p99: attempts.getValueAtPercentile(99), max: attempts.maxValue, mean: round(attempts.mean) }
+    : null;
+  attempts.destroy();
+  let perSuccess: RetryPerSuccess | null = null;
+  const weighted = rs.filter((r) => r.perSuccess && r.loops.succeeded > 0);
+  if (weighted.length) {
+    const w = weighted.reduce((a, r) => a + r.loops.succeeded, 0);
+    const avg = (k: keyof RetryPerSuccess) => round(weighted.reduce((a, r) => a + r.perSuccess![k] * r.loops.succeeded, 0) / w);
+    perSuccess = { callerFilters: avg('callerFilters'), otherThreadFilters: avg('otherThreadFilters'), otherThreadFiltersMax: Math.max(...weighted.map((r) => r.perSuccess!.otherThreadFiltersMax)), otherThreads: avg('otherThreads'), composedThreads: avg('composedThreads') };
+  }
+  return {
+    canFail: CALLER_LOOPS[design]?.retries ?? true,
+    loops,
+    giveUpRate: ended ? round((loops.gaveUp + loops.gaveUpOnError) / ended) : 0,
+    attemptsPerSuccess,
+    timeToSuccess: mergeLatency(rs.map((r) => r.timeToSuccess)),
+    perSuccess,
+  };
+}
+
+export function summarizeCell(runs: RunResult[], design?: string): CellSummary {
   const byKind: Record<string, Stat> = {};
   for (const k of keysOf(runs.map((r) => r.opsPerSecondByKind))) byKind[k] = stat(runs.map((r) => r.opsPerSecondByKind[k] ?? 0));
   const locks: CellSummary['locks'] = {};
@@ -73,7 +109,13 @@ export function summarizeCell(runs: RunResult[]): CellSummary {
     fairness: { minMaxRatio: stat(runs.map((r) => r.fairness.minMaxRatio)) },
     violationCount: runs.reduce((a, r) => a + r.violationCount, 0),
     violationKinds: [...new Set(runs.flatMap((r) => r.violations.map((v) => v.kind)))],
+    ...retryOf(runs, design),
   };
+}
+
+function retryOf(runs: RunResult[], design: string | undefined): { retry?: CellRetry } {
+  const retry = design === undefined ? null : summarizeRetry(runs, design);
+  return retry ? { retry } : {};
 }
 
 /**

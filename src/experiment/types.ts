@@ -44,6 +44,40 @@ export interface RunResult {
   exitCode: number;
   /** share (0..1) of the machine's CPUs other processes used during the run (null: not measurable here) */
   otherCpu: number | null;
+  /** the tsync_retry caller loops (the stress report's `retry`); absent or null when the run had none */
+  retry?: RunRetry | null;
+}
+
+/** Per-success chain figures (the stress report's `retry.perSuccess`). */
+export interface RetryPerSuccess {
+  callerFilters: number;
+  otherThreadFilters: number;
+  otherThreadFiltersMax: number;
+  otherThreads: number;
+  composedThreads: number;
+}
+
+export interface RunRetry {
+  policy: string;
+  loops: { started: number; succeeded: number; gaveUp: number; gaveUpOnError: number; abandoned: number; unfinished: number };
+  attempts: number;
+  /** attempts per success, HDR histogram (compressed base64), null: no success */
+  attemptsHistogram: string | null;
+  timeToSuccess: LatencySummary | null;
+  perSuccess: RetryPerSuccess | null;
+}
+
+/** A cell's caller loops over its repeats: counts summed, histograms merged. */
+export interface CellRetry {
+  /** false: the design's caller makes one call that divergence cannot fail (force-compose) */
+  canFail: boolean;
+  loops: RunRetry['loops'];
+  /** given up (after the limit or on an error) / loops that ended (succeeded, gave up) */
+  giveUpRate: number;
+  attemptsPerSuccess: { p50: number; p99: number; max: number; mean: number } | null;
+  timeToSuccess: LatencySummary | null;
+  /** weighted by the runs' successes */
+  perSuccess: RetryPerSuccess | null;
 }
 
 /** clean: no run found anything; violations: a checker fired (numbers not trustworthy); crashed: a worker died */
@@ -59,6 +93,8 @@ export interface CellSummary {
   fairness: { minMaxRatio: Stat };
   violationCount: number;
   violationKinds: string[];
+  /** present when the cell's runs had tsync_retry loops */
+  retry?: CellRetry;
 }
 
 export interface CellResult {

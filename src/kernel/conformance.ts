@@ -3,6 +3,7 @@
  * results, chains, nnp, mode, liveness). Used by `tsync-lab diff`,
  * `npm run conformance` and the conformance tests.
  */
+import type { BugName } from '../seccomp/bug.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
@@ -22,9 +23,9 @@ export interface ScenarioDiff {
 }
 
 /** Run `s` on the model (under `design`) and on the real kernel, and compare. */
-export async function diffScenario(s: Scenario, opts: { design: string; bug?: string }): Promise<ScenarioDiff> {
+export async function diffScenario(s: Scenario, opts: { design: string; bug?: BugName }): Promise<ScenarioDiff> {
   const k = await runOnKernel(s); // first: refuses `sync` and unavailable kernels before any model work
-  const model = runScenario(s, opts.bug === undefined ? { design: opts.design } : { design: opts.design, bug: opts.bug });
+  const model = runScenario(s, opts);
   return {
     name: s.name,
     design: opts.design,

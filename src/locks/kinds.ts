@@ -11,10 +11,11 @@ import { TicketLock } from './ticket.ts';
 import { McsLock } from './mcs.ts';
 import { RwLock } from './rw.ts';
 import { FutexLock } from './futex.ts';
+import { AdaptiveLock } from './adaptive.ts';
 import { NativeLock, nativeAvailable, type NativeMutex } from './native.ts';
 import { UserLock, isUserLockKind, isUserLockSpec, resolveUserLock, userLockDef, type UserLockKind } from './user.ts';
 
-export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'native'] as const;
+export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'adaptive', 'native'] as const;
 export type BuiltinLockKind = (typeof LOCK_KINDS)[number];
 /** a built-in kind, or a user's lock module (src/locks/user.ts, docs/locks.md) */
 export type LockKind = BuiltinLockKind | UserLockKind;
@@ -27,6 +28,7 @@ const KIND_CTORS: Record<Exclude<BuiltinLockKind, 'native'>, Ctor> = {
   mcs: McsLock,
   rw: RwLock,
   futex: FutexLock,
+  adaptive: AdaptiveLock,
 };
 
 
@@ -50,7 +52,7 @@ export type LockPlan = Record<LockRole, LockKind>;
 export const DEFAULT_LOCK_PLAN: LockPlan = {
   siglock: 'ttas',
   tasklist: 'rw',
-  cred_guard: 'futex',
+  cred_guard: 'adaptive', // the kernel mutex spins while the owner runs, then sleeps
   threadgroup: 'rw',
   arena: 'ttas',
   pidmap: 'ttas',

@@ -16,12 +16,13 @@ import { ALLOC } from '../shared/layout.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
+import type { BugName } from '../seccomp/bug.ts';
 import type { Hook } from '../shared/seam.ts';
 import type { Flag, Result, Scenario, StepResult, ThreadState } from './types.ts';
 
 export interface RunOptions {
   design: string;
-  bug?: string | null;
+  bug?: BugName | null;
   scope?: Scope;
   /** called after every step (and its audit) with the state at that point (tests) */
   onStep?: (snap: StepSnapshot) => void;
@@ -143,6 +144,6 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
 }
 
 /** The contract other tools use: the result of running `s` under a design. */
-export function runScenario(s: Scenario, opts: { design: string; bug?: string }): Result {
+export function runScenario(s: Scenario, opts: { design: string; bug?: BugName }): Result {
   return runScenarioFull(s, opts).result;
 }

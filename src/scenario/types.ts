@@ -17,6 +17,9 @@
  *     "threads": { "main": { "alive": true, "mode": "filter", "nnp": true, "filters": ["root"] },
  *                  "t3": { "alive": false } } }
  */
+import type { Errno } from '../seccomp/errors.ts';
+
+export type { Errno };
 
 export const OPS = ['set_nnp', 'attach', 'clone', 'exit', 'sync'] as const;
 export type Op = (typeof OPS)[number];
@@ -43,8 +46,6 @@ export interface Scenario {
   steps: Step[];
   expect?: PartialResult;
 }
-
-export type Errno = 'EINVAL' | 'EACCES' | 'ENOMEM' | 'ESRCH' | 'EAGAIN';
 
 export type StepResult =
   | { result: 'ok' }

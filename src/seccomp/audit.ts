@@ -30,6 +30,20 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     const s = handleSlot(h);
     return s >= 0 && s < nF && allocated[s] === 1 && handleGen(h) === Atomics.load(m, L.node(s) + NODE.GEN);
   };
+  /**
+   * The one chain walk of the audit: from `head` along prev links while the handles are
+   * live, at most nF + 1 steps; `stop` ends it early. Returns the nodes walked (> nF:
+   * the chain does not end). filter.ts has the model's walks; they go through the seam,
+   * this one reads the quiescent buffer.
+   */
+  const walk = (head: number, stop?: (h: number) => boolean): number => {
+    let n = 0;
+    for (let h = head; h !== 0 && handleOk(h) && n <= nF; n++) {
+      if (stop?.(h)) break;
+      h = m[L.node(handleSlot(h)) + NODE.PREV]!;
+    }
+    return n;
+  };
   for (let s = 0; s < nF; s++) {
     if (Atomics.load(m, L.node(s) + NODE.ALLOC) === 1) {
       allocated[s] = 1;
@@ -60,8 +74,7 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     }
     if (state === TSTATE.ALIVE) {
       // I13: filter_count (reported in /proc) is the chain's length
-      let len = 0;
-      for (let h = head; h !== 0 && handleOk(h) && len <= nF; len++) h = m[L.node(handleSlot(h)) + NODE.PREV]!;
+      const len = walk(head);
       const count = Atomics.load(m, at + TASK.FILTER_COUNT);
       if (count !== len) out.push(v('filter-count', `thread ${tid}: filter_count ${count} but its chain has ${len} filter(s)`, [tid], [head]));
       const mode = Atomics.load(m, at + TASK.MODE);
@@ -80,13 +93,7 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
   // cycles: every chain from a live node must end within nF steps
   for (let s = 0; s < nF; s++) {
     if (!allocated[s]) continue;
-    let h = makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN));
-    let n = 0;
-    while (h !== 0 && handleOk(h) && n <= nF) {
-      h = m[L.node(handleSlot(h)) + NODE.PREV]!;
-      n++;
-    }
-    if (n > nF) {
+    if (walk(makeHandle(s, Atomics.load(m, L.node(s) + NODE.GEN))) > nF) {
       out.push(v('cycle', `chain from node #${s} does not end`, [], []));
       break;
     }
@@ -99,14 +106,7 @@ export function audit(m: Int32Array, L: Layout, opts: { expectEmpty?: boolean } 
     const label = m[L.group(g) + GROUP.LAST_TSYNC_LABEL]!;
     if (label === 0) continue;
     let found = false;
-    let n = 0;
-    for (let h = Atomics.load(m, at + TASK.HEAD); h !== 0 && handleOk(h) && n <= nF; n++) {
-      if (m[L.node(handleSlot(h)) + NODE.LABEL] === label) {
-        found = true;
-        break;
-      }
-      h = m[L.node(handleSlot(h)) + NODE.PREV]!;
-    }
+    walk(Atomics.load(m, at + TASK.HEAD), (h) => (found = m[L.node(handleSlot(h)) + NODE.LABEL] === label));
     if (!found) out.push(v('escape', `thread ${m[at + TASK.TID]} of group ${g} lacks filter ${label} of the group's last successful TSYNC`, [m[at + TASK.TID]!]));
   }
   if (opts.expectEmpty) {

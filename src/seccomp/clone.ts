@@ -17,11 +17,16 @@ import { membershipScope } from './process.ts';
 
 export type CloneResult = { ok: true; child: number } | Exclude<OpResult, { ok: true }>;
 
+/** clone(CLONE_THREAD) by `parent`: whatever copy_process the context runs. */
+export function cloneThread(ctx: Ctx, parent: number): CloneResult {
+  return ctx.ops.copyProcess(ctx, parent);
+}
+
 /**
  * copy_seccomp(p): one consistent snapshot of the parent's seccomp state.
- * Expects siglock held (the clone-copy-early bug calls it without: asserts are off then).
+ * Expects siglock held.
  */
-function copySeccomp(ctx: Ctx, parent: number, child: number): void {
+export function copySeccomp(ctx: Ctx, parent: number, child: number): void {
   ctx.assertHeld(ctx.L.siglock(groupOf(ctx, parent)), 'copySeccomp');
   const head = headLocked(ctx, parent);
   getFilter(ctx, head, tidOf(ctx, parent)); // ref-count the new filter user
@@ -33,25 +38,28 @@ function copySeccomp(ctx: Ctx, parent: number, child: number): void {
   if (nnpOf(ctx, parent)) setNnp(ctx, child);
 }
 
-export function cloneThread(ctx: Ctx, parent: number): CloneResult {
+/**
+ * dup_task_struct + alloc_pid (the child is invisible, its filter NULL), then under
+ * tasklist_lock and siglock: copy_seccomp and link the child into the thread list.
+ */
+export function copyProcess(ctx: Ctx, parent: number): CloneResult {
   const g = groupOf(ctx, parent);
-  // dup_task_struct + alloc_pid: the child is invisible, its filter NULL
   const child = allocTask(ctx, { group: g });
   if (child === 0) return fail('EAGAIN') as CloneResult;
-  if (ctx.bug === 'clone-copy-early') {
-    // B1: copy at dup_task_struct time, outside any lock; linked much later
-    copySeccomp(ctx, parent, child);
-    ctx.seam.window(1);
-  }
   membershipScope(ctx, g, () =>
     ctx.lock(LOCK_ID.TASKLIST, () =>
       ctx.lock(ctx.L.siglock(g), () => {
-        if (ctx.bug !== 'clone-copy-early') copySeccomp(ctx, parent, child);
-        linkThread(ctx, g, child);
-        if (ctx.checking) checkJoin(ctx, g, child);
+        ctx.ops.copySeccomp(ctx, parent, child);
+        linkChild(ctx, g, parent, child);
       }),
     ),
   );
   ctx.ring.push(EV.CLONE, tidOf(ctx, parent), tidOf(ctx, child));
   return { ok: true, child };
+}
+
+/** Link the child (its seccomp state already copied). Expects tasklist_lock and siglock held. */
+export function linkChild(ctx: Ctx, g: number, parent: number, child: number): void {
+  linkThread(ctx, g, child);
+  if (ctx.checking) checkJoin(ctx, g, parent, child);
 }

@@ -5,6 +5,7 @@
  */
 import type { Ctx } from './context.ts';
 import { fail, type OpResult } from './errors.ts';
+import type { OpName } from './ops.ts';
 
 /** seccomp(2) filter flags the model knows (uapi values). */
 export const FLAG = { TSYNC: 1 << 0, TSYNC_ESRCH: 1 << 4 } as const;
@@ -33,7 +34,15 @@ export interface Design {
    * flags in `req` (merged, force-compose), or attach then sync (separate-sync).
    */
   tsync(ctx: Ctx, t: number, req: AttachRequest): OpResult;
+  /**
+   * The overridable operations (src/seccomp/ops.ts) this design's code calls: a
+   * seeded bug applies to the designs that use an operation it replaces.
+   */
+  readonly uses: readonly OpName[];
 }
+
+/** Operations every design uses (clone and exit are common to all, and each design has a caller loop). */
+export const COMMON_OPS: readonly OpName[] = ['copyProcess', 'copySeccomp', 'exitSignalsAndRelease', 'releaseTask', 'retryAttempt'];
 
 /** `tsync` for designs where it is attach with the TSYNC flag. */
 export function tsyncByFlag(this: Design, ctx: Ctx, t: number, req: AttachRequest): OpResult {

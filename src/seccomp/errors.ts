@@ -1,5 +1,6 @@
 /** Outcomes of model operations (errno-style), shared by every design. */
-import type { Errno } from '../scenario/types.ts';
+/** errno values the model returns (the scenario format spells them the same way). */
+export type Errno = 'EINVAL' | 'EACCES' | 'ENOMEM' | 'ESRCH' | 'EAGAIN';
 
 export type OpResult =
   | { ok: true }

@@ -17,44 +17,41 @@ export interface ExitResult {
   groupDead: boolean;
 }
 
-/**
- * exit_signals(): PF_EXITING. Expects siglock held (the exit-release-unlocked bug
- * calls it without, as a single-threaded or group exit would: asserts are off then).
- */
-function markExiting(ctx: Ctx, g: number, t: number): void {
+/** exit_signals(): PF_EXITING. Expects siglock held. */
+export function markExiting(ctx: Ctx, g: number, t: number): void {
   ctx.assertHeld(ctx.L.siglock(g), 'markExiting');
   ctx.seam.astore(taskAt(ctx, t) + TASK.STATE, TSTATE.EXITING);
   ctx.seam.add(groupAt(ctx, g) + GROUP.NR_LIVE, -1);
 }
 
-/** seccomp_filter_release(tsk): detach under siglock, then orphan+put outside it. */
-function filterRelease(ctx: Ctx, g: number, t: number): void {
+/**
+ * do_exit() up to release_task: exit_signals() under siglock, then
+ * seccomp_filter_release() (6.11+): detach under siglock, put outside it.
+ */
+export function exitSignalsAndRelease(ctx: Ctx, g: number, t: number): void {
+  ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
+  // the 6.15 lockless fast path; safe here without 6.15's SIGNAL_GROUP_EXIT bail-out in
+  // sync because PF_EXITING is always set under siglock (markExiting), so a TSYNC that
+  // could still give this thread a filter has finished before we got here
+  if (headOf(ctx, t) === 0) return;
+  const orig = ctx.lock(ctx.L.siglock(g), () => clearHead(ctx, t));
+  releasedFilter(ctx, t, orig);
+}
+
+/** The exiting thread's detached filter: drop its reference. */
+export function releasedFilter(ctx: Ctx, t: number, orig: number): void {
   const tid = tidOf(ctx, t);
-  let orig: number;
-  if (ctx.bug === 'exit-release-unlocked') {
-    // B11-i: read and clear without siglock while a TSYNC may be swapping the head
-    orig = headOf(ctx, t);
-    ctx.seam.window(2);
-    clearHead(ctx, t);
-  } else {
-    // the 6.15 lockless fast path; safe here without 6.15's SIGNAL_GROUP_EXIT bail-out in
-    // sync because PF_EXITING is always set under siglock (markExiting), so a TSYNC that
-    // could still give this thread a filter has finished before we got here
-    if (headOf(ctx, t) === 0) return;
-    orig = ctx.lock(ctx.L.siglock(g), () => clearHead(ctx, t));
-  }
   ctx.ring.push(EV.EXIT, tid, orig);
   putFilter(ctx, orig, tid);
 }
 
-/** release_task(): unlink and free; reap a zombie leader with the last thread. */
-function releaseTask(ctx: Ctx, g: number, t: number): boolean {
-  if (ctx.bug === 'lock-order-inversion') return ctx.lock(ctx.L.siglock(g), () => ctx.lock(LOCK_ID.TASKLIST, () => unlinkAndReap(ctx, g, t)));
+/** release_task(): unlink and free under tasklist_lock (write) -> siglock; reap a zombie leader with the last thread. */
+export function releaseTask(ctx: Ctx, g: number, t: number): boolean {
   return ctx.lock(LOCK_ID.TASKLIST, () => ctx.lock(ctx.L.siglock(g), () => unlinkAndReap(ctx, g, t)));
 }
 
 /** __exit_signal + __unhash_process. Expects tasklist_lock (write) and siglock held. */
-function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
+export function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
   ctx.assertHeld(LOCK_ID.TASKLIST, 'unlinkAndReap');
   ctx.assertHeld(ctx.L.siglock(g), 'unlinkAndReap');
   const s = ctx.seam;
@@ -81,11 +78,7 @@ function unlinkAndReap(ctx: Ctx, g: number, t: number): boolean {
 export function exitThread(ctx: Ctx, t: number): ExitResult {
   const g = groupOf(ctx, t);
   return membershipScope(ctx, g, () => {
-    if (ctx.bug === 'exit-release-unlocked') {
-      ctx.seam.window(6);
-      markExiting(ctx, g, t);
-    } else ctx.lock(ctx.L.siglock(g), () => markExiting(ctx, g, t));
-    filterRelease(ctx, g, t);
-    return { groupDead: releaseTask(ctx, g, t) };
+    ctx.ops.exitSignalsAndRelease(ctx, g, t);
+    return { groupDead: ctx.ops.releaseTask(ctx, g, t) };
   });
 }

@@ -64,6 +64,9 @@ export function nodePrev(ctx: Ctx, h: number): number {
 export function nodeLabel(ctx: Ctx, h: number): number {
   return ctx.seam.load(nodeAt(ctx, h) + NODE.LABEL);
 }
+export function nodeInsns(ctx: Ctx, h: number): number {
+  return ctx.seam.load(nodeAt(ctx, h) + NODE.INSNS);
+}
 export function nodePath(ctx: Ctx, h: number): number {
   return h === 0 ? 0 : ctx.seam.load(nodeAt(ctx, h) + NODE.PATH);
 }
@@ -190,7 +193,7 @@ export function chainHasLabel(ctx: Ctx, head: number, label: number): boolean {
   return false;
 }
 
-/** Labels of the chain from `head`, newest first. */
+/** Labels of the chain from `head`, newest first (bounded: a cycle ends after maxFilters). */
 export function chainLabels(ctx: Ctx, head: number): number[] {
   const out: number[] = [];
   let bound = ctx.L.cfg.maxFilters + 1;

@@ -67,6 +67,11 @@ export function tsyncScope<T>(ctx: Ctx, g: number, fn: () => T): T {
   }
 }
 
+/** cred_guard_mutex -> [the TSYNC scope lock] -> siglock around `fn`: TSYNC's critical section. */
+export function tsyncCritical<T>(ctx: Ctx, g: number, fn: () => T): T {
+  return ctx.lock(ctx.L.credGuard(g), () => tsyncScope(ctx, g, () => ctx.lock(ctx.L.siglock(g), fn)));
+}
+
 /** clone/exit side of the scope: the threadgroup rwsem for read under scope=threadgroup. */
 export function membershipScope<T>(ctx: Ctx, g: number, fn: () => T): T {
   return ctx.scope === 'threadgroup' ? ctx.readLock(ctx.L.threadgroupLock(g), fn) : fn();

@@ -8,7 +8,8 @@
 import { MODE } from '../shared/layout.ts';
 import { EV } from '../shared/events.ts';
 import type { Ctx } from './context.ts';
-import { checkNode, nodePrev } from './filter.ts';
+import { checkNode, nodeInsns, nodePath, nodePrev } from './filter.ts';
+import { WINDOW } from '../shared/seam.ts';
 import { headOf, modeOf, tidOf } from './task.ts';
 
 export function syscallEntry(ctx: Ctx, t: number): number {
@@ -22,17 +23,28 @@ export function syscallEntry(ctx: Ctx, t: number): number {
   }
   let n = 0;
   const bound = ctx.L.cfg.maxFilters;
+  // the head's path length (immutable once published) says how much the walk must run
+  const path = nodePath(ctx, h);
+  let ran = 0;
+  let whole = true;
   while (h !== 0) {
     const prev = nodePrev(ctx, h);
-    ctx.seam.window(3);
+    const insns = nodeInsns(ctx, h);
+    ctx.seam.window(WINDOW.SYSCALL_WALK);
     // checked after reading it: a node freed before or while we read it is caught
-    if (!checkNode(ctx, h, 'syscall walk', tid)) break;
+    if (!checkNode(ctx, h, 'syscall walk', tid)) {
+      whole = false;
+      break;
+    }
+    ran += insns + 4;
     h = prev;
     if (++n > bound) {
       ctx.violation('cycle', `thread ${tid}'s chain does not end`, [tid], []);
+      whole = false;
       break;
     }
   }
+  if (whole && ran !== path && ctx.checking) ctx.violation('syscall-walk', `thread ${tid}'s syscall walk ran ${ran} of its chain's ${path} instructions (${n} filters)`, [tid], []);
   ctx.ring.push(EV.SYSCALL, tid, n);
   return n;
 }

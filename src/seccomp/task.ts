@@ -63,7 +63,7 @@ export const isExiting = (ctx: Ctx, t: number): boolean => {
  * Checker: monotone restriction — a live thread's old head stays on its new chain.
  */
 export function setHead(ctx: Ctx, t: number, head: number, why: string): void {
-  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), `setHead(${why})`);
+  ctx.assertHeld(ctx.L.siglock(groupOf(ctx, t)), 'setHead');
   const at = taskAt(ctx, t);
   const old = ctx.seam.load(at + TASK.HEAD); // plain: every writer holds siglock, as we do
   if (ctx.checking && stateOf(ctx, t) === TSTATE.ALIVE && !isAncestor(ctx, old, head)) {
@@ -199,21 +199,27 @@ export function unlinkThread(ctx: Ctx, g: number, t: number): void {
 }
 
 /**
- * for_each_thread(): every task on the group's list, leader first, then creation
- * order. Expects siglock held. `fn` returning false stops the walk.
+ * for_each_thread(), as a loop with no closure (the TSYNC paths walk the list several
+ * times per call): leader first, then creation order. Expects siglock held.
+ *   for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) …
+ * `n` counts the steps: a list longer than the task table does not end (a cycle).
  */
-export function forEachThread(ctx: Ctx, g: number, fn: (t: number) => boolean | void): void {
+export function firstThread(ctx: Ctx, g: number): number {
   ctx.assertHeld(ctx.L.siglock(g), 'forEachThread');
-  let bound = ctx.L.cfg.maxTasks + 1;
-  for (let t = ctx.seam.load(groupAt(ctx, g) + GROUP.FIRST); t !== 0; ) {
-    if (--bound < 0) {
-      ctx.violation('cycle', `thread list of group ${g} does not end`, [], []);
-      return;
-    }
-    const next = ctx.seam.load(taskAt(ctx, t) + TASK.NEXT);
-    if (fn(t) === false) return;
-    t = next;
+  return ctx.seam.load(groupAt(ctx, g) + GROUP.FIRST);
+}
+
+export function nextThread(ctx: Ctx, g: number, t: number, steps: number): number {
+  if (steps > ctx.L.cfg.maxTasks) {
+    ctx.violation('cycle', `thread list of group ${g} does not end`, [], []);
+    return 0;
   }
+  return ctx.seam.load(taskAt(ctx, t) + TASK.NEXT);
+}
+
+/** for_each_thread() with a callback (`fn` returning false stops the walk). Expects siglock held. */
+export function forEachThread(ctx: Ctx, g: number, fn: (t: number) => boolean | void): void {
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) if (fn(t) === false) return;
 }
 
 /** Tasks of a group, in list order (expects siglock held). */

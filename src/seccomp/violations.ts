@@ -12,6 +12,7 @@ export const VIOLATION_KINDS = [
   'escape', //               a group member without the last successful TSYNC's filter
   'refcount-mismatch', //    audit: refs != heads + live children
   'cycle', //                audit: a chain that does not end
+  'syscall-walk', //         a lockless syscall-entry walk did not run its whole chain (path length)
   'mode-head', //            audit: mode filter <=> head non-null broken for a live thread
   'filter-count', //         audit: a live thread's filter_count is not the length of its chain (I13)
   'leak', //                 audit: nodes left allocated after every group exited
@@ -20,6 +21,8 @@ export const VIOLATION_KINDS = [
   'lockdep-cycle', //        possible circular locking dependency
   'lockdep-recursion', //    a lock acquired while already held by the same worker
   'lock-held', //            a lock still held when an op ended
+  'lock-contract', //        a model function ran without a lock it asserts (lockdep_assert_held)
+  'inheritance', //          a cloned child's seccomp state differs from its parent's at link time
   'crash', //                a worker threw something that is not a finding
   'mutual-exclusion', //     two holders of a user lock kind at once (its wrapper, src/locks/user.ts, saw it)
 ] as const;

@@ -4,15 +4,29 @@
  * Model code (src/seccomp) touches shared memory and locks only through a `Seam`.
  * By default the seam is a thin pass-through: each method tests `hook === null`
  * (one predictable branch) and does the access. Engines plug a `Hook` in:
- *   - noise injection: tiny random delays at race windows (src/engines/noise.ts);
- *   - lockdep: a held-lock stack and a dependency graph (src/engines/lockdep.ts);
- *   - a controlled scheduler: park the worker at each point until it is its turn,
- *     to replay an exact interleaving (the three-method Scheduler interface).
+ *   - noise injection: tiny random delays at every point (src/engine/noise.ts);
+ *   - lockdep: a class-dependency graph, checked at each acquire (src/engine/lockdep.ts);
+ *   - a controlled scheduler (src/explore/): the worker parks at a point until the
+ *     schedule grants it the next step.
  * Several hooks compose with `chainHooks`.
+ *
+ * The seam also keeps the worker's stack of held locks (`held`, innermost last): the
+ * one copy that the model's lock-contract asserts, lockdep and the engines read.
  */
 import type { Layout } from './layout.ts';
 import { EventRing } from './events.ts';
 import type { Lock } from '../locks/lock.ts';
+
+/**
+ * Named race windows in the correct model: real gaps where the kernel has one too.
+ * A seeded bug's own windows are declared in its file (src/seccomp/bugs/), numbered
+ * from BUG_WINDOWS up.
+ */
+export const WINDOW = {
+  /** seccomp_run_filters(): between reading a node's prev link and using the node */
+  SYSCALL_WALK: 1,
+} as const;
+export const BUG_WINDOWS = 100;
 
 /** Kinds of points at which a hook is called. */
 export const POINT = {
@@ -43,6 +57,10 @@ export class Seam {
   hook: Hook | null = null;
   /** this worker's event ring: bookkeeping for reports, written directly (no hook points) */
   readonly ring: EventRing;
+  /** lock ids this worker holds, innermost last (pushed after acquire, popped before release) */
+  readonly held: number[] = [];
+  /** held[] as counts per lock id: `holds` in O(1) (the asserts ask on every guarded write) */
+  private readonly heldCount: Uint8Array;
 
   constructor(
     readonly m: Int32Array,
@@ -51,6 +69,7 @@ export class Seam {
     readonly locks: readonly Lock[],
   ) {
     this.ring = new EventRing(m, layout, worker);
+    this.heldCount = new Uint8Array(locks.length);
   }
 
   // ---- plain accesses: fields guarded by a held lock, or immutable ones ----
@@ -87,38 +106,68 @@ export class Seam {
     if (this.hook !== null) this.hook.point(POINT.WINDOW, site);
   }
 
-  // ---- locks (scoped: every kind, native included, supports it) ----
-  locked<T>(id: number, fn: () => T): T {
-    return this.scoped(id, true, fn);
+  // ---- locks ----
+  /** Does this worker hold lock `id`? (the lock-contract asserts) */
+  holds(id: number): boolean {
+    return this.heldCount[id] !== 0;
   }
 
-  readLocked<T>(id: number, fn: () => T): T {
-    return this.scoped(id, false, fn);
+  private pushHeld(id: number): void {
+    this.held.push(id);
+    this.heldCount[id]!++;
   }
 
-  private scoped<T>(id: number, write: boolean, fn: () => T): T {
+  private popHeld(id: number): void {
+    const held = this.held;
+    if (held[held.length - 1] === id) held.pop();
+    else {
+      const i = held.lastIndexOf(id); // released out of order
+      if (i < 0) return;
+      held.splice(i, 1);
+    }
+    this.heldCount[id]!--;
+  }
+
+  /** Run `fn` holding lock `id` (write = exclusive): split acquire/release where the kind
+   *  supports it (no closure per lock operation), else the kind's closure form. */
+  withLock<T>(id: number, write: boolean, fn: () => T): T {
+    if (!this.locks[id]!.splittable) return this.closureLocked(id, write, fn);
+    this.acquire(id, write);
+    try {
+      return fn();
+    } finally {
+      this.release(id, write);
+    }
+  }
+
+  /** for kinds that only run a closure (native): the hook and held stack inside it */
+  private closureLocked<T>(id: number, write: boolean, fn: () => T): T {
     const lock = this.locks[id]!;
     const h = this.hook;
-    if (h === null) return write ? lock.run(fn) : lock.readRun(fn);
-    h.point(POINT.ACQUIRE, id);
+    if (h !== null) h.point(POINT.ACQUIRE, id);
     const body = (): T => {
-      h.acquired(id, write);
+      this.pushHeld(id);
+      if (h !== null) h.acquired(id, write);
       try {
         return fn();
       } finally {
-        h.releasing(id, write);
-        h.point(POINT.RELEASE, id);
+        if (h !== null) {
+          h.releasing(id, write);
+          h.point(POINT.RELEASE, id);
+        }
+        this.popHeld(id);
       }
     };
     return write ? lock.run(body) : lock.readRun(body);
   }
 
-  /** split acquire (write = exclusive) for kinds that support it: no closure on the hot path */
+  /** split acquire (write = exclusive), for kinds that support it */
   acquire(id: number, write = true): void {
     const h = this.hook;
     if (h !== null) h.point(POINT.ACQUIRE, id);
     if (write) this.locks[id]!.acquire();
     else this.locks[id]!.readAcquire();
+    this.pushHeld(id);
     if (h !== null) h.acquired(id, write);
   }
 
@@ -128,8 +177,15 @@ export class Seam {
       h.releasing(id, write);
       h.point(POINT.RELEASE, id);
     }
+    this.popHeld(id);
     if (write) this.locks[id]!.release();
     else this.locks[id]!.readRelease();
+  }
+
+  /** Locks still held (an op that ended holding some): returns them and forgets them. */
+  takeLeaked(): number[] {
+    this.heldCount.fill(0);
+    return this.held.splice(0, this.held.length);
   }
 }
 

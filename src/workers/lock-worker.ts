@@ -8,7 +8,7 @@ import { makeLock } from '../locks/kinds.ts';
 import { BrokenLock, UnfairRwLock } from '../locks/broken.ts';
 import type { LockTask, LockTaskResult } from './lock-task.ts';
 import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
-import { count, entryRace, hold, rwFair, rwRead, rwShare, rwWrite, wait, type Ctx } from './lock-workloads.ts';
+import { count, entryRace, hold, rwFair, rwRead, rwShare, rwWrite, wait, type WorkloadEnv } from './lock-workloads.ts';
 
 /** The worker's handle on the task's lock (the negative controls included). */
 function lockFor(task: LockTask, layout: Layout): Lock {
@@ -24,7 +24,7 @@ export default function lockWorker(task: LockTask): LockTaskResult | Promise<Loc
 
 function runTask(task: LockTask): LockTaskResult {
   const layout = Layout.of(task.m);
-  const c: Ctx = { m: task.m, layout, lock: lockFor(task, layout), sc: layout.scratchWord(0), lk: layout.lock(task.lockId) };
+  const c: WorkloadEnv = { m: task.m, layout, lock: lockFor(task, layout), sc: layout.scratchWord(0), lk: layout.lock(task.lockId) };
   switch (task.op) {
     case 'count':
       return count(c, task);

@@ -20,7 +20,7 @@ import {
   type WaitTask,
 } from './lock-task.ts';
 
-export interface Ctx {
+export interface WorkloadEnv {
   m: Int32Array;
   layout: Layout;
   lock: Lock;
@@ -30,7 +30,7 @@ export interface Ctx {
   lk: number;
 }
 
-function result(c: Ctx, worker: number, extra: Partial<LockTaskResult> = {}): LockTaskResult {
+function result(c: WorkloadEnv, worker: number, extra: Partial<LockTaskResult> = {}): LockTaskResult {
   const st = c.layout.lstat(c.lock.id, worker);
   const m = c.m;
   return {
@@ -43,19 +43,19 @@ function result(c: Ctx, worker: number, extra: Partial<LockTaskResult> = {}): Lo
   };
 }
 
-function startBarrier(c: Ctx, parties: number): SpinBarrier {
+function startBarrier(c: WorkloadEnv, parties: number): SpinBarrier {
   return new SpinBarrier(c.m, c.sc + SLOT.BAR_COUNT, c.sc + SLOT.BAR_GEN, parties);
 }
 
 /** Append this worker's id to the acquisition log (caller holds the lock). */
-function logAcquisition(c: Ctx, worker: number): void {
+function logAcquisition(c: WorkloadEnv, worker: number): void {
   const m = c.m;
   const p = m[c.sc + SLOT.LOG_POS]!;
   if (p < SLOT.LOG_MAX) m[c.sc + SLOT.LOG + p] = worker;
   m[c.sc + SLOT.LOG_POS] = p + 1;
 }
 
-export function count(c: Ctx, t: CountTask): LockTaskResult {
+export function count(c: WorkloadEnv, t: CountTask): LockTaskResult {
   const m = c.m;
   const at = c.sc + SLOT.COUNT;
   const window = t.window;
@@ -70,7 +70,7 @@ export function count(c: Ctx, t: CountTask): LockTaskResult {
   return result(c, t.worker);
 }
 
-export function entryRace(c: Ctx, t: EntryRaceTask): LockTaskResult {
+export function entryRace(c: WorkloadEnv, t: EntryRaceTask): LockTaskResult {
   const m = c.m;
   const inside = c.sc + SLOT.INSIDE;
   const overlaps = c.sc + SLOT.OVERLAPS;
@@ -105,7 +105,7 @@ export function entryRace(c: Ctx, t: EntryRaceTask): LockTaskResult {
   return result(c, t.worker);
 }
 
-export function hold(c: Ctx, t: HoldTask): LockTaskResult {
+export function hold(c: WorkloadEnv, t: HoldTask): LockTaskResult {
   const m = c.m;
   const me = t.worker + 1;
   if (t.forever) {
@@ -136,7 +136,7 @@ export function hold(c: Ctx, t: HoldTask): LockTaskResult {
   return result(c, t.worker, woken === undefined ? { stateSeen } : { stateSeen, woken });
 }
 
-export function wait(c: Ctx, t: WaitTask): LockTaskResult {
+export function wait(c: WorkloadEnv, t: WaitTask): LockTaskResult {
   const m = c.m;
   waitUntil(m, c.sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the holder');
   if (t.after !== 0) waitFor(m, c.lk + LOCK.WAITER, t.after, t.syncMs, `worker ${t.after - 1} to queue`);
@@ -160,7 +160,7 @@ export function wait(c: Ctx, t: WaitTask): LockTaskResult {
 /** reads the torn-read reader must have made while the writer was still writing */
 const MIN_OVERLAPPING_READS = 1024;
 
-export function rwWrite(c: Ctx, t: RwWriteTask): LockTaskResult {
+export function rwWrite(c: WorkloadEnv, t: RwWriteTask): LockTaskResult {
   const m = c.m;
   const rec = c.sc + SLOT.RECORD;
   let v = 0;
@@ -185,7 +185,7 @@ export function rwWrite(c: Ctx, t: RwWriteTask): LockTaskResult {
   return result(c, t.worker);
 }
 
-export function rwRead(c: Ctx, t: RwReadTask): LockTaskResult {
+export function rwRead(c: WorkloadEnv, t: RwReadTask): LockTaskResult {
   const m = c.m;
   const rec = c.sc + SLOT.RECORD;
   let reads = 0;
@@ -210,7 +210,7 @@ export function rwRead(c: Ctx, t: RwReadTask): LockTaskResult {
   return result(c, t.worker, { reads, torn });
 }
 
-export function rwShare(c: Ctx, t: RwShareTask): LockTaskResult {
+export function rwShare(c: WorkloadEnv, t: RwShareTask): LockTaskResult {
   const inner = new SpinBarrier(c.m, c.sc + SLOT.INNER_COUNT, c.sc + SLOT.INNER_GEN, t.parties);
   startBarrier(c, t.parties).arrive(t.syncMs);
   let shared = true;
@@ -230,7 +230,7 @@ export function rwShare(c: Ctx, t: RwShareTask): LockTaskResult {
  * after the writer announced itself (_QW_WAITING). The late reader must wait for the
  * writer, although readers could share with the first one.
  */
-export function rwFair(c: Ctx, t: RwFairTask): LockTaskResult {
+export function rwFair(c: WorkloadEnv, t: RwFairTask): LockTaskResult {
   const m = c.m;
   const sc = c.sc;
   const lock = c.lock;

@@ -9,7 +9,7 @@ import { makeCtx } from '../seccomp/world.ts';
 import type { NativeTable } from '../locks/kinds.ts';
 import type { Violation } from '../seccomp/violations.ts';
 import type { StressConfig } from '../engine/config.ts';
-import { StressLoop, type LoopResult } from '../engine/loop.ts';
+import { StressLoop, type LoopListeners, type LoopResult } from '../engine/loop.ts';
 import { WorkerReporter } from '../engine/worker-reporter.ts';
 import { NoiseHook } from '../engine/noise.ts';
 import { LockdepHook } from '../engine/lockdep.ts';
@@ -17,6 +17,7 @@ import { Rng, workerSeed } from '../engine/rng.ts';
 import { SyncTimeoutError } from '../shared/barrier.ts';
 import { newLatencyHistogram } from '../engine/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
+import { retryWanted } from '../engine/retry.ts';
 
 export interface StressTask {
   m: Int32Array;
@@ -30,6 +31,8 @@ export interface StressWorkerResult extends LoopResult {
   violations: Violation[];
   /** TSYNC latency histogram (hdr-histogram-js compressed base64), if recorded */
   latency?: string;
+  /** tsync_retry loops: attempts per success and time to success (ns), same encoding */
+  retry?: { attempts: string; timeToSuccess: string };
 }
 
 /** User lock modules are imported first (asynchronously), so that building the lock handles stays synchronous. */
@@ -68,10 +71,22 @@ function runWorker(task: StressTask): StressWorkerResult {
       if (performance.now() > gateDeadline) throw new SyncTimeoutError('stress worker: the start gate never opened (main thread gone?)');
       Atomics.wait(m, HDR.GO, 0, 100);
     }
-    const loop = new StressLoop(ctx, cfg, seedRng, histogram ? { latency: (ns) => histogram.recordValue(Math.max(1, ns)) } : {});
+    const attempts = retryWanted(cfg) ? newLatencyHistogram() : null;
+    const toSuccess = attempts ? newLatencyHistogram() : null;
+    const listeners: LoopListeners = {};
+    if (histogram) listeners.latency = (ns) => histogram.recordValue(Math.max(1, ns));
+    if (attempts && toSuccess)
+      listeners.retry = {
+        success: (n, ns) => {
+          attempts.recordValue(n);
+          toSuccess.recordValue(ns);
+        },
+      };
+    const loop = new StressLoop(m, ctx, cfg, seedRng, listeners);
     const r = loop.run();
     const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
     if (histogram) out.latency = hdr.encodeIntoCompressedBase64(histogram);
+    if (attempts && toSuccess) out.retry = { attempts: hdr.encodeIntoCompressedBase64(attempts), timeToSuccess: hdr.encodeIntoCompressedBase64(toSuccess) };
     return out;
   } finally {
     Atomics.sub(m, HDR.ACTIVE, 1);

@@ -7,9 +7,9 @@
  */
 (function () {
   'use strict';
-  const NUMERIC_AXES = ['groups', 'threads', 'workers'];
+  const NUMERIC_AXES = ['groups', 'threads', 'workers', 'diverge', 'lifetime'];
   const DESIGN_ROLES = ['siglock', 'tasklist', 'cred_guard', 'threadgroup'];
-  const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall'];
+  const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall', 'tsync_retry'];
   const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#d62728'];
   const BAD = '#d62728';
 
@@ -52,12 +52,13 @@
   const kinds = OP_KINDS.filter((k) => data.cells.some((c) => (c.summary.opsPerSecondByKind[k] || { median: 0 }).median > 0));
 
   /** line datasets vs the x axis, one per series, median with a min–max band; bad cells as red crosses */
-  function lineDatasets(pick) {
+  function lineDatasets(pick, keep) {
     const out = [];
     seriesNames.forEach((name, i) => {
+      if (keep && !data.cells.some((c) => seriesOf(c) === name && keep(c))) return;
       const color = PALETTE[i % PALETTE.length];
       const cellAt = xValues.map((x) => data.cells.find((c) => seriesOf(c) === name && xOf(c) === x) || null);
-      const stats = cellAt.map((c) => (c ? pick(c) : null));
+      const stats = cellAt.map((c) => (c && (!keep || keep(c)) ? pick(c) : null));
       const line = {
         label: name,
         data: stats.map((s) => (s ? s.median : null)),
@@ -81,7 +82,7 @@
   }
 
   function lineChart(id, title, yTitle, pick, opts) {
-    const datasets = lineDatasets(pick);
+    const datasets = lineDatasets(pick, opts && opts.keep);
     if (opts && opts.log === 'auto') {
       // a log axis only pays off across orders of magnitude; within one it hides the differences
       const ys = datasets.flatMap((d) => d.data).filter((v) => v > 0);
@@ -94,6 +95,7 @@
       options: {
         plugins: {
           title: { display: true, text: title },
+          subtitle: { display: !!(opts && opts.subtitle), text: (opts && opts.subtitle) || '', color: '#a33', padding: { bottom: 6 } },
           legend: { labels: { filter: (item, d) => !d.datasets[item.datasetIndex].band } },
           tooltip: {
             filter: (item) => !item.dataset.band,
@@ -223,6 +225,32 @@
     );
   }
 
+  /** the caller loops: where a design cannot fail, its series is left out and the chart says so */
+  function retryCharts() {
+    const rc = data.cells.filter((c) => c.summary.retry);
+    const canFail = (c) => c.summary.retry && c.summary.retry.canFail;
+    const fixed = [...new Set(rc.filter((c) => !canFail(c)).map((c) => c.coords.design || c.config.design))];
+    const cannot = fixed.length ? `${fixed.join(', ')}: cannot fail (one call; every loop takes 1 attempt and gives up never by construction) — not plotted` : '';
+    const single = (f) => (c) => {
+      const v = c.summary.retry ? f(c.summary.retry) : null;
+      return v === null || v === undefined ? null : { median: v, min: v, max: v };
+    };
+    const x = xAxis ? xAxis.name : 'cell';
+    lineChart('chart-retry-time', `Time to "every thread filtered", p99 vs ${x}`, 'µs', single((r) => (r.timeToSuccess ? Math.max(0.01, r.timeToSuccess.p99Us) : null)), { log: 'auto', subtitle: 'p99 of the merged HDR histogram of loop start → success (p50 in the tables)' });
+    lineChart('chart-retry-giveups', `Give-ups (share of loops that ended) vs ${x}`, 'given up / ended', single((r) => r.giveUpRate), { keep: canFail, subtitle: cannot });
+    lineChart('chart-retry-attempts', `Attempts per success, p99 vs ${x}`, 'attempts', single((r) => (r.attemptsPerSuccess ? r.attemptsPerSuccess.p99 : null)), { keep: canFail, subtitle: cannot });
+    barChart(
+      'chart-retry-growth',
+      'Chain growth per success: the loop\'s filter on the caller, on each other thread, and threads given a composed node of their own',
+      'filters (nodes) per success',
+      [
+        ['caller', 'callerFilters'],
+        ['each other thread', 'otherThreadFilters'],
+        ['threads given a composed node', 'composedThreads'],
+      ].map(([label, key], i) => ({ label, data: data.cells.map((c) => (c.summary.retry && c.summary.retry.perSuccess ? c.summary.retry.perSuccess[key] : null)), backgroundColor: PALETTE[i] })),
+    );
+  }
+
   try {
     header();
     lineChart('chart-throughput', `Throughput: all ops/s vs ${xAxis ? xAxis.name : 'cell'} (median, band = min–max over repeats)`, 'ops/s', (c) => c.summary.opsPerSecond);
@@ -260,6 +288,7 @@
       kinds.map((k, i) => ({ label: k, data: data.cells.map((c) => perSecond(k)(c).median), backgroundColor: PALETTE[i % PALETTE.length] })),
       { stacked: true },
     );
+    if (data.cells.some((c) => c.summary.retry)) retryCharts();
     tables();
     document.body.dataset.ready = String(charts.length);
   } catch (e) {

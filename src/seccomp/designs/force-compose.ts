@@ -13,15 +13,14 @@
  * question (what should TSYNC mean for divergent threads?) does not need.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, noSync, tsyncByFlag, type AttachRequest, type Design } from '../design.ts';
+import { COMMON_OPS, FLAG, noSync, tsyncByFlag, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, type OpResult } from '../errors.ts';
-import { allocNode, discardNode, setNodePrev } from '../filter.ts';
-import { forEachThread, groupOf, headLocked, exitingLocked, nnpOf, setHead, setNnp, filterCountOf, setFilterCount } from '../task.ts';
+import { allocNode, discardNode } from '../filter.ts';
+import { forEachThread, groupOf, headLocked, exitingLocked, setModeFilter } from '../task.ts';
 import { attachCallerOnly, linkOnCaller, pathTooLong, prepareFilter } from '../attach.ts';
-import { eligible, syncThread } from '../tsync.ts';
+import { eligible } from '../tsync.ts';
 import { checkTsyncDone } from '../checks.ts';
-import { setModeFilter } from '../task.ts';
-import { tsyncScope } from '../process.ts';
+import { tsyncCritical } from '../process.ts';
 
 function attach(ctx: Ctx, t: number, req: AttachRequest): OpResult {
   const prepared = prepareFilter(ctx, t, req);
@@ -30,7 +29,7 @@ function attach(ctx: Ctx, t: number, req: AttachRequest): OpResult {
   const r =
     (req.flags & FLAG.TSYNC) === 0
       ? attachCallerOnly(ctx, t, prepared, req.insns)
-      : ctx.lock(ctx.L.credGuard(g), () => tsyncScope(ctx, g, () => ctx.lock(ctx.L.siglock(g), () => forceAll(ctx, t, g, prepared, req))));
+      : tsyncCritical(ctx, g, () => forceAll(ctx, t, g, prepared, req));
   if (!r.ok) discardNode(ctx, prepared);
   return r;
 }
@@ -67,14 +66,8 @@ function forceAll(ctx: Ctx, t: number, g: number, prepared: number, req: AttachR
     return err;
   }
   linkOnCaller(ctx, t, prepared);
-  for (const th of move) syncThread(ctx, t, th);
-  const callerNnp = nnpOf(ctx, t);
-  for (const { th, node } of compose) {
-    setNodePrev(ctx, node, headLocked(ctx, th)); // the thread's reference moves into the link
-    setHead(ctx, th, node, 'force-compose');
-    setFilterCount(ctx, th, filterCountOf(ctx, th) + 1);
-    if (callerNnp && ctx.bug !== 'nnp-not-spread') setNnp(ctx, th);
-  }
+  for (const th of move) ctx.ops.syncThread(ctx, t, th, false);
+  for (const { th, node } of compose) ctx.ops.composeThread(ctx, t, th, node);
   setModeFilter(ctx, t);
   if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, false);
   return OK;
@@ -87,4 +80,5 @@ export const forceCompose: Design = {
   sync: noSync,
   hasSyncOp: false,
   tsync: tsyncByFlag,
+  uses: [...COMMON_OPS, 'syncThread', 'composeThread'],
 };

@@ -15,12 +15,12 @@
  */
 import { LOCK_ID, MODE, TASK, GROUP } from '../../shared/layout.ts';
 import type { Ctx } from '../context.ts';
-import type { AttachRequest, Design } from '../design.ts';
+import { COMMON_OPS, type AttachRequest, type Design } from '../design.ts';
 import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
 import { discardNode, chainHasLabel, nodeLabel } from '../filter.ts';
 import { groupOf, headLocked, exitingLocked, modeOf, taskAt, tidOf } from '../task.ts';
 import { attachCallerOnly, prepareFilter } from '../attach.ts';
-import { eligible, syncThread } from '../tsync.ts';
+import { eligible } from '../tsync.ts';
 import { recordTsync } from '../checks.ts';
 
 function attach(ctx: Ctx, t: number, req: AttachRequest): OpResult {
@@ -54,7 +54,7 @@ function sync(ctx: Ctx, t: number): OpResult {
     for (const th of otherThreads(ctx, t, g)) {
       ctx.lock(ctx.L.siglock(g), () => {
         if (exitingLocked(ctx, th)) return;
-        if (eligible(ctx, th, headLocked(ctx, t))) syncThread(ctx, t, th, true); // nnp only to DISABLED threads (§5.1)
+        if (eligible(ctx, th, headLocked(ctx, t))) ctx.ops.syncThread(ctx, t, th, true); // nnp only to DISABLED threads (§5.1)
         else failed = tidOf(ctx, th); // keep the last sibling that failed
       });
     }
@@ -91,4 +91,5 @@ export const separateSync: Design = {
     const r = attach(ctx, t, { ...req, flags: 0 });
     return r.ok ? sync(ctx, t) : r;
   },
+  uses: [...COMMON_OPS, 'syncThread'],
 };

@@ -1,0 +1,109 @@
+/**
+ * What the main thread watches while the workers run, one tick at a time: the
+ * duration and SIGINT (a clean stop), stop-the-world audits, progress lines, and the
+ * livelock watchdog (an op that makes no progress is named and stops the run).
+ */
+import { HDR, WORKER } from '../../shared/layout.ts';
+import { OP_KINDS } from '../mix.ts';
+import type { Totals } from '../report.ts';
+import { readTotals } from './totals.ts';
+import { userLockWhere } from '../../locks/user.ts';
+import type { StressWorld } from './world.ts';
+
+export interface StressIo {
+  /** a progress line (every second) */
+  progress?: (t: Totals, elapsedMs: number) => void;
+  /** set to request an early, clean stop (SIGINT) */
+  interrupted?: () => boolean;
+}
+
+/** How long the audit waits for the workers to park, and they for it to finish, ms. */
+const BARRIER_BOUND_MS = 2000;
+
+export class Monitors {
+  audits = 0;
+  /** the run was stopped by SIGINT before its duration */
+  interrupted = false;
+  /** when STOP was first seen set (Infinity while running) */
+  stopAt = Infinity;
+  private lastProgress = 0;
+  private lastAudit = 0;
+  private readonly seq: Int32Array;
+  private readonly seqAt: Float64Array;
+
+  constructor(
+    private readonly world: StressWorld,
+    private readonly io: StressIo,
+  ) {
+    this.seq = new Int32Array(world.cfg.workers);
+    this.seqAt = new Float64Array(world.cfg.workers);
+  }
+
+  /** The workers passed the start gate at `now`: every clock starts. */
+  start(now: number): void {
+    this.lastProgress = this.lastAudit = now;
+    this.seqAt.fill(now);
+  }
+
+  /** One tick; `finished[w]` is true once worker w has returned. */
+  tick(now: number, elapsed: number, finished: readonly boolean[]): void {
+    const { m, cfg } = this.world;
+    if (Atomics.load(m, HDR.STOP) === 0 && (elapsed >= cfg.durationMs || this.io.interrupted?.())) {
+      this.interrupted = !!this.io.interrupted?.() && elapsed < cfg.durationMs;
+      Atomics.store(m, HDR.STOP, 1);
+    }
+    if (Atomics.load(m, HDR.STOP) !== 0 && this.stopAt === Infinity) this.stopAt = now;
+    if (Atomics.load(m, HDR.STOP) === 0 && cfg.auditEveryMs > 0 && now - this.lastAudit >= cfg.auditEveryMs) {
+      this.audit();
+      this.lastAudit = performance.now();
+    }
+    if (now - this.lastProgress >= 1000) {
+      this.lastProgress = now;
+      this.io.progress?.(readTotals(m, this.world.L, cfg.workers), elapsed);
+    }
+    this.watchLivelock(now, finished);
+  }
+
+  /** Stop the world (workers park at the barrier between ops), audit, let them go. */
+  private audit(): void {
+    const { m } = this.world;
+    Atomics.store(m, HDR.AUDIT_REQ, 1);
+    const deadline = performance.now() + BARRIER_BOUND_MS;
+    let parked = false;
+    for (let n = 0; ; n++) {
+      const active = Atomics.load(m, HDR.ACTIVE);
+      if (Atomics.load(m, HDR.BARRIER_HOLD) >= active) {
+        parked = active > 0;
+        break;
+      }
+      if (Atomics.load(m, HDR.STOP) !== 0 || (n % 256 === 0 && performance.now() > deadline)) break;
+    }
+    if (parked) {
+      this.audits++;
+      this.world.auditNow('audit');
+    }
+    Atomics.store(m, HDR.AUDIT_REQ, 0);
+    const until = performance.now() + BARRIER_BOUND_MS;
+    while (Atomics.load(m, HDR.BARRIER_HOLD) > 0 && performance.now() < until);
+    this.seqAt.fill(performance.now()); // the livelock clock does not run while workers were parked
+  }
+
+  /** An op that makes no progress past --livelock is a livelock: named, and the run stops. */
+  private watchLivelock(now: number, finished: readonly boolean[]): void {
+    const { m, L, cfg } = this.world;
+    for (let w = 0; w < cfg.workers; w++) {
+      if (finished[w]) continue;
+      const s = Atomics.load(m, L.worker(w) + WORKER.OP_SEQ);
+      if (s !== this.seq[w]) {
+        this.seq[w] = s;
+        this.seqAt[w] = now;
+      } else if (Atomics.load(m, L.worker(w) + WORKER.OP) !== 0 && now - this.seqAt[w]! > cfg.livelockMs) {
+        const op = OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?';
+        const tid = Atomics.load(m, L.worker(w) + WORKER.OP_TASK);
+        this.world.addViolation({ kind: 'livelock', message: `worker ${w}: ${op} by thread ${tid} has not finished after ${Math.round(now - this.seqAt[w]!)} ms${userLockWhere(m, L, w, cfg.locks)}`, worker: w, tasks: [tid], nodes: [], op });
+        this.seqAt[w] = Infinity;
+        Atomics.store(m, HDR.STOP, 2);
+      }
+    }
+  }
+}
