@@ -1,18 +1,18 @@
 /**
- * The experiment HTML report in a real headless browser (Debian's chromium via
- * playwright-core): every chart is a Chart.js instance that drew something, no
+ * The experiment HTML report in a real headless browser (a system chromium, else the
+ * one @sparticuz/chromium installs, via playwright-core): every chart is a Chart.js instance that drew something, no
  * console errors, nothing fetched from the network, the raw-cells table is there,
  * and cells with violations are marked. Screenshots go to test-artifacts/.
  */
 import test from 'ava';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseVary } from '../src/experiment/axes.ts';
 import { planCells } from '../src/experiment/matrix.ts';
 import { runExperiment } from '../src/experiment/run.ts';
 import { writeHtmlAtomic } from '../src/experiment/html.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
-import { renderReport } from './helpers/browser.ts';
+import { chromiumPath, renderReport } from './helpers/browser.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const CHART_IDS = ['chart-throughput', 'chart-tsync', 'chart-p99', 'chart-latency', 'chart-contention', 'chart-wait', 'chart-kinds'];
@@ -29,6 +29,12 @@ function tinyExperiment(): Promise<ExperimentResult> {
 }
 
 test.before(() => mkdirSync(ARTIFACTS, { recursive: true }));
+
+test.serial('a browser is there without any system package: system chromium or the npm-installed one', async (t) => {
+  const b = await chromiumPath();
+  t.log(`browser: ${b.path} (${b.source})`);
+  t.true(existsSync(b.path), b.path);
+});
 
 test.serial('HTML report renders every chart in headless chromium without console errors', async (t) => {
   t.timeout(90_000);

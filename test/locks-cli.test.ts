@@ -31,7 +31,7 @@ for (const args of BAD) {
 
 test('locks --kinds nope names the kinds', async (t) => {
   const r = await cli(['locks', '--kinds', 'nope']);
-  t.is(r.stderr, 'tsync-lab: unknown lock kind "nope"; kinds: tas, ttas, ticket, mcs, rw, futex, adaptive, native\n');
+  t.is(r.stderr, 'tsync-lab: unknown lock kind "nope"; kinds: tas, ttas, ticket, mcs, rw, futex, adaptive, native, or a lock module ./path/lock.mjs\n');
 });
 
 test.serial('locks: a tiny run prints the table and writes the JSON rows', async (t) => {

@@ -5,7 +5,7 @@
  * both cores, and ava already runs other test files next to this one.
  */
 import test from 'ava';
-import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind, type LockKind } from '../src/locks/kinds.ts';
+import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind } from '../src/locks/kinds.ts';
 import { UsageError } from '../src/shared/usage-error.ts';
 import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks/lock.ts';
 import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
@@ -22,7 +22,7 @@ import {
   writerFairness,
 } from '../src/workers/lock-scenarios.ts';
 
-const SPLIT_KINDS = LOCK_KINDS.filter((k): k is Exclude<LockKind, 'native'> => k !== 'native');
+const SPLIT_KINDS = LOCK_KINDS.filter((k): k is Exclude<(typeof LOCK_KINDS)[number], 'native'> => k !== 'native');
 const ITERATIONS = 100_000;
 const WATCHDOG_MS = 200;
 
@@ -209,5 +209,5 @@ test('native without --harmony-struct: a clear error', (t) => {
 test('unknown lock kind: UsageError listing the kinds', (t) => {
   const e = t.throws(() => parseLockKind('nope'), { instanceOf: UsageError });
   for (const k of LOCK_KINDS) t.true(e!.message.includes(k), `message names ${k}`);
-  t.is(e?.message, `unknown lock kind "nope"; kinds: ${LOCK_KINDS.join(', ')}`);
+  t.is(e?.message, `unknown lock kind "nope"; kinds: ${LOCK_KINDS.join(', ')}, or a lock module ./path/lock.mjs`);
 });

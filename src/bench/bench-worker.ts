@@ -2,6 +2,7 @@
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
+import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 import { SpinBarrier } from '../shared/barrier.ts';
 import { BSLOT, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
 import { floorNsPerPair } from './floor.ts';
@@ -14,7 +15,15 @@ import { measureSeam } from './seam-overhead.ts';
 /** Bound on every synchronisation wait between bench workers. */
 const SYNC_MS = 30_000;
 
-export default function benchWorker(task: BenchTask): number[] | UncontendedResult | ContendedRun[] | SeamResult {
+type BenchResult = number[] | UncontendedResult | ContendedRun[] | SeamResult;
+
+/** A user lock module is imported first, so that building the handle stays synchronous. */
+export default function benchWorker(task: BenchTask): BenchResult | Promise<BenchResult> {
+  const kind = 'kind' in task ? [task.kind] : [];
+  return anyUserLock(kind) ? preloadUserLocks(kind).then(() => measure(task)) : measure(task);
+}
+
+function measure(task: BenchTask): BenchResult {
   switch (task.op) {
     case 'ready': {
       const sc = Layout.of(task.m).scratchWord(0);

@@ -12,6 +12,9 @@ import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/confor
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { timeoutFlag } from './flags.ts';
 import { DEFAULT_MAX_STEPS, runFuzz } from './diff-fuzz.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { diffSuite } from '../junit/cases.ts';
+import { checkOutputFlag } from './flags.ts';
 
 export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json] [--timeout D]
        tsync-lab diff --fuzz N [--seed S] [--max-steps K] [--design NAME] [--bug NAME] [--json]
@@ -27,6 +30,8 @@ scenario it ends with "N/M identical"; scenarios with no kernel equivalent
   --json          print [{ file, name, status, differences }] and the counts
   --timeout D     the kernel side of each scenario: end the helper past D
                   (1s..1h; default 10s + 20ms per step)
+  --junit FILE    write a JUnit XML report: one testcase per scenario, a difference is a failure,
+                  a scenario not runnable on the kernel is skipped
 
 Differential fuzzing (--fuzz): N random valid sequential scenarios (1 to 6
 threads, privileged or not, set_nnp, attach with every flag combination and
@@ -77,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       fuzz: { type: 'string' },
       seed: { type: 'string' },
       'max-steps': { type: 'string' },
+      junit: { type: 'string' },
     },
   });
   const timeoutMs = timeoutFlag(values.timeout);
@@ -90,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
   const design = findDesign(values.design!).name;
   const bug = bugFlag(values.bug);
+  checkOutputFlag('junit', values.junit);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);
   const single = files.length === 1 && !positionals.some((p) => !p.endsWith('.json'));
@@ -125,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   const compared = entries.filter((e) => e.status !== 'not_runnable');
   const same = compared.filter((e) => e.status === 'identical').length;
   const skipped = entries.length - compared.length;
+  if (values.junit && compared.length) writeJunitAtomic(values.junit, [diffSuite(entries, { design, kernel })]);
   if (compared.length === 0) throw new UsageError(`diff: nothing to compare: none of the ${entries.length} scenario(s) is runnable on the kernel`);
   if (values.json) {
     process.stdout.write(JSON.stringify({ design, kernel, identical: same, compared: compared.length, notRunnable: skipped, scenarios: entries }, null, 2) + '\n');

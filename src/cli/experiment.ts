@@ -3,23 +3,19 @@ import { onInterrupt } from './interrupt.ts';
 import { parseArgs } from 'node:util';
 import { LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
 import { writeJsonAtomic } from '../engine/report.ts';
-import { randomSeed } from '../engine/rng.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { checkOutputFlag, intFlag } from './flags.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
-import { parseVary, mergeAxes, describeAxes, type Axis, type CellValues } from '../experiment/axes.ts';
-import { findPreset, describePresets } from '../experiment/presets.ts';
-import { planCells } from '../experiment/matrix.ts';
+import { describeAxes } from '../experiment/axes.ts';
+import { describePresets } from '../experiment/presets.ts';
+import { EXPERIMENT_OPTIONS, DEFAULT_DURATION, DEFAULT_REPEAT, prepareExperiment } from '../experiment/command.ts';
 import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { experimentSuite } from '../junit/cases.ts';
 import { fmtDuration } from '../experiment/table.ts';
-
-const DEFAULT_DURATION = '3s';
-const DEFAULT_REPEAT = 3;
 
 export const help = `usage: tsync-lab experiment [--preset NAME] [--vary AXIS=v1,v2,…]… [options]
 
@@ -37,7 +33,10 @@ ${describePresets()}
   --seed N             base seed; each run's seed derives from it and is printed (default random)
   --json FILE          the full matrix as JSON (atomically; schema: docs/experiment.md)
   --html FILE          a self-contained offline HTML report with charts (Chart.js inlined)
+  --junit FILE         a JUnit XML report: one testcase per cell, a cell with violations is a failure
   --quiet              no progress lines, no tables
+  --shard I/N          run only shard I of N (needs --seed; cells keep their full-matrix seeds);
+                       combine the shards' --json files with \`tsync-lab merge\`
  base stress flags for every cell (an axis overrides them), as for \`tsync-lab stress\`:
   --design NAME        ${DESIGN_NAMES.join(' | ')} (default merged)
   --scope S            siglock | tasklist | threadgroup (default siglock)
@@ -55,77 +54,27 @@ examples:
   npx tsync-lab experiment --vary siglock=ttas,mcs,futex --vary groups=1,8 --duration 2s --repeat 2 --json kinds.json
 `;
 
-const OPTIONS = {
-  vary: { type: 'string', multiple: true },
-  preset: { type: 'string' },
-  duration: { type: 'string' },
-  repeat: { type: 'string' },
-  seed: { type: 'string' },
-  json: { type: 'string' },
-  html: { type: 'string' },
-  quiet: { type: 'boolean', default: false },
-  design: { type: 'string' },
-  scope: { type: 'string' },
-  workers: { type: 'string' },
-  groups: { type: 'string' },
-  threads: { type: 'string' },
-  mix: { type: 'string' },
-  lock: { type: 'string', multiple: true },
-  noise: { type: 'string' },
-  'max-depth': { type: 'string' },
-  bug: { type: 'string' },
-} as const;
-
-/** the base flags passed through to every cell's stress config */
-const PASS_THROUGH = ['design', 'scope', 'workers', 'groups', 'threads', 'mix', 'lock', 'noise', 'max-depth', 'bug'] as const;
-
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: EXPERIMENT_OPTIONS });
   if (positionals.length) throw new UsageError(`experiment: unexpected argument "${positionals[0]}" (see --help)`);
-  const preset = values.preset !== undefined ? findPreset(values.preset) : null;
-  const userAxes: Axis[] = (values.vary ?? []).map(parseVary);
-  const twice = userAxes.find((a, i) => userAxes.findIndex((b) => b.name === a.name) !== i);
-  if (twice) throw new UsageError(`--vary ${twice.name} given twice; list all its values in one --vary`);
-  const axes = mergeAxes(preset?.vary ?? [], userAxes);
-  const duration = values.duration ?? preset?.duration ?? DEFAULT_DURATION;
-  const durationMs = parseDuration('duration', duration);
-  const repeat = intFlag('repeat', values.repeat, preset?.repeat ?? DEFAULT_REPEAT, 1, 100);
-  const baseSeed = intFlag('seed', values.seed, randomSeed(), 0, 0xffffffff);
-  checkOutputFlag('json', values.json);
-  checkOutputFlag('html', values.html);
-
-  const base: CellValues = { ...(preset?.base ?? {}), duration };
-  for (const k of PASS_THROUGH) {
-    const v = values[k];
-    if (v === undefined) continue;
-    if (k === 'lock') base.lock = [...(base.lock ?? []), ...(v as string[])];
-    else base[k] = v as string;
-  }
-  // A base flag that an axis overrides in every cell is still the user's input: a bad
-  // value is bad input, not silently unused (each is checked alone, on the defaults).
-  for (const k of ['design', 'scope', 'workers', 'groups', 'threads', 'mix'] as const) {
-    const v = values[k];
-    if (v !== undefined && axes.some((a) => a.name === k)) stressConfigFrom({ duration: '1s', [k]: v });
-  }
-  const cells = planCells(axes, base);
-  if (needsHarmonyStruct(cells.some((c) => wantsNative(c.config)))) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
+  const { plan, planned, shard, native } = await prepareExperiment(values, ['tsync-lab', 'experiment', ...argv].join(' '));
+  const { cells, repeat, durationMs, baseSeed } = plan;
+  if (needsHarmonyStruct(native)) return reexecWithHarmonyStruct(['experiment', ...argv], { timeoutMs: cells.length * repeat * (durationMs + 10_000) + REEXEC_GRACE_MS });
 
   const err = process.stderr;
   const tty = err.isTTY === true;
   const runs = cells.length * repeat;
+  if (shard) err.write(`tsync-lab experiment: shard ${shard.index}/${shard.total}: cells ${shard.cells.map((i) => `#${i + 1}`).join(' ') || '(none)'} of ${planned.length}\n`);
   err.write(`tsync-lab experiment: ${cells.length} cell${cells.length > 1 ? 's' : ''} x ${repeat} repeat${repeat > 1 ? 's' : ''} x ${fmtDuration(durationMs)} = ${runs} runs; base seed ${baseSeed} (replay the matrix with --seed ${baseSeed})\n`);
   const sigint = onInterrupt('stopping the current run (it is dropped); partial results follow');
   const progress = new Progress(durationMs, (s) => err.write(s), tty);
   const quiet = values.quiet;
-  const result = await runExperiment(
-    { command: ['tsync-lab', 'experiment', ...argv].join(' '), preset: preset?.name ?? null, axes, cells, repeat, duration, durationMs, baseSeed },
-    {
-      interrupted: sigint.requested,
-      runStart: quiet ? undefined : (e) => progress.runStart(e, repeat),
-      runEnd: quiet ? undefined : (_e, r) => progress.runEnd(r),
-      stress: quiet ? undefined : (t, elapsed) => progress.stress(t, elapsed),
-    },
-  );
+  const result = await runExperiment(plan, {
+    interrupted: sigint.requested,
+    runStart: quiet ? undefined : (e) => progress.runStart(e, repeat),
+    runEnd: quiet ? undefined : (_e, r) => progress.runEnd(r),
+    stress: quiet ? undefined : (t, elapsed) => progress.stress(t, elapsed),
+  });
   sigint.dispose();
   if (!quiet) process.stdout.write('\n' + formatExperiment(result));
   if (values.json) {
@@ -135,6 +84,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.html) {
     writeHtmlAtomic(values.html, result);
     err.write(`wrote ${values.html}\n`);
+  }
+  if (values.junit) {
+    writeJunitAtomic(values.junit, [experimentSuite(result)]);
+    err.write(`wrote ${values.junit}\n`);
   }
   return result.exitCode;
 }

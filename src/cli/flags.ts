@@ -1,8 +1,8 @@
 /** Small flag helpers shared by commands: strict integers, turned into UsageErrors. */
-import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration } from '../engine/options.ts';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UsageError } from '../shared/usage-error.ts';
+import { parseDuration } from '../engine/options.ts';
 
 /** A decimal integer flag in lo..hi; anything else is a one-line UsageError. */
 export function intFlag(flag: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
@@ -31,4 +31,3 @@ export function checkOutputFlag(flag: string, path: string | undefined): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag}: folder of "${path}" does not exist`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flag}: "${path}" is a folder, not a file`);
 }
-

@@ -11,8 +11,11 @@ import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
 import { formatLockBench } from '../bench/lock-report.ts';
 import { intFlag } from './flags.ts';
+import { checkUserLock, formatLockCheck } from '../locks/check.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 
 export const help = `usage: tsync-lab locks [--kinds LIST] [--runs N] [--ms N] [--pairs N] [--json FILE]
+       tsync-lab locks --check ./my-lock.mjs [--json FILE]
 
 Benchmarks every lock kind on real worker threads: uncontended acquire+release ns
 (1 worker), 2-worker contended acquisitions/s with a tiny critical section and
@@ -21,17 +24,24 @@ fairness (min/max per-worker share), each kind's ratio to V8's Atomics.Mutex
 between two workers and the seam's overhead. Medians of N runs. Progress goes to
 stderr. Native is measured by a child node started with --harmony-struct.
 
-  --kinds LIST   comma-separated kinds (default all: ${LOCK_KINDS.join(',')})
+  --kinds LIST   comma-separated kinds (default all: ${LOCK_KINDS.join(',')}); a lock module
+                 (./path/lock.mjs or .ts, contract in docs/locks.md) is benchmarked beside them
   --runs N       runs per figure, medians reported (1..99, default ${DEFAULT_BENCH.runs})
   --ms N         length of each contended run, ms (10..60000, default ${DEFAULT_BENCH.ms})
   --pairs N      uncontended pairs per run (1000..100000000, default ${DEFAULT_BENCH.pairs})
   --json FILE    also write the rows as a JSON array (kind, workers,
                  uncontendedNsPerPair, contendedOpsPerSec, fairness, ratioToNative, ...)
+  --check FILE   instead of benchmarking, check a lock module on real threads and print which
+                 properties hold: mutual exclusion; reader-writer exclusion (rw kinds); FIFO (kinds
+                 with static fair = true); no lost wake-up. Every scenario is bounded (10 s).
 
-exit: 0 ok, 2 bad input
+exit: 0 ok (--check: every applicable property holds), 1 --check: a property is broken
+or could not be established, 2 bad input (a bad lock module: one line)
 
 example:
   npx tsync-lab locks --runs 3 --json locks.json
+  npx tsync-lab locks --kinds ttas,ticket,./my-lock.mjs --runs 3
+  npx tsync-lab locks --check ./my-lock.mjs
 `;
 
 function parseKinds(raw: string | undefined): LockKind[] {
@@ -56,11 +66,20 @@ export async function run(argv: string[]): Promise<number> {
       ms: { type: 'string' },
       pairs: { type: 'string' },
       json: { type: 'string' },
+      check: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
+  if (values.check !== undefined) {
+    if (values.kinds !== undefined) throw new UsageError('--check takes one lock module; --kinds is for the benchmark');
+    const report = await checkUserLock(values.check, { onProgress: (msg) => process.stderr.write(`locks --check: ${msg}\n`) });
+    process.stdout.write(formatLockCheck(report));
+    if (values.json !== undefined) await writeJsonAtomically(values.json, report);
+    return report.ok ? 0 : 1;
+  }
   const kinds = parseKinds(values.kinds);
+  await preloadUserLocks(kinds); // a bad lock module: one line before anything runs
   const opts: BenchOptions = {
     ...DEFAULT_BENCH,
     kinds,

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   explore: { summary: 'controlled, replayable schedules of a concurrent scenario (or the stress workload)', load: () => import('./explore.ts') },
   replay: { summary: 'replay a schedule string printed by explore, checking determinism', load: () => import('./replay.ts') },
   experiment: { summary: 'run a matrix of stress runs over lock designs; charts', load: () => import('./experiment.ts') },
+  merge: { summary: 'merge experiment --shard results into the whole matrix', load: () => import('./merge.ts') },
 };
 
 export const USAGE = `usage: tsync-lab <command> [options]     (tsync-lab <command> --help for details)

@@ -10,6 +10,9 @@ import { exploreCommandFor } from './explore-world.ts';
 import { checkOutputFlag } from './flags.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
+import { stressSuite } from '../junit/cases.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
 
 export const help = `usage: tsync-lab stress [options]
@@ -48,6 +51,7 @@ summary; the first violation is printed in full.
                        installing its own filter; default 0)
   --lifetime N         mean thread lifetime in ops: each op exits with probability 1/N (default 0 = off)
   --json FILE          write the JSON report (atomically; schema: docs/stress-report.md)
+  --junit FILE         write a JUnit XML report (one testcase; a violation or crash is its failure)
   --quiet              no progress lines, no summary (violations and errors still print)
   --inject KIND@N      testing only: worker 0's Nth op misbehaves to prove a watchdog fires:
                        crash (exit 3), stall (livelock), lock-leak (lock held at op end, deadlock),
@@ -61,11 +65,14 @@ example:
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...STRESS_OPTIONS, json: { type: 'string' }, junit: { type: 'string' }, quiet: { type: 'boolean', default: false } } });
   if (positionals.length) throw new UsageError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
-  const cfg = stressConfigFrom(values as StressValues);
+  const { junit, ...stressValues } = values;
+  checkOutputFlag('junit', junit);
+  const cfg = stressConfigFrom(stressValues as StressValues);
   checkOutputFlag('json', values.json);
   if (needsHarmonyStruct(wantsNative(cfg))) return reexecWithHarmonyStruct(['stress', ...argv], { timeoutMs: cfg.durationMs + cfg.livelockMs + cfg.watchdogMs + REEXEC_GRACE_MS });
+  await preloadUserLocks(Object.values(cfg.locks)); // a bad lock module: one line, before anything starts
   const quiet = values.quiet;
   const err = process.stderr;
   err.write(`tsync-lab stress: seed ${cfg.seed} (replay the op choices with --seed ${cfg.seed})\n`);
@@ -94,5 +101,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!quiet) process.stdout.write(formatSummary(report));
   if (values.json) writeJsonAtomic(values.json, report);
+  if (junit) writeJunitAtomic(junit, [stressSuite(report, ['tsync-lab', 'stress', ...argv].join(' '))]);
   return report.exitCode;
 }

@@ -64,7 +64,7 @@ export function parseThreads(raw: string): [number, number] {
 export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DEFAULT_LOCK_PLAN): LockPlan {
   const plan = { ...base };
   for (const e of entries ?? []) {
-    const m = /^([a-z_]+)=([a-z]+)$/.exec(e.trim());
+    const m = /^([a-z_]+)=(\S+)$/.exec(e.trim()); // KIND: a built-in name or a lock module path
     if (!m) throw new UsageError(`--lock: expected ROLE=KIND (e.g. siglock=mcs), got "${e}"`);
     plan[parseLockRole(m[1]!)] = parseLockKind(m[2]!);
   }

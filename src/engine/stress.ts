@@ -16,6 +16,7 @@ import { buildReport, type StressReport } from './report.ts';
 import { StressWorld } from './stress/world.ts';
 import { Monitors, type StressIo } from './stress/monitors.ts';
 import { readTotals } from './stress/totals.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 
 export type { StressIo } from './stress/monitors.ts';
 export { readTotals } from './stress/totals.ts';
@@ -25,6 +26,7 @@ const TICK_MS = 25;
 const START_BOUND_MS = 60_000;
 
 export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<StressReport> {
+  await preloadUserLocks(Object.values(cfg.locks)); // user lock modules, before any handle is built: bad ones are a UsageError here
   const world = new StressWorld(cfg);
   const { m, L } = world;
   const monitors = new Monitors(world, io);
@@ -43,6 +45,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
           if (r.crash) world.crashes.push({ worker: w, ...r.crash });
         },
         (e: unknown) => {
+          if (abandoned) return; // ended by pool.destroy() after the abandon below, which accounts for it
           const err = e instanceof Error ? e : new Error(String(e));
           world.crashes.push({ worker: w, message: err.message, op: '?', tid: 0, stack: err.stack ?? '' });
           Atomics.store(m, HDR.STOP, 2);
@@ -82,8 +85,9 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   // a run that ended before every worker was in its loop is timed from the launch
   const durationMs = Math.max(1, performance.now() - (started === Infinity ? launched : started));
   if (abandoned) {
+    // a worker the livelock watchdog already reported is explained (e.g. stuck in a user lock), not a lab fault
     for (let w = 0; w < cfg.workers; w++)
-      if (!results[w]) world.crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
+      if (!results[w] && !world.violations.some((v) => v.kind === 'livelock' && v.worker === w)) world.crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);
   await pool.destroy();
 

@@ -4,6 +4,7 @@
  * cell runs, so a typo costs one line and exit 2 instead of a half-run matrix.
  */
 import { LOCK_KINDS, type LockRole } from '../locks/kinds.ts';
+import { isUserLockSpec } from '../locks/user.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { SCOPES } from '../seccomp/context.ts';
@@ -69,7 +70,9 @@ function intAxis(flag: 'groups' | 'workers', lo: number, hi: number): AxisDef {
 
 /** A per-role lock kind axis: appended after the base --lock entries, so it wins. */
 function lockAxis(role: LockRole): AxisDef {
-  return oneOf(LOCK_KINDS, (v, x) => void (v.lock = [...(v.lock ?? []), `${role}=${x}`]));
+  const apply = (v: CellValues, x: string) => void (v.lock = [...(v.lock ?? []), `${role}=${x}`]);
+  // a user's lock module (src/locks/user.ts) is a value too; planCells checks that the file exists
+  return { valid: `${LOCK_KINDS.join(', ')}, or a lock module ./path/lock.mjs`, numeric: false, ok: (x) => (LOCK_KINDS as readonly string[]).includes(x) || isUserLockSpec(x), apply };
 }
 
 const DEFS: Record<AxisName, AxisDef> = {

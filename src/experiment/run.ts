@@ -9,8 +9,9 @@ import { runStress, type StressIo } from '../engine/stress.ts';
 import type { StressReport } from '../engine/report.ts';
 import type { Axis } from './axes.ts';
 import { runSeed, replayCommand, type CellPlan } from './matrix.ts';
-import { summarizeCell, byAxis } from './summary.ts';
-import { EXPERIMENT_VERSION, type CellResult, type ExperimentResult, type RunResult } from './types.ts';
+import { assembleResult } from './assemble.ts';
+import type { ShardInfo } from './shard.ts';
+import type { CellResult, ExperimentResult, RunResult } from './types.ts';
 
 /** violations kept per run in the matrix (the stress report of a replay has them all) */
 const KEEP_VIOLATIONS = 3;
@@ -41,6 +42,8 @@ export interface ExperimentPlan {
   duration: string;
   durationMs: number;
   baseSeed: number;
+  /** set when this run is one shard of a bigger matrix (`cells` are then that shard's) */
+  shard?: ShardInfo;
 }
 
 function toRunResult(r: StressReport, repeat: number, otherCpu: number | null = null): RunResult {
@@ -111,27 +114,26 @@ export async function runExperiment(plan: ExperimentPlan, io: ExperimentIo = {})
     runs[o.cell]!.push(r);
     io.runEnd?.(ev, r);
   }
-  const cells: CellResult[] = [];
+  const cells: Omit<CellResult, 'summary'>[] = [];
   plan.cells.forEach((cell, i) => {
-    const mine = runs[i]!.sort((x, y) => x.repeat - y.repeat);
+    const mine = runs[i]!;
     const config = configs[i];
-    if (mine.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs: mine, summary: summarizeCell(mine, config.design) });
+    if (mine.length && config) cells.push({ index: cell.index, label: cell.label, coords: cell.coords, config, replay: replayCommand(cell.values, plan.duration), runs: mine });
   });
-  const statuses = cells.map((c) => c.summary.status);
-  return {
-    version: EXPERIMENT_VERSION,
-    createdAt: new Date().toISOString(),
-    command: plan.command,
-    preset: plan.preset,
-    baseSeed: plan.baseSeed,
-    repeat: plan.repeat,
-    durationMs: plan.durationMs,
-    host: { cpus: availableParallelism(), node: process.version, platform: process.platform, arch: process.arch },
-    axes: plan.axes,
+  return assembleResult(
+    {
+      createdAt: new Date().toISOString(),
+      command: plan.command,
+      preset: plan.preset,
+      baseSeed: plan.baseSeed,
+      repeat: plan.repeat,
+      durationMs: plan.durationMs,
+      host: { cpus: availableParallelism(), node: process.version, platform: process.platform, arch: process.arch },
+      axes: plan.axes,
+      elapsedMs: Math.round(performance.now() - started),
+      interrupted,
+      ...(plan.shard ? { shard: plan.shard } : {}),
+    },
     cells,
-    byAxis: byAxis(plan.axes, cells),
-    elapsedMs: Math.round(performance.now() - started),
-    interrupted,
-    exitCode: statuses.includes('crashed') ? 3 : statuses.includes('violations') ? 1 : 0,
-  };
+  );
 }

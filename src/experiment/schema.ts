@@ -165,5 +165,11 @@ export const experimentSchema = {
     elapsedMs: int,
     interrupted: { type: 'boolean' },
     exitCode: { enum: [0, 1, 3] },
+    shard: {
+      type: 'object',
+      required: ['index', 'total', 'cells', 'plannedCells', 'matrix'],
+      additionalProperties: false,
+      properties: { index: { type: 'integer', minimum: 1 }, total: { type: 'integer', minimum: 1 }, cells: { type: 'array', items: int }, plannedCells: int, matrix: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    },
   },
 } as const;

@@ -6,6 +6,7 @@
 import type { LatencySummary } from '../engine/report.ts';
 import type { StressReport } from '../engine/report.ts';
 import type { Axis } from './axes.ts';
+import type { ShardInfo } from './shard.ts';
 
 export const EXPERIMENT_VERSION = 1;
 
@@ -137,4 +138,6 @@ export interface ExperimentResult {
   interrupted: boolean;
   /** 0 every cell clean, 1 some cell found violations, 3 a worker crashed */
   exitCode: number;
+  /** only in the result of `experiment --shard I/N`: which part of which matrix (merge removes it) */
+  shard?: ShardInfo;
 }

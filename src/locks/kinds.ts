@@ -13,12 +13,15 @@ import { RwLock } from './rw.ts';
 import { FutexLock } from './futex.ts';
 import { AdaptiveLock } from './adaptive.ts';
 import { NativeLock, nativeAvailable, type NativeMutex } from './native.ts';
+import { UserLock, isUserLockKind, isUserLockSpec, resolveUserLock, userLockDef, type UserLockKind } from './user.ts';
 
 export const LOCK_KINDS = ['tas', 'ttas', 'ticket', 'mcs', 'rw', 'futex', 'adaptive', 'native'] as const;
-export type LockKind = (typeof LOCK_KINDS)[number];
+export type BuiltinLockKind = (typeof LOCK_KINDS)[number];
+/** a built-in kind, or a user's lock module (src/locks/user.ts, docs/locks.md) */
+export type LockKind = BuiltinLockKind | UserLockKind;
 
 type Ctor = new (m: Int32Array, layout: Layout, id: number, worker: number, opts: LockOptions) => Lock;
-const KIND_CTORS: Record<Exclude<LockKind, 'native'>, Ctor> = {
+const KIND_CTORS: Record<Exclude<BuiltinLockKind, 'native'>, Ctor> = {
   tas: TasLock,
   ttas: TtasLock,
   ticket: TicketLock,
@@ -29,12 +32,15 @@ const KIND_CTORS: Record<Exclude<LockKind, 'native'>, Ctor> = {
 };
 
 
-function isLockKind(name: string): name is LockKind {
+function isLockKind(name: string): name is BuiltinLockKind {
   return (LOCK_KINDS as readonly string[]).includes(name);
 }
 
+/** A built-in kind by name, or a user's lock module by path (checked to exist; loaded later). */
 export function parseLockKind(name: string): LockKind {
-  if (!isLockKind(name)) throw new UsageError(`unknown lock kind "${name}"; kinds: ${LOCK_KINDS.join(', ')}`);
+  if (isUserLockKind(name)) return name;
+  if (isUserLockSpec(name)) return resolveUserLock(name);
+  if (!isLockKind(name)) throw new UsageError(`unknown lock kind "${name}"; kinds: ${LOCK_KINDS.join(', ')}, or a lock module ./path/lock.mjs`);
   return name;
 }
 
@@ -85,6 +91,7 @@ export function makeLock(
   opts: LockOptions = DEFAULT_LOCK_OPTIONS,
   natives: NativeTable | NativeMutex | undefined = [],
 ): Lock {
+  if (isUserLockKind(kind)) return new UserLock(m, layout, id, worker, opts, userLockDef(kind));
   if (kind === 'native') {
     const mutex = natives === undefined ? undefined : Array.isArray(natives) ? natives[id] : natives;
     if (!mutex) throw new UsageError(nativeAvailable() ? `no native mutex was created for ${layout.lockName(id)}` : NATIVE_UNAVAILABLE);

@@ -24,6 +24,7 @@ export const VIOLATION_KINDS = [
   'lock-contract', //        a model function ran without a lock it asserts (lockdep_assert_held)
   'inheritance', //          a cloned child's seccomp state differs from its parent's at link time
   'crash', //                a worker threw something that is not a finding
+  'mutual-exclusion', //     two holders of a user lock kind at once (its wrapper, src/locks/user.ts, saw it)
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 

@@ -87,7 +87,7 @@ export const LAYOUT_VERSION = 1;
 export const LOCK = {
   STATE: 0, //  [atomic] the lock word: tas/ttas/broken/racy the owner (worker id + 1), ticket next|serving
   //             halves, futex state, MCS tail, rw reader count and writer bits
-  AUX: 1, //    [atomic] rw only: its wait-queue lock
+  AUX: 1, //    [atomic] rw only: its wait-queue lock; user lock kinds (src/locks/user.ts): read holds
   OWNER: 2, //  [holder] diagnostic: worker id + 1 of the (write) holder, 0 = none; written by the holder
   //             with plain stores, read by the watchdog best effort; kinds keeping the owner in STATE
   //             leave it 0
@@ -95,7 +95,11 @@ export const LOCK = {
   SIZE: LINE,
 } as const;
 
-/** An MCS queue node: one per (lock, worker), one cache line each. */
+/**
+ * An MCS queue node: one per (lock, worker), one cache line each. A user lock kind
+ * (src/locks/user.ts) is never MCS: its 16 words are worker 0's queue-node line of
+ * its lock (Layout.userLockWords), zero at start, its own to use as it likes.
+ */
 export const QNODE = {
   // both start with plain stores by their owner before the tail exchange publishes the node
   LOCKED: 0, // [atomic] 1 while waiting, 0 when the predecessor handed the lock over
@@ -194,11 +198,14 @@ export const GROUP = {
 /** Per-worker block: control, held-lock stack, current op (watchdogs, lockdep). */
 export const WORKER = {
   ID: 0, //          [immutable] worker id, set by create()
+  USER_LOCK: 1, //   [owner] lock id + 1 whose user-supplied code (src/locks/user.ts) this worker is in, 0 = none;
+  //                 diagnostic (plain stores), the livelock watchdog reads it with Atomics
+  USER_METHOD: 2, // [owner] which method of that user lock (USER_METHODS index); diagnostic
   OP: 10, //         [owner] current op kind + 1 (0 = idle); diagnostic, others read it with Atomics
   OP_TASK: 11, //    [owner] tid the op runs as; diagnostic
   OP_SEQ: 12, //     [atomic] ops completed (progress; a livelock watchdog reads it)
   RING_HEAD: 14, //  [owner] events written so far (ring index = head % ringSize); readers best effort
-  // words 1-9, 13 and 15 are spare
+  // words 3-9, 13 and 15 are spare
   SIZE: 16,
 } as const;
 
@@ -309,6 +316,10 @@ export class Layout {
   }
   qnode(lockId: number, worker: number): number {
     return this.qnodes + (lockId * this.cfg.workers + worker) * QNODE.SIZE;
+  }
+  /** the 16 words (one line) a user lock kind gets for lock `lockId`: worker 0's MCS node, unused by other kinds */
+  userLockWords(lockId: number): number {
+    return this.qnode(lockId, 0);
   }
   lstat(lockId: number, worker: number): number {
     return this.lstats + (worker * this.nLocks + lockId) * LSTAT.SIZE;

@@ -27,6 +27,16 @@ export async function mutualExclusion(lab: LockLab, kind: WorkloadKind, workers:
   return { count: Atomics.load(rig.m, rig.sc + SLOT.COUNT), expected: workers * iterations, results };
 }
 
+/** `workers` workers acquire at the same instant, `rounds` times (a barrier before each): entries that met another holder. */
+export async function entryRace(lab: LockLab, kind: WorkloadKind, workers: number, rounds: number, maxMs: number): Promise<{ overlaps: number; rounds: number }> {
+  const rig = lab.rig(kind, workers);
+  const runs = [];
+  for (let w = 0; w < workers; w++) runs.push(lab.run({ ...base(rig, w, WATCHDOG_MS, SYNC_MS), op: 'entry-race', parties: workers, rounds, maxMs }));
+  await Promise.all(runs);
+  const stopped = Atomics.load(rig.m, rig.sc + SLOT.RACE_STOP) !== 0;
+  return { overlaps: Atomics.load(rig.m, rig.sc + SLOT.OVERLAPS), rounds: stopped ? Atomics.load(rig.m, rig.sc + SLOT.RACE_GO) - 1 : rounds };
+}
+
 /** What the holder and the waiter of a two-worker scenario (watchdog, holdWhileWaiting) saw. */
 export interface HolderWaiterOutcome {
   holder: LockTaskResult;
@@ -50,13 +60,13 @@ export async function watchdog(lab: LockLab, kind: WorkloadKind, watchdogMs: num
  * when the last one queued. Returns the acquisition order. `state`: the lock's state
  * word to start from (default: a fresh lock), e.g. a ticket lock just before its wrap.
  */
-export async function arrivalOrder(lab: LockLab, kind: WorkloadKind, order: number[], state?: number): Promise<number[]> {
+export async function arrivalOrder(lab: LockLab, kind: WorkloadKind, order: number[], state?: number, graceMs = 0): Promise<number[]> {
   const rig = lab.rig(kind, 1 + order.length);
   if (state !== undefined) Atomics.store(rig.m, rig.layout.lock(rig.lockId) + LOCK.STATE, state);
   const last = order[order.length - 1]!;
   const holder = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'hold', forever: false, until: last + 1, holdMs: 0 });
   const waiters = order.map((w, i) =>
-    lab.run({ ...base(rig, w, WATCHDOG_MS, SYNC_MS), op: 'wait', after: i === 0 ? 0 : order[i - 1]! + 1, log: true }),
+    lab.run({ ...base(rig, w, WATCHDOG_MS, SYNC_MS), op: 'wait', after: i === 0 ? 0 : order[i - 1]! + 1, log: true, ...(graceMs && i > 0 ? { graceMs } : {}) }),
   );
   await Promise.all([holder, ...waiters]);
   const n = Atomics.load(rig.m, rig.sc + SLOT.LOG_POS);

@@ -27,6 +27,11 @@ export const SLOT = {
   INNER_GEN: 81, //   [atomic]
   GOT: 97, //         [atomic] rw writer-fairness: the late reader got the lock
   READS: 98, //       [atomic] rw torn-read test: reads done so far (published every 256)
+  INSIDE: 99, //      [atomic] entry race: holders inside the critical section right now
+  OVERLAPS: 100, //   [atomic] entry race: entries that found another holder inside
+  RACE_READY: 101, // [atomic] entry race: arrivals so far (all rounds)
+  RACE_GO: 102, //    [atomic] entry race: the round that may start (worker 0 opens it)
+  RACE_STOP: 103, //  [atomic] entry race: worker 0 ended the race (time is up); RACE_GO then says how many rounds ran
 } as const;
 export const SCRATCH_WORDS = 112;
 
@@ -64,6 +69,11 @@ export interface WaitTask extends TaskBase {
   /** wait until LOCK.WAITER names this worker (+1) before acquiring, 0 = don't */
   after: number;
   log: boolean;
+  /**
+   * then wait this long before acquiring: for user lock kinds, whose announcement
+   * (LOCK.WAITER) comes before their own queueing, the predecessor's time to queue
+   */
+  graceMs?: number;
 }
 /** rw: writer rewrites the record; reader checks it (locked: false = the control, no lock). */
 export interface RwWriteTask extends TaskBase {
@@ -91,7 +101,15 @@ export interface RwFairTask extends TaskBase {
   lateReaderId: number;
 }
 
-export type LockTask = CountTask | HoldTask | WaitTask | RwWriteTask | RwReadTask | RwShareTask | RwFairTask;
+/** Every round, all parties meet at a barrier and acquire at once: a check-then-act lock lets two in. */
+export interface EntryRaceTask extends TaskBase {
+  op: 'entry-race';
+  parties: number;
+  rounds: number;
+  /** worker 0 ends the race after this long even if fewer rounds ran */
+  maxMs: number;
+}
+export type LockTask = CountTask | HoldTask | WaitTask | RwWriteTask | RwReadTask | RwShareTask | RwFairTask | EntryRaceTask;
 
 export interface DeadlockReport {
   name: string;

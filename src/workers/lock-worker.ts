@@ -7,7 +7,8 @@ import { DEFAULT_LOCK_OPTIONS, type Lock } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
 import { BrokenLock, UnfairRwLock } from '../locks/broken.ts';
 import type { LockTask, LockTaskResult } from './lock-task.ts';
-import { count, hold, rwFair, rwRead, rwShare, rwWrite, wait, type WorkloadEnv } from './lock-workloads.ts';
+import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { count, entryRace, hold, rwFair, rwRead, rwShare, rwWrite, wait, type WorkloadEnv } from './lock-workloads.ts';
 
 /** The worker's handle on the task's lock (the negative controls included). */
 function lockFor(task: LockTask, layout: Layout): Lock {
@@ -17,7 +18,11 @@ function lockFor(task: LockTask, layout: Layout): Lock {
   return makeLock(task.kind, task.m, layout, task.lockId, task.worker, opts, task.mutex);
 }
 
-export default function lockWorker(task: LockTask): LockTaskResult {
+export default function lockWorker(task: LockTask): LockTaskResult | Promise<LockTaskResult> {
+  return anyUserLock([task.kind]) ? preloadUserLocks([task.kind]).then(() => runTask(task)) : runTask(task);
+}
+
+function runTask(task: LockTask): LockTaskResult {
   const layout = Layout.of(task.m);
   const c: WorkloadEnv = { m: task.m, layout, lock: lockFor(task, layout), sc: layout.scratchWord(0), lk: layout.lock(task.lockId) };
   switch (task.op) {
@@ -35,5 +40,7 @@ export default function lockWorker(task: LockTask): LockTaskResult {
       return rwShare(c, task);
     case 'rw-fair':
       return rwFair(c, task);
+    case 'entry-race':
+      return entryRace(c, task);
   }
 }

@@ -10,6 +10,7 @@ import { QW_WAITING } from '../locks/rw.ts';
 import {
   SLOT,
   type CountTask,
+  type EntryRaceTask,
   type HoldTask,
   type LockTaskResult,
   type RwFairTask,
@@ -69,6 +70,41 @@ export function count(c: WorkloadEnv, t: CountTask): LockTaskResult {
   return result(c, t.worker);
 }
 
+export function entryRace(c: WorkloadEnv, t: EntryRaceTask): LockTaskResult {
+  const m = c.m;
+  const inside = c.sc + SLOT.INSIDE;
+  const overlaps = c.sc + SLOT.OVERLAPS;
+  const body = (): void => {
+    if (Atomics.add(m, inside, 1) !== 0) Atomics.add(m, overlaps, 1);
+    cpuRelax(32);
+    Atomics.sub(m, inside, 1);
+  };
+  // a spinning start (a sleeping barrier wakes its parties microseconds apart), then a
+  // different small delay per round, so the parties' offsets sweep across any window
+  const ready = c.sc + SLOT.RACE_READY;
+  const go = c.sc + SLOT.RACE_GO;
+  const deadline = performance.now() + t.syncMs;
+  let x = t.worker * 0x9e3779b9 + 1;
+  const stop = c.sc + SLOT.RACE_STOP;
+  const end = performance.now() + t.maxMs;
+  for (let i = 0; i < t.rounds; i++) {
+    Atomics.add(m, ready, 1);
+    if (t.worker === 0) {
+      for (let n = 0; Atomics.load(m, ready) < t.parties * (i + 1); n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: a party never arrived');
+      if (performance.now() > end) Atomics.store(m, stop, 1);
+      Atomics.store(m, go, i + 1);
+    } else for (let n = 0; Atomics.load(m, go) <= i; n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: the round never opened');
+    if (Atomics.load(m, stop) !== 0) break;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    // worker 0 opened the round, so it starts ahead by one cache-line handoff: it waits longer
+    cpuRelax(t.worker === 0 ? x & 4095 : x & 1023);
+    c.lock.run(body);
+  }
+  return result(c, t.worker);
+}
+
 export function hold(c: WorkloadEnv, t: HoldTask): LockTaskResult {
   const m = c.m;
   const me = t.worker + 1;
@@ -104,6 +140,10 @@ export function wait(c: WorkloadEnv, t: WaitTask): LockTaskResult {
   const m = c.m;
   waitUntil(m, c.sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the holder');
   if (t.after !== 0) waitFor(m, c.lk + LOCK.WAITER, t.after, t.syncMs, `worker ${t.after - 1} to queue`);
+  if (t.graceMs) {
+    const end = performance.now() + t.graceMs;
+    while (performance.now() < end) cpuRelax(64);
+  }
   const t0 = performance.now();
   try {
     c.lock.run(() => {

@@ -16,6 +16,7 @@ import { LockdepHook } from '../engine/lockdep.ts';
 import { Rng, workerSeed } from '../engine/rng.ts';
 import { SyncTimeoutError } from '../shared/barrier.ts';
 import { newLatencyHistogram } from '../engine/histogram.ts';
+import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
 import { retryWanted } from '../engine/retry.ts';
 
 export interface StressTask {
@@ -34,7 +35,13 @@ export interface StressWorkerResult extends LoopResult {
   retry?: { attempts: string; timeToSuccess: string };
 }
 
-export default function stressWorker(task: StressTask): StressWorkerResult {
+/** User lock modules are imported first (asynchronously), so that building the lock handles stays synchronous. */
+export default function stressWorker(task: StressTask): StressWorkerResult | Promise<StressWorkerResult> {
+  const kinds = Object.values(task.cfg.locks);
+  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runWorker(task)) : runWorker(task);
+}
+
+function runWorker(task: StressTask): StressWorkerResult {
   const { m, cfg, worker } = task;
   const L = Layout.of(m);
   const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations, cfg.stopOn);
@@ -50,6 +57,7 @@ export default function stressWorker(task: StressTask): StressWorkerResult {
       checking: cfg.checking,
       reporter,
     });
+    onUserLockBreach((message) => ctx.violation('mutual-exclusion', message));
     const seedRng = new Rng(workerSeed(cfg.seed, worker));
     ctx.seam.hook = chainHooks(
       cfg.lockdep ? new LockdepHook(m, L, worker, ctx) : null,

@@ -1,6 +1,7 @@
 /**
- * Open an experiment HTML report in a real headless browser (Debian's chromium
- * driven by playwright-core) and say what rendered: Chart.js instances, whether
+ * Open an experiment HTML report in a real headless browser (a system chromium
+ * where one exists, else the one npm installs with @sparticuz/chromium, driven
+ * by playwright-core) and say what rendered: Chart.js instances, whether
  * each canvas has any drawn pixels, console errors. Also used to take the
  * README's screenshot (docs/scope-chart.png).
  */
@@ -8,7 +9,22 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** system browsers tried first (Debian's chromium, then other usual places) */
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/**
+ * The browser to drive: a system chromium if the machine has one, else the
+ * binary that ships inside the @sparticuz/chromium npm package (unpacked to
+ * the temp folder on first use), so `npm install && npm test` is enough.
+ */
+export async function chromiumPath(): Promise<{ path: string; source: 'system' | '@sparticuz/chromium' }> {
+  const forced = process.env['TSYNC_LAB_CHROMIUM'];
+  if (forced) return { path: forced, source: 'system' };
+  const sys = SYSTEM_CHROMIUM.find((p) => existsSync(p));
+  if (sys) return { path: sys, source: 'system' };
+  const packaged = (await import('@sparticuz/chromium')).default;
+  return { path: await packaged.executablePath(), source: '@sparticuz/chromium' };
+}
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface CanvasInfo {
@@ -69,8 +85,8 @@ async function inspect(page: Page): Promise<Omit<RenderResult, 'consoleErrors' |
 }
 
 export async function renderReport(htmlFile: string, o: RenderOptions = {}): Promise<RenderResult> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const { path } = await chromiumPath();
+  const browser = await chromium.launch({ executablePath: path, args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: o.width ?? 1400, height: o.height ?? 1000 } });
     const consoleErrors: string[] = [];

@@ -7,6 +7,7 @@ import { HDR, WORKER } from '../../shared/layout.ts';
 import { OP_KINDS } from '../mix.ts';
 import type { Totals } from '../report.ts';
 import { readTotals } from './totals.ts';
+import { userLockWhere } from '../../locks/user.ts';
 import type { StressWorld } from './world.ts';
 
 export interface StressIo {
@@ -99,7 +100,7 @@ export class Monitors {
       } else if (Atomics.load(m, L.worker(w) + WORKER.OP) !== 0 && now - this.seqAt[w]! > cfg.livelockMs) {
         const op = OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?';
         const tid = Atomics.load(m, L.worker(w) + WORKER.OP_TASK);
-        this.world.addViolation({ kind: 'livelock', message: `worker ${w}: ${op} by thread ${tid} has not finished after ${Math.round(now - this.seqAt[w]!)} ms`, worker: w, tasks: [tid], nodes: [], op });
+        this.world.addViolation({ kind: 'livelock', message: `worker ${w}: ${op} by thread ${tid} has not finished after ${Math.round(now - this.seqAt[w]!)} ms${userLockWhere(m, L, w, cfg.locks)}`, worker: w, tasks: [tid], nodes: [], op });
         this.seqAt[w] = Infinity;
         Atomics.store(m, HDR.STOP, 2);
       }
