@@ -8,7 +8,7 @@ import { checkBugDesign, findBug } from '../seccomp/bugs.ts';
 import { parseDuration, parseLockPlan } from '../engine/options.ts';
 import { randomSeed } from '../engine/rng.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
-import { runLitmus, type LitmusReport } from '../litmus/run.ts';
+import { litmusPool, runLitmus, type LitmusReport } from '../litmus/run.ts';
 import { formatLitmus, jsonOf } from '../litmus/format.ts';
 import { intFlag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
@@ -98,6 +98,9 @@ export async function run(argv: string[]): Promise<number> {
   const sigint = onInterrupt('stopping, the histogram follows');
   const reports: LitmusReport[] = [];
   let code = 0;
+  // one worker per actor, kept across the files of a directory
+  const running = files.filter((f) => f.design);
+  const pool = running.length ? litmusPool(Math.max(...running.map((f) => f.file.scenario.actorNames.length))) : null;
   try {
     for (const { path, file, design } of files) {
       const s = file.scenario;
@@ -122,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
               progress: (pr) =>
                 err.write(`  ${(pr.elapsedMs / 1000).toFixed(1)} s: ${pr.samples.toLocaleString('en-US')} samples, ${Math.round((pr.samples * 1000) / pr.elapsedMs).toLocaleString('en-US')}/s, ${pr.forbidden} forbidden, ${pr.violations} violation(s)\n`),
             }),
-      });
+      }, pool!);
       reports.push(r);
       const failed = r.violations.length > 0 || r.outcomes.some((e) => e.expect === 'forbidden');
       if (failed) code = 1;
@@ -130,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   } finally {
     sigint.dispose();
+    await pool?.destroy();
   }
   if (json) {
     const one = positionals[0] === files[0]?.path && files.length === 1;

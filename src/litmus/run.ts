@@ -6,6 +6,7 @@
  */
 import type { Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
+import type { Piscina } from 'piscina';
 import { workerPool } from '../workers/pool.ts';
 import type { LitmusTask } from '../workers/litmus-worker.ts';
 import type { ConcurrentScenario, Grade } from '../scenario/concurrent-types.ts';
@@ -28,6 +29,8 @@ export interface LitmusOptions {
   maxSkew?: number;
   progress?: (p: LitmusProgress) => void;
   interrupted?: () => boolean;
+  /** end the run early once a forbidden outcome or a violation was counted (tests hunting a bug) */
+  stopOnFailure?: boolean;
 }
 
 export interface LitmusProgress {
@@ -62,7 +65,13 @@ export interface LitmusReport {
 
 const GRADE_ORDER: Record<Grade, number> = { forbidden: 0, interesting: 1, acceptable: 2 };
 
-export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions): Promise<LitmusReport> {
+/** Long-lived workers for `threads` actors; reusable across runs (a directory, a test file). */
+export function litmusPool(threads: number): Piscina {
+  return workerPool(new URL('../workers/litmus-worker.ts', import.meta.url), threads);
+}
+
+/** Run `s` for o.durationMs. With `shared`, its workers are used (it must have at least as many as actors) and kept. */
+export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?: Piscina): Promise<LitmusReport> {
   const n = s.actorNames.length;
   const maxOps = Math.max(...s.actorNames.map((a) => s.actors[a]!.length));
   const copies = Math.min(maxCopies(s), o.maxStride ?? Infinity);
@@ -72,7 +81,8 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions): Promis
   const k = new LitmusCtl(n, maxOps, copies);
   const { c, times, stats } = k.create();
   const candidates = strideCandidates(copies);
-  const pool = workerPool(new URL('../workers/litmus-worker.ts', import.meta.url), n);
+  if (shared && shared.options.maxThreads < n) throw new Error(`litmus: the shared pool has ${shared.options.maxThreads} workers, the file has ${n} actors`);
+  const pool = shared ?? litmusPool(n);
   const base = {
     m: p.m,
     snapshot: p.snapshot,
@@ -112,6 +122,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions): Promis
       interrupted = true;
       Atomics.store(c, LH.STOP_REQ, 1);
     }
+    if (o.stopOnFailure && sum(STAT.FORBIDDEN) + sum(STAT.VIOLATIONS) > 0) Atomics.store(c, LH.STOP_REQ, 1);
   }, 50);
   const progress = o.progress
     ? setInterval(() => o.progress!({ samples: sum(STAT.SAMPLES), forbidden: sum(STAT.FORBIDDEN), violations: sum(STAT.VIOLATIONS), elapsedMs: performance.now() - t0 }), 1000)
@@ -123,7 +134,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions): Promis
     clearInterval(timer);
     if (progress) clearInterval(progress);
     Atomics.store(c, LH.STOP_REQ, 1);
-    await pool.destroy();
+    if (!shared) await pool.destroy();
   }
   const byLine = new Map<string, OutcomeEntry>();
   for (const r of results)
