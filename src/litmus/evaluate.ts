@@ -1,15 +1,14 @@
 /**
  * Reading one copy's outcome after a stride, inside an actor's worker (quiescent: after
- * barrier B1, nobody writes the lab buffer). The hot path builds a compact key from
- * integers (op results, each thread's liveness, mode, nnp and chain labels); only a key
- * not seen before is turned into the full ConcurrentResult, graded against the file
+ * barrier B1, nobody writes the lab buffer, so plain reads of the layout's fields, as the
+ * audit does). The hot path builds a compact key from integers (op results, each
+ * thread's liveness, mode, nnp and chain labels) and looks it up by hash, confirmed
+ * exactly; only a key not seen before is turned into the full ConcurrentResult, graded against the file
  * and rendered as the canonical outcome line (concurrent-outcome.ts), exactly as
  * explore does.
  */
-import { MODE, TSTATE } from '../shared/layout.ts';
+import { MODE, NODE, TASK, TSTATE, handleGen, handleSlot } from '../shared/layout.ts';
 import type { Ctx } from '../seccomp/context.ts';
-import { headOf, modeOf, nnpOf, stateOf, taskLive } from '../seccomp/task.ts';
-import { nodeLabel, nodePrev } from '../seccomp/filter.ts';
 import { decodeResult, threadStates, type LabelPlan } from '../scenario/concurrent-ops.ts';
 import { grade, renderOutcome } from '../scenario/concurrent-outcome.ts';
 import type { ConcurrentResult, ConcurrentScenario, Grade } from '../scenario/concurrent-types.ts';
@@ -30,11 +29,26 @@ export interface CopyTables {
   setupResults: StepResult[];
 }
 
+interface KeyEntry {
+  key: number[];
+  entry: OutcomeEntry;
+  next: KeyEntry | undefined;
+}
+
+function sameKey(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Chains longer than this are cut in the key (the full result still has them all). */
 const MAX_CHAIN = 64;
 
 export class Evaluator {
+  /** entries by outcome line */
   readonly table = new Map<string, OutcomeEntry>();
+  /** keys seen, by hash (chained on collision) */
+  private readonly byHash = new Map<number, KeyEntry>();
   private readonly key: number[] = [];
   private readonly h: number[];
   private readonly tid: number[];
@@ -58,11 +72,11 @@ export class Evaluator {
   /** Grade copy `copy`; returns its entry (counted). */
   sample(c: Int32Array, copy: number): OutcomeEntry {
     const { ctx, k, T, h, tid } = this;
+    const nA = this.childOf.length;
     for (let i = 0; i < T; i++) {
       h[i] = this.t.handles[copy * T + i]!;
       tid[i] = this.t.tids[copy * T + i]!;
     }
-    const nA = this.childOf.length;
     for (let a = 0; a < nA; a++) {
       const ops = this.childOf[a]!;
       for (let i = 0; i < ops.length; i++) {
@@ -75,8 +89,11 @@ export class Evaluator {
         }
       }
     }
+    // the key: plain reads (quiescent after barrier B1; the barrier's Atomics order them)
     const key = this.key;
     key.length = 0;
+    const m = ctx.m;
+    const L = ctx.L;
     for (let a = 0; a < nA; a++) {
       const n = this.childOf[a]!.length;
       for (let i = 0; i < n; i++) {
@@ -89,26 +106,37 @@ export class Evaluator {
     }
     for (let i = 0; i < T; i++) {
       const t = h[i]!;
-      if (t === 0 || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
+      const slot = handleSlot(t);
+      const at = L.task(slot);
+      if (t === 0 || slot >= L.cfg.maxTasks || m[at + TASK.GEN] !== handleGen(t) || m[at + TASK.STATE] !== TSTATE.ALIVE) {
         key.push(0);
         continue;
       }
-      key.push(1 + (modeOf(ctx, t) === MODE.FILTER ? 2 : 0) + (nnpOf(ctx, t) ? 4 : 0));
-      let f = headOf(ctx, t);
+      key.push(1 + (m[at + TASK.MODE] === MODE.FILTER ? 2 : 0) + (m[at + TASK.NNP] !== 0 ? 4 : 0));
+      let f = m[at + TASK.HEAD]!;
       for (let d = 0; f !== 0 && d < MAX_CHAIN; d++) {
-        key.push(nodeLabel(ctx, f) + 1);
-        f = nodePrev(ctx, f);
+        const nat = L.node(handleSlot(f));
+        key.push(m[nat + NODE.LABEL]! + 1);
+        f = m[nat + NODE.PREV]!;
       }
       key.push(0);
     }
-    const ks = String.fromCharCode.apply(null, key);
-    let e = this.table.get(ks);
+    // FNV-1a over the key's integers, confirmed exactly on a hit
+    let hsh = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) hsh = Math.imul(hsh ^ key[i]!, 0x01000193);
+    hsh >>>= 0;
+    let e = this.byHash.get(hsh);
+    while (e !== undefined && !sameKey(e.key, key)) e = e.next;
     if (e === undefined) {
-      e = this.full(c, copy);
-      this.table.set(ks, e);
+      const full = this.full(c, copy);
+      const seen = this.table.get(full.outcome);
+      const entry = seen ?? full;
+      if (!seen) this.table.set(full.outcome, entry);
+      e = { key: key.slice(), entry, next: this.byHash.get(hsh) };
+      this.byHash.set(hsh, e);
     }
-    e.count++;
-    return e;
+    e.entry.count++;
+    return e.entry;
   }
 
   /** The full result of a copy, graded and rendered (first time a key is seen). */
