@@ -15,8 +15,8 @@ import { ScenarioWorkload } from '../src/explore/workloads.ts';
 const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const DESIGNS = ['merged', 'separate-sync', 'force-compose'];
-// every library file has 2 actors; one pool of long-lived workers serves every run
-const pool = litmusPool(2);
+// one pool of long-lived workers (as many as the largest file has actors) serves every run
+const pool = litmusPool(Math.max(...FILES.map((f) => readConcurrentFile(join(DIR, f)).scenario.actorNames.length)));
 test.after.always(() => pool.destroy());
 
 function opts(design: string, over: Partial<LitmusOptions> = {}): LitmusOptions {
