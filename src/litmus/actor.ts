@@ -22,7 +22,7 @@ import { LH, LitmusCtl, MEASURE_EVERY, RES, STAT, TIME } from './ctl.ts';
 import { Evaluator, overlapOf, type Overlap, type OutcomeEntry } from './evaluate.ts';
 import { usedRanges, resetRanges, resetWords } from './reset.ts';
 import { StridePicker, type StrideFigure } from './stride.ts';
-import { barrier, skewSpin, spinStart } from './spin.ts';
+import { SpinBudget, barrier, skewSpin, spinStart } from './spin.ts';
 import type { WindowClock } from './timed-lock.ts';
 import type { FirstViolations, LitmusViolation } from './violations.ts';
 
@@ -79,6 +79,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
   const self = spec.names.indexOf(name);
   const ev = new Evaluator(ctx, s, spec.plan, k, spec);
   const rng = new Rng(spec.seed);
+  const budget = new SpinBudget();
   const leader = actor === 0;
   const picker = new StridePicker(spec.candidates, spec.calibrationMs);
   const st = k.stat(actor);
@@ -123,7 +124,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
         times[at + TIME.SIG_ACQ] = 0;
         times[at + TIME.SIG_REL] = 0;
       }
-      if (!spinStart(c, k.start(copy), n, actor, copy)) break;
+      if (!spinStart(c, k.start(copy), n, actor, copy, budget)) break;
       if (r % n === actor) skewSpin((r >>> 8) % (spec.maxSkew + 1));
       const t = spec.handles[copy * T + self]!;
       if (measured) {

@@ -1,7 +1,7 @@
 /**
  * The two bounded waits of the litmus actors: the round barrier and the per-copy
  * spin start. Both spin on Atomics.load first (a wake costs 8-10 us, far more than a
- * sample), then, if the other actor is not there after SPINS looks (it may be
+ * sample), then, if the other actor is not there after a while (it may be
  * descheduled: the cores are shared), sleep in Atomics.wait until the last arriver
  * wakes them; the arriver calls notify only when someone said it sleeps, so the fast
  * path has no notify. Past SPIN_BOUND_MS of waiting they throw a LabFault naming who
@@ -15,8 +15,8 @@ export class LabFault extends Error {
 
 /** Long enough for a lock watchdog (2 s) to fire in the other actor first. */
 export const SPIN_BOUND_MS = 20_000;
-/** Looks at the word before going to sleep (~20 ns each). */
-const SPINS = 2048;
+/** Looks at the word before going to sleep (~20 ns each), for the barrier. */
+const SPINS = 1024;
 const NAP_MS = 5;
 const SLEEPER = 0x10000;
 const COUNT = 0xffff;
@@ -46,16 +46,43 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
 }
 
 /**
+ * How long the per-copy start spins before sleeping. A wait that succeeded while
+ * spinning moves the limit towards 4x the moving average of successful waits; a wait
+ * that had to sleep halves it (the partner was descheduled: spinning longer would only
+ * have stolen its CPU). On idle cores the partner comes within a few hundred looks and
+ * the limit settles above that; on an oversubscribed machine it drops to MIN.
+ */
+export class SpinBudget {
+  static readonly MIN = 64;
+  static readonly MAX = 2048;
+  private avg = 64;
+  limit = 256;
+  success(spins: number): void {
+    this.avg += (spins - this.avg) / 16;
+    this.limit = Math.max(SpinBudget.MIN, Math.min(SpinBudget.MAX, Math.ceil(this.avg * 4), this.limit * 2));
+  }
+  slept(): void {
+    this.limit = Math.max(SpinBudget.MIN, this.limit >> 1);
+  }
+}
+
+/**
  * The per-copy start: arrive at word `at`, spin until all `n` actors did. Returns
  * false when some actor aborted the stride (LH.ABORT) meanwhile.
  */
-export function spinStart(c: Int32Array, at: number, n: number, actor: number, copy: number): boolean {
+export function spinStart(c: Int32Array, at: number, n: number, actor: number, copy: number, budget: SpinBudget): boolean {
   const old = Atomics.add(c, at, 1);
   if ((old & COUNT) + 1 === n) {
     if (old >= SLEEPER) Atomics.notify(c, at);
     return true;
   }
-  for (let i = 0; i < SPINS; i++) if ((Atomics.load(c, at) & COUNT) >= n) return true;
+  const limit = budget.limit;
+  for (let i = 0; i < limit; i++)
+    if ((Atomics.load(c, at) & COUNT) >= n) {
+      budget.success(i);
+      return true;
+    }
+  budget.slept();
   let cur = Atomics.add(c, at, SLEEPER) + SLEEPER;
   let waited = 0;
   while ((cur & COUNT) < n) {
