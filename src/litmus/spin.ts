@@ -53,10 +53,10 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
  * the limit settles above that; on an oversubscribed machine it drops to MIN.
  */
 export class SpinBudget {
-  static readonly MIN = 64;
-  static readonly MAX = 2048;
+  static readonly MIN = 256;
+  static readonly MAX = 4096;
   private avg = 64;
-  limit = 256;
+  limit = 1024;
   success(spins: number): void {
     this.avg += (spins - this.avg) / 16;
     this.limit = Math.max(SpinBudget.MIN, Math.min(SpinBudget.MAX, Math.ceil(this.avg * 4), this.limit * 2));
