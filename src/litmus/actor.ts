@@ -94,7 +94,6 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
   let rounds = 0;
   let measuredN = 0;
   let lastWords = 0;
-  Atomics.add(c, LH.READY, 1);
   barrier(c, n, actor, 'start');
   const t0 = performance.now();
   let roundAt = 0;

@@ -8,7 +8,6 @@
  *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
- *   LH.READY     [atomic] actors that have built their context
  *   copy record  START [atomic] actors arrived at this copy (low 16 bits; the per-copy spin start),
  *                plus 0x10000 per actor that went to sleep waiting there;
  *                results [owner] the actor's own op results, read by the evaluators after barrier B1
@@ -21,7 +20,6 @@ export const LH = {
   CMD: 16,
   STOP_REQ: 32,
   ABORT: 48,
-  READY: 64,
   SIZE: 80,
 } as const;
 
