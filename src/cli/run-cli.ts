@@ -22,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   diff: { summary: 'run a scenario on the model and the kernel and compare', load: () => import('./diff.ts') },
   explore: { summary: 'controlled, replayable schedules of a concurrent scenario (or the stress workload)', load: () => import('./explore.ts') },
   replay: { summary: 'replay a schedule string printed by explore, checking determinism', load: () => import('./replay.ts') },
+  litmus: { summary: 'outcome histograms of a concurrent scenario on real threads, jcstress-style', load: () => import('./litmus.ts') },
   experiment: { summary: 'run a matrix of stress runs over lock designs; charts', load: () => import('./experiment.ts') },
   merge: { summary: 'merge experiment --shard results into the whole matrix', load: () => import('./merge.ts') },
 };

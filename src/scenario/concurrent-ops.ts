@@ -97,9 +97,12 @@ export interface SetupState {
   results: StepResult[];
 }
 
-/** Create the process and run the setup steps in order (on the calling thread, no engine). */
-export function runSetup(ctx: Ctx, s: ConcurrentScenario, plan: LabelPlan): SetupState {
-  const initial = createProcess(ctx, { group: 0, threads: s.threads.length, privileged: s.privileged });
+/**
+ * Create the process (in group slot `group`) and run the setup steps in order (on the
+ * calling thread, no engine). litmus prepares many independent copies, one per group.
+ */
+export function runSetup(ctx: Ctx, s: ConcurrentScenario, plan: LabelPlan, group = 0): SetupState {
+  const initial = createProcess(ctx, { group, threads: s.threads.length, privileged: s.privileged });
   if (!initial) throw new Error('task table too small for the scenario');
   const handles: Record<string, number> = {};
   const tids: Record<string, number> = {};

@@ -1,0 +1,95 @@
+/**
+ * The litmus control buffers: everything the actors and the main thread share besides
+ * the lab buffer. One Int32Array (round control, one record per copy) and two
+ * Float64Arrays (per-copy timestamps, per-actor statistics). Named offsets only.
+ *
+ * Who writes what:
+ *   LH.BARRIER   [atomic] monotonic barrier counter: every actor adds 1 per barrier
+ *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
+ *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
+ *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
+ *   copy record  START [atomic] actors arrived at this copy (low 16 bits; the per-copy spin start),
+ *                plus 0x10000 per actor that went to sleep waiting there;
+ *                results [owner] the actor's own op results, read by the evaluators after barrier B1
+ */
+
+export const LH = {
+  BARRIER: 0,
+  /** [atomic] actors asleep (Atomics.wait) at the barrier: the last arriver wakes them */
+  BARRIER_SLEEP: 1,
+  CMD: 16,
+  STOP_REQ: 32,
+  ABORT: 48,
+  SIZE: 80,
+} as const;
+
+/** One op result in a copy record: 4 words [owner]. */
+export const RES = { CODE: 0, ARG: 1, CHILD: 2, CHILD_TID: 3, SIZE: 4 } as const;
+
+/** One copy in this many gets timestamps (a draw of the per-copy seed both actors agree on). */
+export const MEASURE_EVERY = 8;
+
+/** Per-copy, per-actor timestamps (performance.now(), ms: workers share the main thread's
+ * timeOrigin, so they compare) [owner]; 0 = not reached or not measured. */
+export const TIME = {
+  OP_START: 0, // the actor's first op begins (after the spin start and its skew)
+  OP_END: 1, //   its last op returned
+  SIG_WANT: 2, // it first asked for the copy's siglock
+  SIG_ACQ: 3, //  it first held it
+  SIG_REL: 4, //  it last released it
+  SIZE: 8,
+} as const;
+
+/** Per-actor statistics [owner], published after each round; the main thread reads them best effort. */
+export const STAT = {
+  SAMPLES: 0,
+  FORBIDDEN: 1,
+  VIOLATIONS: 2,
+  /** samples whose actors' op intervals intersected */
+  OVERLAP: 3,
+  /** samples where one actor's op started inside another's siglock window */
+  IN_WINDOW: 4,
+  /** samples where one actor asked for siglock while another held it */
+  CONTENDED: 5,
+  /** sum over samples of the spread of the actors' op start times (ms) */
+  SKEW_SUM: 6,
+  ROUNDS: 7,
+  /** samples whose timestamps were taken (1 in MEASURE_EVERY: performance.now() costs ~110 ns) */
+  MEASURED: 8,
+  SIZE: 12,
+} as const;
+
+export class LitmusCtl {
+  readonly recordWords: number;
+  readonly words: number;
+
+  constructor(
+    readonly actors: number,
+    readonly maxOps: number,
+    readonly copies: number,
+  ) {
+    this.recordWords = Math.ceil((1 + actors * maxOps * RES.SIZE) / 4) * 4;
+    this.words = LH.SIZE + copies * this.recordWords;
+  }
+
+  start(copy: number): number {
+    return LH.SIZE + copy * this.recordWords;
+  }
+  result(copy: number, actor: number, op: number): number {
+    return LH.SIZE + copy * this.recordWords + 1 + (actor * this.maxOps + op) * RES.SIZE;
+  }
+  time(copy: number, actor: number): number {
+    return (copy * this.actors + actor) * TIME.SIZE;
+  }
+  stat(actor: number): number {
+    return actor * STAT.SIZE;
+  }
+
+  create(): { c: Int32Array; times: Float64Array; stats: Float64Array } {
+    return {
+      c: new Int32Array(new SharedArrayBuffer(this.words * 4)),
+      times: new Float64Array(new SharedArrayBuffer(this.copies * this.actors * TIME.SIZE * 8)),
+      stats: new Float64Array(new SharedArrayBuffer(this.actors * STAT.SIZE * 8)),
+    };
+  }
+}
