@@ -1,11 +1,14 @@
 /**
  * `npm run bench:stress`: simulated rates, and what TSYNC costs.
+ *  0. kernel-race: the lab's successful TSYNC/s on the kernel-race mix (one process of
+ *     8 threads, every checker and lockdep on) against `kernel --race --threads 8` on
+ *     this machine, and their ratio: medians of --runs each, measured alternately
  *  1. ops/s by kind, 2 workers, at 2, 8 and 32 threads per group (median of --runs)
  *  2. the same run with and without lockdep (its cost), side by side
  *  3. TSYNC cost vs threads per group (up to 1024) and vs chain depth (up to 1000),
  *     measured on the model in one thread (no contention)
  *  4. the real kernel's TSYNC/s and clone+exit/s on this machine, if it can be run
- *   node --import tsx bench/stress.ts [--runs 3] [--duration 2s] [--json FILE]
+ *   node --import tsx bench/stress.ts [--runs 3] [--duration 2s] [--only kernel-race] [--json FILE]
  */
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
@@ -21,15 +24,57 @@ import { ListReporter } from '../src/seccomp/violations.ts';
 import { createProcess } from '../src/seccomp/process.ts';
 import { setNnp } from '../src/seccomp/task.ts';
 import { FLAG } from '../src/seccomp/design.ts';
+import { raceShapeForThreads, runKernelRace } from '../src/kernel/race.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, duration: { type: 'string', default: '2s' }, json: { type: 'string' }, help: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, duration: { type: 'string', default: '2s' }, only: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {
-  console.log('usage: npm run bench:stress -- [--runs N] [--duration 2s] [--json FILE]');
+  console.log('usage: npm run bench:stress -- [--runs N] [--duration 2s] [--only kernel-race] [--json FILE]');
   process.exit(0);
+}
+if (values.only !== undefined && values.only !== 'kernel-race') {
+  console.error(`bench:stress: --only takes kernel-race, not "${values.only}"`);
+  process.exit(2);
 }
 const runs = intFlag('runs', values.runs, 3, 1, 20);
 const duration = parseDuration('duration', values.duration!);
 const out: Record<string, unknown> = {};
+
+// 0: the like-for-like comparison with the real kernel
+{
+  const lab: number[] = [];
+  const kern: number[] = [];
+  let kernelWhy: string | null = null;
+  for (let i = 0; i < runs; i++) {
+    const r = await runStress(stressConfigFrom({ duration: `${duration}ms`, groups: '1', threads: '8..8', mix: 'kernel-race', seed: String(21 + i) }));
+    if (r.violations.length) throw new Error(`kernel-race run ${i + 1}: ${r.violations[0]!.kind}: ${r.violations[0]!.message}`);
+    lab.push(Math.round(r.tsync.ok / (r.durationMs / 1000)));
+    if (kernelWhy === null) {
+      try {
+        const k = await runKernelRace({ durationMs: duration, ...raceShapeForThreads(8), esrch: true });
+        if (k.violationCount) throw new Error(`kernel race: ${k.violationCount} violations`);
+        kern.push(k.tsyncPerSec);
+      } catch (e) {
+        kernelWhy = (e as Error).message.split('\n')[0]!;
+      }
+    }
+    process.stderr.write(`\rkernel-race run ${i + 1}/${runs}: lab ${lab[i]} TSYNC ok/s, kernel ${kern[i] ?? '-'}/s\x1b[K`);
+  }
+  process.stderr.write('\r\x1b[K');
+  const labM = median(lab);
+  const kernM = kern.length ? median(kern) : NaN;
+  console.log(`kernel-race (one process of 8 threads; medians of ${runs} runs of ${duration} ms, alternating)`);
+  console.log(`  lab   stress --mix kernel-race --groups 1 --threads 8..8 (2 workers, every checker, lockdep on): ${labM} successful TSYNC/s  [${lab.join(', ')}]`);
+  if (kernelWhy !== null) console.log(`  kernel: not available here (${kernelWhy})`);
+  else {
+    console.log(`  kernel  kernel --race --threads 8: ${kernM} TSYNC/s  [${kern.join(', ')}]`);
+    console.log(`  ratio lab/kernel: ${(labM / kernM).toFixed(2)}x`);
+  }
+  out.kernelRace = { lab, kernel: kern, labMedian: labM, kernelMedian: kern.length ? kernM : null, ratio: kern.length ? labM / kernM : null };
+}
+if (values.only === 'kernel-race') {
+  if (values.json) writeJsonAtomic(values.json, out);
+  process.exit(0);
+}
 
 // 1 + 2: simulated rates
 const rateRows: { threads: number; lockdep: boolean; opsPerSecond: number; byKind: Record<string, number>; tsyncPerSecond: number; cloneExitPerSecond: number }[] = [];

@@ -7,13 +7,13 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
-import { runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
+import { raceShapeForThreads, runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
 import { formatResult, reportExpect } from './scenario.ts';
 import { intFlag, timeoutFlag } from './flags.ts';
 import { parseDuration } from '../engine/options.ts';
 
 export const help = `usage: tsync-lab kernel FILE [--json] [--timeout D]
-       tsync-lab kernel --race [--duration 2s] [--cloners N] [--epoch N] [--json]
+       tsync-lab kernel --race [--duration 2s] [--cloners N | --threads N] [--epoch N] [--json]
        tsync-lab kernel --check
 
 Runs a scenario file on the real Linux kernel: one real pthread per scenario
@@ -31,7 +31,11 @@ compares it too (exit 1 on a mismatch).
                    when it returned, must carry its filter. Reports TSYNC/s and
                    clone+exit/s (exit 1 on any violation)
   --duration D     race length: 500ms, 2s, 1m (default 2s)
-  --cloners N      race: cloning threads, 1..16 (default 2)
+  --cloners N      race: cloning threads, 1..16 (default 2, each keeping 4 children)
+  --threads N      race: one process of at most N threads, 3..64, shaped like the
+                   lab's \`stress --mix kernel-race --groups 1 --threads N..N\`: one
+                   attacher (TSYNC_ESRCH on every other TSYNC), one cloner and the
+                   N - 2 short-lived children it keeps alive, every thread probing
   --epoch N        race: TSYNCs per fresh process, 1..2000 (default 256)
   --check          say whether this machine can run scenarios, and measure the
                    kernel's path cost of the helper's probe program
@@ -49,7 +53,7 @@ example:
 export function formatRace(r: KernelRaceReport): string {
   const v = r.violations;
   return [
-    `kernel race check on Linux ${r.kernel}: ${(r.elapsedMs / 1000).toFixed(2)}s, ${r.epochs} epochs of up to ${r.epochLength} TSYNCs, ${r.cloners} cloner threads`,
+    `kernel race check on Linux ${r.kernel}: ${(r.elapsedMs / 1000).toFixed(2)}s, ${r.epochs} epochs of up to ${r.epochLength} TSYNCs, ${r.cloners} cloner thread(s) keeping ${r.ring} children each (at most ${r.threads} threads)${r.esrch ? ', TSYNC_ESRCH on every other TSYNC' : ''}`,
     `  TSYNC (attach+sync):  ${r.tsyncs} calls, ${r.tsyncPerSec}/s`,
     `  clone+exit:           ${r.cloneExits} threads, ${r.cloneExitPerSec}/s`,
     `  probes from threads:  ${r.probes}`,
@@ -80,28 +84,31 @@ export async function run(argv: string[]): Promise<number> {
       check: { type: 'boolean', default: false },
       duration: { type: 'string' },
       cloners: { type: 'string' },
+      threads: { type: 'string' },
       epoch: { type: 'string' },
       timeout: { type: 'string' },
     },
   });
   if (values.timeout !== undefined && (values.check || values.race)) throw new UsageError('--timeout goes with a scenario FILE');
-  const raceOnly = values.duration !== undefined || values.cloners !== undefined || values.epoch !== undefined;
+  const raceOnly = values.duration !== undefined || values.cloners !== undefined || values.threads !== undefined || values.epoch !== undefined;
   if (values.check) {
     if (positionals.length || values.race) throw new UsageError('kernel --check takes no FILE and no --race');
-    if (raceOnly || values.json) throw new UsageError('kernel --check takes no --duration, --cloners, --epoch or --json');
+    if (raceOnly || values.json) throw new UsageError('kernel --check takes no --duration, --cloners, --threads, --epoch or --json');
     return check();
   }
   if (values.race) {
     if (positionals.length) throw new UsageError('kernel --race takes no FILE');
+    if (values.threads !== undefined && values.cloners !== undefined) throw new UsageError('kernel --race: --threads or --cloners, not both');
+    const shape = values.threads !== undefined ? { ...raceShapeForThreads(intFlag('threads', values.threads, 8, 3, 64)), esrch: true } : { cloners: intFlag('cloners', values.cloners, 2, 1, 16) };
     const report = await runKernelRace({
       durationMs: values.duration === undefined ? 2000 : parseDuration('duration', values.duration),
-      cloners: intFlag('cloners', values.cloners, 2, 1, 16),
+      ...shape,
       epochLength: intFlag('epoch', values.epoch, 256, 1, 2000),
     });
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatRace(report));
     return report.violationCount > 0 ? 1 : 0;
   }
-  if (raceOnly) throw new UsageError('--duration, --cloners and --epoch go with --race');
+  if (raceOnly) throw new UsageError('--duration, --cloners, --threads and --epoch go with --race');
   if (positionals.length !== 1) throw new UsageError('kernel: expected exactly one FILE (see --help)');
   const timeoutMs = timeoutFlag(values.timeout);
   const s = parseScenarioFile(positionals[0]!);

@@ -13,9 +13,11 @@
  *                    SECS seconds (default 20)
  *   calibrate PAD    measure the kernel's path-limit cost of a probe program
  *                    padded with PAD instructions (prints "cost <n>")
- *   race MS CLONERS EPOCH [control]
+ *   race MS CLONERS EPOCH CONTROL RING ESRCH
  *                    the TSYNC vs clone/exit race check (prints one JSON line);
- *                    `control` attaches without TSYNC, so the checks must fire
+ *                    CONTROL 1 attaches without TSYNC, so the checks must fire;
+ *                    each cloner keeps up to RING children alive; ESRCH 1 sets
+ *                    TSYNC_ESRCH on every other TSYNC
  *
  * Process design (why there is no coordinator thread). The helper is a fresh
  * process per scenario, and its main thread IS the scenario's first thread: the
@@ -783,6 +785,8 @@ static struct race_stats *rs;
 static atomic_int last_done; /* id of the newest TSYNC that returned, 0 if none */
 static atomic_int stop_race;
 static unsigned race_flags = SECCOMP_FILTER_FLAG_TSYNC; /* 0 in the negative control */
+static int race_esrch;                                  /* every other TSYNC with TSYNC_ESRCH */
+static int ring_size = 4;                               /* children each cloner keeps alive */
 
 static void *race_child(void *arg) {
   int before = (int)(long)arg; /* read by the parent before pthread_create */
@@ -793,10 +797,11 @@ static void *race_child(void *arg) {
   return NULL; /* returning from the start routine is pthread_exit */
 }
 
-#define RING 4
+#define RING_MAX 64
 static void *race_cloner(void *arg) {
   (void)arg;
-  pthread_t ring[RING];
+  pthread_t ring[RING_MAX];
+  const int RING = ring_size;
   int n = 0, head = 0;
   while (!atomic_load(&stop_race)) {
     int l = atomic_load(&last_done);
@@ -834,7 +839,9 @@ static void race_epoch(int cloners, int epoch, double deadline) {
   for (int i = 0; i < cloners; i++)
     if (pthread_create(&cl[i], &attr, race_cloner, NULL) != 0) _exit(21);
   for (int id = 1; id <= epoch && now_ms() < deadline; id++) {
-    long r = attach_probe(id, 0, race_flags);
+    unsigned flags = race_flags;
+    if (race_esrch && (id & 1) && flags) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    long r = attach_probe(id, 0, flags);
     if (r != 0) {
       atomic_fetch_add(&rs->tsync_failed, 1);
       break;
@@ -850,9 +857,11 @@ static void race_epoch(int cloners, int epoch, double deadline) {
 
 /* `control` = the negative control: attach WITHOUT the TSYNC flag, so the
  * checks must fire (a checker that cannot fail proves nothing). */
-static int mode_race(int ms, int cloners, int epoch, int control) {
+static int mode_race(int ms, int cloners, int epoch, int control, int ring, int esrch) {
   if (control) race_flags = 0;
-  if (cloners < 1 || cloners > 16 || epoch < 1 || epoch > MAX_NODES || ms < 1) fatal("race: bad arguments");
+  race_esrch = esrch;
+  ring_size = ring;
+  if (cloners < 1 || cloners > 16 || epoch < 1 || epoch > MAX_NODES || ms < 1 || ring < 1 || ring > RING_MAX) fatal("race: bad arguments");
   rs = mmap(NULL, sizeof *rs, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (rs == MAP_FAILED) fatal("mmap: %s", strerror(errno));
   double start = now_ms(), deadline = start + ms;
@@ -867,9 +876,9 @@ static int mode_race(int ms, int cloners, int epoch, int control) {
     epochs++;
   }
   double el = now_ms() - start;
-  emit("{\"elapsedMs\":%.1f,\"epochs\":%ld,\"cloners\":%d,\"epochLength\":%d,\"tsyncs\":%ld,\"cloneExits\":%ld,"
+  emit("{\"elapsedMs\":%.1f,\"epochs\":%ld,\"cloners\":%d,\"ring\":%d,\"epochLength\":%d,\"tsyncs\":%ld,\"cloneExits\":%ld,"
        "\"probes\":%ld,\"violations\":{\"tsyncFailed\":%ld,\"cloneEscaped\":%ld,\"aliveMissed\":%ld}}",
-       el, epochs, cloners, epoch, atomic_load(&rs->tsyncs), atomic_load(&rs->clone_exits), atomic_load(&rs->probes),
+       el, epochs, cloners, ring, epoch, atomic_load(&rs->tsyncs), atomic_load(&rs->clone_exits), atomic_load(&rs->probes),
        atomic_load(&rs->tsync_failed), atomic_load(&rs->clone_escaped), atomic_load(&rs->alive_missed));
   return 0;
 }
@@ -878,8 +887,8 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "check")) return mode_check();
   if (argc >= 2 && !strcmp(argv[1], "scenario")) return mode_scenario(argc >= 3 && atoi(argv[2]) > 0 ? atoi(argv[2]) : 20);
   if (argc >= 3 && !strcmp(argv[1], "calibrate")) return mode_calibrate(atoi(argv[2]));
-  if (argc >= 5 && !strcmp(argv[1], "race"))
-    return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc >= 6 && !strcmp(argv[5], "control"));
-  fprintf(stderr, "usage: %s check | scenario [SECS] < input | calibrate PAD | race MS CLONERS EPOCH [control]\n", argv[0]);
+  if (argc >= 8 && !strcmp(argv[1], "race"))
+    return mode_race(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
+  fprintf(stderr, "usage: %s check | scenario [SECS] < input | calibrate PAD | race MS CLONERS EPOCH CONTROL RING ESRCH\n", argv[0]);
   return 2;
 }

@@ -15,6 +15,10 @@ export interface KernelRaceOptions {
   durationMs: number;
   /** threads that clone and reap children in a loop (default 2) */
   cloners?: number;
+  /** children each cloner keeps alive at once (default 4) */
+  ring?: number;
+  /** set TSYNC_ESRCH on every other TSYNC (the lab's kernel-race mix has half of each) */
+  esrch?: boolean;
   /** TSYNCs per process before starting a fresh one (default 256) */
   epochLength?: number;
   /** negative control: attach WITHOUT the TSYNC flag; the checks must then report violations */
@@ -26,6 +30,11 @@ export interface KernelRaceReport {
   elapsedMs: number;
   epochs: number;
   cloners: number;
+  /** children per cloner kept alive at once */
+  ring: number;
+  /** the most threads the process has at once: the attacher, the cloners, their children */
+  threads: number;
+  esrch: boolean;
   epochLength: number;
   tsyncs: number;
   cloneExits: number;
@@ -37,15 +46,23 @@ export interface KernelRaceReport {
   violationCount: number;
 }
 
-type RawRace = Omit<KernelRaceReport, 'kernel' | 'tsyncPerSec' | 'cloneExitPerSec' | 'violationCount'>;
+type RawRace = Omit<KernelRaceReport, 'kernel' | 'tsyncPerSec' | 'cloneExitPerSec' | 'violationCount' | 'threads' | 'esrch'>;
+
+/** The shape of one process of `threads` threads, as the lab's `--groups 1 --threads N..N`:
+ *  one attacher, one cloner, and N - 2 short-lived children it keeps alive. */
+export function raceShapeForThreads(threads: number): { cloners: number; ring: number } {
+  return { cloners: 1, ring: Math.max(1, threads - 2) };
+}
 
 /** Run the race check on the real kernel. Throws KernelUnavailable where it cannot run. */
 export async function runKernelRace(opts: KernelRaceOptions): Promise<KernelRaceReport> {
   const kernel = await kernelRelease();
   const cloners = opts.cloners ?? 2;
+  const ring = opts.ring ?? 4;
+  const esrch = opts.esrch ?? false;
   const epochLength = opts.epochLength ?? 256;
   const ms = Math.max(1, Math.round(opts.durationMs));
-  const args = ['race', String(ms), String(cloners), String(epochLength), ...(opts.negativeControl ? ['control'] : [])];
+  const args = ['race', String(ms), String(cloners), String(epochLength), opts.negativeControl ? '1' : '0', String(ring), esrch ? '1' : '0'];
   const r = await execHelper(args, '', ms + 30_000);
   const line = r.stdout.trim();
   if (r.code !== 0 || !line.startsWith('{')) throw new Error(`kernel race helper failed (exit ${r.code ?? r.signal}): ${line || r.stderr.trim()}`);
@@ -55,6 +72,8 @@ export async function runKernelRace(opts: KernelRaceOptions): Promise<KernelRace
   return {
     kernel,
     ...raw,
+    threads: 1 + raw.cloners * (1 + raw.ring),
+    esrch,
     tsyncPerSec: perSec(raw.tsyncs),
     cloneExitPerSec: perSec(raw.cloneExits),
     violationCount: v.tsyncFailed + v.cloneEscaped + v.aliveMissed,
