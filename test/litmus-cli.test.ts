@@ -80,7 +80,7 @@ test.serial('a seeded bug the file targets: exit 1, the violation printed in ful
   t.timeout(60_000);
   const r = await cli(['litmus', CLONE, '--bug', 'clone-copy-early', '--duration', '3s', '--max-stride', '1024']);
   t.is(r.code, 1, r.stdout + r.stderr);
-  t.regex(r.stdout, /VIOLATION (escape|mode-head|filter-count)|FAIL: [1-9]/);
+  t.regex(r.stdout, /VIOLATION (escape|inheritance|mode-head|filter-count)|FAIL: [1-9]/);
 });
 
 test.serial('SIGINT stops the run and still prints what was counted', async (t) => {

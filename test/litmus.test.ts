@@ -53,7 +53,7 @@ test.serial('a seeded bug the file targets produces a forbidden outcome or a vio
   const s = readConcurrentFile(join(DIR, 'tsync_vs_clone.json')).scenario;
   const r = await runLitmus(s, opts('merged', { bug: 'clone-copy-early', durationMs: 20_000, stopOnFailure: true }), pool);
   t.true(failures(r).length > 0, `not caught in ${r.samples} samples`);
-  for (const v of r.violations) t.true(['escape', 'mode-head', 'filter-count'].includes(v.kind), v.kind);
+  for (const v of r.violations) t.true(['escape', 'inheritance', 'mode-head', 'filter-count'].includes(v.kind), v.kind);
 });
 
 test.serial('the correct model under the same long hunt stays clean (negative control of the bug test)', async (t) => {
