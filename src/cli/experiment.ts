@@ -1,9 +1,9 @@
 /** `tsync-lab experiment`: a matrix of stress runs over lock designs, as tables, JSON and charts. */
+import { writeExperimentOutputs } from './experiment-outputs.ts';
 import { onInterrupt } from './interrupt.ts';
 import { parseArgs } from 'node:util';
 import { LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
-import { writeJsonAtomic } from '../engine/report.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { describeAxes } from '../experiment/axes.ts';
@@ -12,9 +12,6 @@ import { EXPERIMENT_OPTIONS, DEFAULT_DURATION, DEFAULT_REPEAT, prepareExperiment
 import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
-import { writeHtmlAtomic } from '../experiment/html.ts';
-import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
 import { fmtDuration } from '../experiment/table.ts';
 
 export const help = `usage: tsync-lab experiment [--preset NAME] [--vary AXIS=v1,v2,…]… [options]
@@ -77,17 +74,6 @@ export async function run(argv: string[]): Promise<number> {
   });
   sigint.dispose();
   if (!quiet) process.stdout.write('\n' + formatExperiment(result));
-  if (values.json) {
-    writeJsonAtomic(values.json, result);
-    err.write(`wrote ${values.json}\n`);
-  }
-  if (values.html) {
-    writeHtmlAtomic(values.html, result);
-    err.write(`wrote ${values.html}\n`);
-  }
-  if (values.junit) {
-    writeJunitAtomic(values.junit, [experimentSuite(result)]);
-    err.write(`wrote ${values.junit}\n`);
-  }
+  writeExperimentOutputs(result, values, err);
   return result.exitCode;
 }

@@ -1,14 +1,11 @@
 /** `tsync-lab merge`: combine `experiment --shard I/N --json` files into the whole matrix's result. */
+import { writeExperimentOutputs } from './experiment-outputs.ts';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
-import { writeJsonAtomic } from '../engine/report.ts';
 import { readShardFile, mergeShards } from '../experiment/merge.ts';
 import { formatExperiment } from '../experiment/console.ts';
-import { writeHtmlAtomic } from '../experiment/html.ts';
-import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
 
 export const help = `usage: tsync-lab merge SHARD.json… [--json OUT] [--html OUT] [--junit OUT] [--quiet]
 
@@ -52,17 +49,6 @@ export async function run(argv: string[]): Promise<number> {
   const err = process.stderr;
   err.write(`tsync-lab merge: ${positionals.length} shard${positionals.length > 1 ? 's' : ''}, ${result.cells.length} cells\n`);
   if (!values.quiet) process.stdout.write(formatExperiment(result));
-  if (values.json) {
-    writeJsonAtomic(values.json, result);
-    err.write(`wrote ${values.json}\n`);
-  }
-  if (values.html) {
-    writeHtmlAtomic(values.html, result);
-    err.write(`wrote ${values.html}\n`);
-  }
-  if (values.junit) {
-    writeJunitAtomic(values.junit, [experimentSuite(result)]);
-    err.write(`wrote ${values.junit}\n`);
-  }
+  writeExperimentOutputs(result, values, err);
   return result.exitCode;
 }

@@ -4,17 +4,16 @@
  * the encoding of a step result as two integers (engines pass them through shared
  * memory), and the final thread states.
  */
-import { MODE, TSTATE } from '../shared/layout.ts';
 import type { Ctx } from '../seccomp/context.ts';
 import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { syscallEntry } from '../seccomp/syscall.ts';
-import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
-import { chainLabels } from '../seccomp/filter.ts';
+import { setNnp, tidOf } from '../seccomp/task.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import { FLAG_BITS, type Errno, type StepResult, type ThreadState } from './types.ts';
 import type { ActorOp, ConcurrentScenario } from './concurrent-types.ts';
+import { threadState } from './thread-state.ts';
 
 const ERRNOS: readonly Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
 
@@ -127,19 +126,7 @@ export function runSetup(ctx: Ctx, s: ConcurrentScenario, plan: LabelPlan, group
 /** Final state of each named thread (a thread never created or gone reads as exited). */
 export function threadStates(ctx: Ctx, names: string[], handles: Record<string, number>, labels: string[]): Record<string, ThreadState> {
   const threads: Record<string, ThreadState> = {};
-  for (const n of names) {
-    const t = handles[n];
-    if (t === undefined || t === 0 || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
-      threads[n] = { alive: false };
-      continue;
-    }
-    threads[n] = {
-      alive: true,
-      mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
-      nnp: nnpOf(ctx, t),
-      filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
-    };
-  }
+  for (const n of names) threads[n] = threadState(ctx, handles[n], labels);
   return threads;
 }
 

@@ -3,20 +3,20 @@
  * named thread on the main thread (worker 0). After every step a quiescent audit
  * runs (refcount conservation, cycles, mode/head); violations are collected.
  */
-import { Layout, MODE, TSTATE } from '../shared/layout.ts';
+import { Layout } from '../shared/layout.ts';
 import { ListReporter, type Violation } from '../seccomp/violations.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import { createProcess } from '../seccomp/process.ts';
 import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
-import { setNnp, headOf, modeOf, nnpOf, stateOf, taskLive, tidOf } from '../seccomp/task.ts';
-import { chainLabels } from '../seccomp/filter.ts';
+import { setNnp, tidOf } from '../seccomp/task.ts';
 import { ALLOC } from '../shared/layout.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import type { Hook } from '../shared/seam.ts';
+import { threadState } from './thread-state.ts';
 import { FLAG_BITS, type Result, type Scenario, type StepResult, type ThreadState } from './types.ts';
 
 export interface RunOptions {
@@ -118,19 +118,7 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
 
   function threadStates(): Record<string, ThreadState> {
     const threads: Record<string, ThreadState> = {};
-    for (const n of names) {
-      const t = tasks.get(n);
-      if (t === undefined || !taskLive(ctx, t) || stateOf(ctx, t) !== TSTATE.ALIVE) {
-        threads[n] = { alive: false };
-        continue;
-      }
-      threads[n] = {
-        alive: true,
-        mode: modeOf(ctx, t) === MODE.FILTER ? 'filter' : 'disabled',
-        nnp: nnpOf(ctx, t),
-        filters: chainLabels(ctx, headOf(ctx, t)).map((id) => labels[id] ?? `#${id}`),
-      };
-    }
+    for (const n of names) threads[n] = threadState(ctx, tasks.get(n), labels);
     return threads;
   }
   const threads = threadStates();
