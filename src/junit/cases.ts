@@ -119,10 +119,10 @@ export function litmusFinding(r: LitmusReport): string | null {
   return n ? `${n} forbidden sample(s) of ${r.samples}: ${forbidden[0]!.outcome}` : null;
 }
 
-export function litmusSuite(entries: LitmusEntry[], meta: { command: string; seed: number; bug: string | null }): JunitSuite {
+export function litmusSuite(entries: LitmusEntry[], meta: { command: string; seed: number; bug: string | null; locks?: Record<string, string> }): JunitSuite {
   return {
     name: 'tsync-lab litmus',
-    properties: { command: meta.command, seed: meta.seed, ...(meta.bug ? { bug: meta.bug } : {}) },
+    properties: { command: meta.command, seed: meta.seed, ...(meta.bug ? { bug: meta.bug } : {}), ...(meta.locks ? { locks: Object.entries(meta.locks).map(([k, v]) => `${k}=${v}`).join(' ') } : {}) },
     cases: entries.map((e): JunitCase => {
       const base = { name: `${e.name} (${e.path})${e.design ? ` design=${e.design}` : ''}`, classname: 'tsync-lab.litmus' };
       if (!e.report || !e.design) return { ...base, skipped: e.skipped ?? 'not run' };

@@ -139,7 +139,7 @@ export async function litmusCommand(values: LitmusValues, positionals: readonly 
   } finally {
     await pool?.destroy();
   }
-  if (values.junit) writeJunitAtomic(values.junit, [litmusSuite(entries, { command: hooks.command ?? ['tsync-lab', 'litmus', ...positionals].join(' '), seed, bug })]);
+  if (values.junit) writeJunitAtomic(values.junit, [litmusSuite(entries, { command: hooks.command ?? ['tsync-lab', 'litmus', ...positionals].join(' '), seed, bug, locks: plan })]);
   const ran = entries.flatMap((e) => (e.report ? [jsonOf(e.report)] : []));
   const one = positionals[0] === files[0]?.path && files.length === 1;
   return { entries, json: one ? (ran[0] ?? null) : ran, code };
