@@ -14,4 +14,7 @@ export const experiment = api.experiment;
 export const diff = api.diff;
 export const merge = api.merge;
 export const checkLock = api.checkLock;
+export const explore = api.explore;
+export const replay = api.replay;
+export const litmus = api.litmus;
 export const TsyncLabError = api.TsyncLabError;

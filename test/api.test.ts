@@ -8,7 +8,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stress, runScenario, experiment, merge, TsyncLabError } from '../src/api/index.ts';
+import { stress, runScenario, experiment, merge, explore, replay, litmus, TsyncLabError } from '../src/api/index.ts';
 import type { StressReport } from '../src/engine/report.ts';
 import { cli } from './helpers/cli.ts';
 
@@ -65,4 +65,62 @@ test.serial('runScenario and experiment resolve to their --json objects', async 
   const x = await experiment({ vary: ['groups=1,2'], duration: '200ms', repeat: 1, workers: 2, seed: 4, shard: '2/2' });
   t.is(x.shard?.index, 2);
   t.is(x.cells.length, 1);
+});
+
+const CLONE = 'test/concurrent/tsync_vs_clone.json';
+const RW_SPIN = 'test/fixtures/locks/rw-spin.ts';
+
+test.serial('explore and replay resolve to exactly their --json objects; onProgress gets the header', async (t) => {
+  t.timeout(60_000);
+  const lines: string[] = [];
+  const e = await explore(CLONE, { bug: 'clone-copy-early', seed: 1, onProgress: (l) => lines.push(l) });
+  const viaCli = JSON.parse((await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json'])).stdout) as typeof e;
+  t.deepEqual(Object.keys(e), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation']);
+  t.deepEqual({ ...e, elapsedMs: 0 }, { ...viaCli, elapsedMs: 0 }, 'the same search for the same flags and seed');
+  t.true(e.found);
+  t.is(lines[0], `tsync-lab explore ${CLONE}: design merged, bug clone-copy-early, strategy dfs, seed 1`);
+  const r = await replay(CLONE, e.minimal!);
+  t.deepEqual(Object.keys(r), ['reproduced', 'violation']);
+  t.true(r.reproduced);
+  t.is(r.violation?.kind, e.violation!.kind);
+  t.deepEqual(await replay(CLONE, e.minimal!, { bug: 'none' }), { reproduced: false, violation: null }, 'the fixed model: not reproduced');
+});
+
+test.serial('explore and litmus take a user lock kind from a module and stay clean', async (t) => {
+  t.timeout(60_000);
+  const e = await explore({ threads: 2, ops: 2, preemptions: 1, seed: 3, lock: [`siglock=${RW_SPIN}`, `tasklist=${RW_SPIN}`] });
+  t.like(e, { found: false, violation: null, schedule: null });
+  t.true(e.iterations > 1);
+  // the negative control: the user's code really runs under the scheduler (a lock that throws is a crash finding)
+  const boom = await explore({ threads: 2, ops: 2, preemptions: 1, seed: 3, lock: ['siglock=test/fixtures/locks/throws-in-acquire.mjs'] });
+  t.true(boom.found);
+  t.is(boom.violation?.kind, 'crash');
+  t.regex(boom.violation!.message, /ThrowsInAcquire: acquire called/);
+  const f = await explore(CLONE, { preemptions: 1, lock: [`siglock=${RW_SPIN}`] });
+  t.like(f, { found: false, violation: null });
+  const l = await litmus(CLONE, { duration: '200ms', 'max-stride': 64, seed: 5, lock: [`siglock=${RW_SPIN}`] });
+  t.false(Array.isArray(l));
+  const one = l as Exclude<typeof l, null | unknown[]>;
+  t.deepEqual(Object.keys(one), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations']);
+  t.true(one.samples > 0);
+  t.deepEqual(one.violations, []);
+  t.deepEqual(one.outcomes.filter((o) => o.expect === 'forbidden'), []);
+});
+
+test.serial('explore, replay and litmus: bad options reject with TsyncLabError and the CLI line', async (t) => {
+  t.timeout(60_000);
+  for (const [p, line] of [
+    [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, got "bfs"'],
+    [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind'],
+    [() => explore({ json: true } as object), "Unknown option '--json' (see --help)"],
+    [() => replay('ts1:nope'), 'schedule: bad field "nope" (expected a string printed by explore, "ts1:...")'],
+    [() => litmus(CLONE, { duration: 'soon' }), '--duration: bad duration "soon" (examples: 500ms, 10s, 2m)'],
+    [() => litmus(CLONE, { lock: ['siglock=./test/fixtures/locks/no-class.mjs'] }), /^lock module ".*no-class\.mjs": its default export is not a class/],
+  ] as const) {
+    const e = await t.throwsAsync((p as () => Promise<unknown>)(), { instanceOf: TsyncLabError });
+    if (typeof line === 'string') t.is(e!.message, line);
+    else t.regex(e!.message, line);
+  }
+  const viaCli = await cli(['explore', CLONE, '--strategy', 'bfs']);
+  t.is(viaCli.stderr.trim(), 'tsync-lab: --strategy: one of random, pct, dfs, got "bfs"', 'the same line as the CLI');
 });

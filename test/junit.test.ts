@@ -6,12 +6,13 @@
  * folder is a one-line exit 2 before anything runs.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { junitXml, type JunitSuite } from '../src/junit/xml.ts';
-import { experimentSuite, stressSuite } from '../src/junit/cases.ts';
+import { experimentSuite, litmusSuite, stressSuite } from '../src/junit/cases.ts';
+import type { LitmusReport } from '../src/litmus/run.ts';
 import type { StressReport } from '../src/engine/report.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
@@ -145,4 +146,78 @@ kernelTest(`diff --junit (the conformance run): one testcase per scenario; a see
   t.is(b['@_failures'], String(failed.length));
   t.regex(failed[0]!.failure!['@_message'], /^\d+ difference\(s\) between the model \(design merged\) and Linux \S+: /);
   t.true(failed[0]!.failure!['#text']!.split('\n').length >= 2, 'the body lists the differences');
+});
+
+test('explore --junit: a found violation is one failing testcase whose body has the schedule and the interleaving table; a clean search passes', async (t) => {
+  t.timeout(60_000);
+  const own = mkdtempSync(join(dir, 'explore-'));
+  const file = join(own, 'explore.xml');
+  const r = await cli(['explore', 'test/concurrent/tsync_vs_clone.json', '--bug', 'clone-copy-early', '--seed', '1', '--junit', file]);
+  t.is(r.code, 1, r.stderr);
+  const s = parse(readFileSync(file, 'utf8')).testsuites.testsuite[0]!;
+  t.is(s['@_name'], 'tsync-lab explore');
+  t.is(s.testcase.length, 1);
+  t.is(s['@_failures'], '1');
+  const c = s.testcase[0]!;
+  t.is(c['@_name'], 'explore test/concurrent/tsync_vs_clone.json design=merged bug=clone-copy-early scope=siglock seed=1');
+  t.regex(c.failure!['@_message'], /^found after \d+ schedule\(s\): inheritance: .*\(actor a, a op 0 clone\)$/);
+  t.false(c.failure!['@_message'].includes('\n'), 'the message is one line');
+  const body = c.failure!['#text']!;
+  t.regex(body, /^schedule \(\d+ preemption\(s\), \d+ steps\): ts1:/m);
+  t.regex(body, /^step +\| main +\| a/m, 'the interleaving table');
+  t.regex(body, /^minimal schedule: ts1:/m);
+  t.true(body.includes(r.stdout.trim()), 'the body is the report explore printed');
+  t.deepEqual(readdirSync(own), ['explore.xml'], 'written atomically: no temp file left');
+  const cleanFile = join(own, 'clean.xml');
+  const clean = await cli(['explore', '--threads', '2', '--ops', '2', '--preemptions', '1', '--seed', '3', '--junit', cleanFile]);
+  t.is(clean.code, 0, clean.stderr);
+  const cs = parse(readFileSync(cleanFile, 'utf8')).testsuites.testsuite[0]!;
+  t.is(cs.testcase.length, 1);
+  t.is(cs['@_failures'], '0');
+  t.regex(cs.testcase[0]!['@_name'], /^explore the stress workload \(stress\.2\.2\) design=merged scope=siglock seed=3$/);
+  const bad = await cli(['explore', '--junit', join(own, 'no', 'x.xml')]);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr.trim(), /^tsync-lab: --junit: folder of .* does not exist$/);
+});
+
+test('litmus --junit: one testcase per file, skipped files skipped; a forbidden outcome or a violation is a failure with the histogram', async (t) => {
+  t.timeout(60_000);
+  const own = mkdtempSync(join(dir, 'litmus-'));
+  const file = join(own, 'litmus.xml');
+  const json = join(own, 'litmus.json');
+  // separate-sync: tsync_vs_clone.json does not apply (skipped), sync_vs_clone.json runs
+  const pick = mkdtempSync(join(own, 'files-'));
+  for (const f of ['tsync_vs_clone.json', 'sync_vs_clone.json']) writeFileSync(join(pick, f), readFileSync(join('test/concurrent', f)));
+  const r = await cli(['litmus', pick, '--design', 'separate-sync', '--duration', '200ms', '--max-stride', '64', '--seed', '2', '--junit', file, '--json']);
+  t.is(r.code, 0, r.stderr);
+  writeFileSync(json, r.stdout);
+  const s = parse(readFileSync(file, 'utf8')).testsuites.testsuite[0]!;
+  t.is(s['@_name'], 'tsync-lab litmus');
+  t.deepEqual(s.testcase.map((c) => c['@_name'].replace(/ \(.*\)/, '')), ['sync_vs_clone design=separate-sync', 'tsync_vs_clone']);
+  t.is(s['@_failures'], '0');
+  t.is(s['@_skipped'], '1');
+  t.regex(s.testcase[1]!.skipped!['@_message'], /applies to merged, force-compose, not separate-sync/);
+  // the same report with a forbidden outcome and a violation must fail, the histogram as its body
+  const [one] = JSON.parse(readFileSync(json, 'utf8')) as LitmusReport[];
+  const report: LitmusReport = {
+    ...one!,
+    figures: [],
+    copies: 64,
+    measured: 0,
+    overlap: 0,
+    inWindow: 0,
+    contended: 0,
+    meanSkewUs: 0,
+    resetWordsPerCopy: 0,
+    prepareMs: 1,
+    interrupted: false,
+    outcomes: [...one!.outcomes, { outcome: 'main=ok a=ok | b=none', count: 3, expect: 'forbidden', desc: 'the child escaped' }],
+  };
+  const forbidden = parse(junitXml([litmusSuite([{ path: 'x.json', name: 'x', design: 'merged', report }], { command: 'litmus x.json', seed: 2, bug: null })])).testsuites.testsuite[0]!.testcase[0]!;
+  t.is(forbidden.failure!['@_message'], `3 forbidden sample(s) of ${one!.samples}: main=ok a=ok | b=none`);
+  t.regex(forbidden.failure!['#text']!, /count\s+freq\s+grade\s+outcome\s+desc[\s\S]*forbidden\s+main=ok a=ok \| b=none\s+the child escaped[\s\S]*FAIL: 3 forbidden/);
+  const v = { kind: 'escape', message: 'thread 3 escaped TSYNC\n(second line)', op: 'a op 0 clone', actor: 'a', tasks: [3], nodes: [], count: 2, atSample: 5 };
+  const violated = parse(junitXml([litmusSuite([{ path: 'x.json', name: 'x', design: 'merged', report: { ...report, outcomes: one!.outcomes, violations: [v] } }], { command: 'litmus x.json', seed: 2, bug: null })])).testsuites.testsuite[0]!.testcase[0]!;
+  t.is(violated.failure!['@_message'], '1 violation kind(s), first escape: thread 3 escaped TSYNC');
+  t.regex(violated.failure!['#text']!, /VIOLATION escape \(x2, first reported by actor a, a op 0 clone\):\n {4}thread 3 escaped TSYNC/);
 });

@@ -72,21 +72,22 @@ test.serial('npm pack, install the tarball offline into an empty project, import
   t.is(pkg.private, undefined);
   writeFileSync(
     join(dir, 'use.mjs'),
-    `import { stress, runScenario, experiment, diff, merge, checkLock, TsyncLabError } from 'tsync-lab';
+    `import { stress, runScenario, experiment, diff, merge, checkLock, explore, replay, litmus, TsyncLabError } from 'tsync-lab';
 const lines = [];
 const r = await stress({ duration: '300ms', workers: 2, groups: 2, lock: ['siglock=mcs'], seed: 9, onProgress: (l) => lines.push(l) });
 let bad = null;
 try { await stress({ threads: '9..2' }); } catch (e) { bad = { isTyped: e instanceof TsyncLabError, message: e.message }; }
 const s = await runScenario(new URL('./node_modules/tsync-lab/docs/examples/scenario.json', import.meta.url).pathname);
-console.log(JSON.stringify({ exitCode: r.exitCode, seed: r.seed, siglock: r.config.locks.siglock, ops: r.opsPerSecond > 0, lines: lines.length, bad, scenarioSteps: s.steps.length, fns: [typeof experiment, typeof diff, typeof merge, typeof checkLock] }));
+const e = await explore({ threads: 2, ops: 1, preemptions: 1, seed: 2 });
+console.log(JSON.stringify({ explored: Object.keys(e).join(' ') + ' ' + e.found + ' ' + (e.iterations > 0), exitCode: r.exitCode, seed: r.seed, siglock: r.config.locks.siglock, ops: r.opsPerSecond > 0, lines: lines.length, bad, scenarioSteps: s.steps.length, fns: [typeof experiment, typeof diff, typeof merge, typeof checkLock, typeof explore, typeof replay, typeof litmus] }));
 `,
   );
   const { stdout, stderr } = await run(process.execPath, ['use.mjs'], { cwd: dir, timeout: 120_000 });
   t.is(stderr, '', 'nothing printed without onProgress');
   const out = JSON.parse(stdout) as Record<string, unknown>;
-  t.like(out, { exitCode: 0, seed: 9, siglock: 'mcs', ops: true, bad: { isTyped: true, message: '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"' }, scenarioSteps: 2 });
+  t.like(out, { explored: 'found schedule minimal iterations elapsedMs violation false true', exitCode: 0, seed: 9, siglock: 'mcs', ops: true, bad: { isTyped: true, message: '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"' }, scenarioSteps: 2 });
   t.true((out['lines'] as number) >= 1, 'onProgress got the lines');
-  t.deepEqual(out['fns'], ['function', 'function', 'function', 'function']);
+  t.deepEqual(out['fns'], ['function', 'function', 'function', 'function', 'function', 'function', 'function']);
 });
 
 test.serial('npx tsync-lab works from the installed tarball', async (t) => {
@@ -107,9 +108,12 @@ test.serial('TypeScript sees the types: a typed use compiles, a wrong option typ
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   writeFileSync(
     join(dir, 'good.ts'),
-    `import { stress, experiment, TsyncLabError, type StressReport, type ExperimentResult } from 'tsync-lab';
+    `import { stress, experiment, explore, litmus, TsyncLabError, type StressReport, type ExperimentResult, type ExploreResult } from 'tsync-lab';
 export async function f(): Promise<number> {
   const r: StressReport = await stress({ duration: '2s', groups: 2, lock: ['siglock=mcs'], bug: 'clone-copy-early', maxDepth: 40 });
+  const found: ExploreResult = await explore('scenario.json', { bug: 'clone-copy-early', strategy: 'pct', seed: 1 });
+  const l = await litmus('scenario.json', { duration: '1s', maxStride: 64 });
+  if (found.found && found.minimal !== null && l !== null) return 0;
   const x: ExperimentResult = await experiment({ vary: ['groups=1,2'], repeat: 1, shard: '1/2', seed: 7 });
   const e: TsyncLabError | null = null;
   return r.violationCount + x.cells.length + (e === null ? 0 : 1);

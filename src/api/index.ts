@@ -11,9 +11,13 @@ export { experiment, type ExperimentOptions } from './experiment.ts';
 export { diff, type DiffOptions, type DiffReport } from './diff.ts';
 export { merge, type MergeOptions } from './merge.ts';
 export { checkLock, type CheckLockOptions } from './locks.ts';
+export { explore, replay, type ExploreOptions, type ReplayOptions } from './explore.ts';
+export { litmus, type LitmusOptions } from './litmus.ts';
 export { TsyncLabError } from './errors.ts';
 
 export type { StressReport } from '../engine/report.ts';
 export type { ExperimentResult } from '../experiment/types.ts';
 export type { Result as ScenarioResult } from '../scenario/types.ts';
 export type { LockCheckReport } from '../locks/check.ts';
+export type { ExploreJson as ExploreResult, ReplayJson as ReplayResult } from '../explore/format.ts';
+export type { LitmusJson as LitmusResult } from '../litmus/format.ts';

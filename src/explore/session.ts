@@ -13,6 +13,7 @@ import { audit } from '../seccomp/audit.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import { workerPool } from '../workers/pool.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 import type { ExploreTask } from '../workers/explore-worker.ts';
 import { CtlLayout, END, H, MAX_ACTORS, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
 import { DECIDERS } from './strategies/index.ts';
@@ -101,6 +102,7 @@ export class Session {
   }
 
   static async open(workload: Workload, world: World, maxSteps = MAX_STEPS): Promise<Session> {
+    await preloadUserLocks(Object.values(world.plan)); // user lock modules: the main thread builds handles too (setup)
     const s = new Session(workload, world, maxSteps);
     const deadline = performance.now() + 60_000;
     try {

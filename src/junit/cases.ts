@@ -7,6 +7,10 @@
 import { formatSummary, formatViolation, type StressReport } from '../engine/report.ts';
 import { statusMark } from '../experiment/console.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
+import type { ExploreRun } from '../explore/command.ts';
+import { exploreFinding, formatExplore } from '../explore/format.ts';
+import type { LitmusReport } from '../litmus/run.ts';
+import { formatLitmus } from '../litmus/format.ts';
 import type { JunitCase, JunitSuite } from './xml.ts';
 
 const firstLine = (s: string) => s.split('\n')[0] ?? '';
@@ -77,6 +81,53 @@ export function diffSuite(entries: DiffEntry[], meta: { design: string; kernel: 
           body: `scenario ${e.name} (${e.file}): model (design ${meta.design}) vs kernel (Linux ${meta.kernel})\n${e.differences.map((d) => `  ${d}`).join('\n')}\n`,
         },
       };
+    }),
+  };
+}
+
+/** One explore search (a FILE, or the stress workload): a found violation or forbidden outcome is the failure; the body is the printed report (schedule, tables, minimal schedule). */
+export function exploreSuite(run: ExploreRun, file: string | undefined, command: string): JunitSuite {
+  const r = run.report;
+  const w = run.world;
+  const finding = exploreFinding(r);
+  const name = `explore ${run.what} design=${w.design}${w.bug ? ` bug=${w.bug}` : ''} scope=${w.scope} seed=${run.seed}`;
+  return {
+    name: 'tsync-lab explore',
+    properties: { command, seed: run.seed, design: w.design, scope: w.scope, locks: Object.entries(w.plan).map(([k, v]) => `${k}=${v}`).join(' '), iterations: r.iterations },
+    cases: [{ name, classname: 'tsync-lab.explore', time: r.elapsedMs / 1000, ...(finding ? { failure: { message: finding, body: `${formatExplore(r, file)}\n` } } : {}) }],
+  };
+}
+
+/** One litmus file: its report, or null when its designs exclude the design (a skipped testcase). */
+export interface LitmusEntry {
+  path: string;
+  name: string;
+  design: string | null;
+  report: LitmusReport | null;
+  /** why it did not run */
+  skipped?: string;
+}
+
+/** The one-line summary of a litmus file's failure, or null when it passed. */
+export function litmusFinding(r: LitmusReport): string | null {
+  const forbidden = r.outcomes.filter((o) => o.expect === 'forbidden');
+  const n = forbidden.reduce((x, o) => x + o.count, 0);
+  if (r.violations.length) {
+    const v = r.violations[0]!;
+    return `${r.violations.length} violation kind(s), first ${v.kind}: ${firstLine(v.message)}${n ? `; ${n} forbidden sample(s)` : ''}`;
+  }
+  return n ? `${n} forbidden sample(s) of ${r.samples}: ${forbidden[0]!.outcome}` : null;
+}
+
+export function litmusSuite(entries: LitmusEntry[], meta: { command: string; seed: number; bug: string | null; locks?: Record<string, string> }): JunitSuite {
+  return {
+    name: 'tsync-lab litmus',
+    properties: { command: meta.command, seed: meta.seed, ...(meta.bug ? { bug: meta.bug } : {}), ...(meta.locks ? { locks: Object.entries(meta.locks).map(([k, v]) => `${k}=${v}`).join(' ') } : {}) },
+    cases: entries.map((e): JunitCase => {
+      const base = { name: `${e.name} (${e.path})${e.design ? ` design=${e.design}` : ''}`, classname: 'tsync-lab.litmus' };
+      if (!e.report || !e.design) return { ...base, skipped: e.skipped ?? 'not run' };
+      const finding = litmusFinding(e.report);
+      return { ...base, time: e.report.durationMs / 1000, ...(finding ? { failure: { message: finding, body: `${formatLitmus(e.name, e.path, e.design, e.report)}\n` } } : {}) };
     }),
   };
 }

@@ -4,8 +4,10 @@ import type { LitmusReport } from './run.ts';
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 && x > 0 ? 4 : 1)}%`;
 const num = (x: number) => x.toLocaleString('en-US');
 
-/** The JSON contract, exactly: { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations }. */
-export function jsonOf(r: LitmusReport): object {
+/** `litmus --json` of one file, exactly: { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations }. */
+export type LitmusJson = Pick<LitmusReport, 'samples' | 'samplesPerSecond' | 'stride' | 'durationMs' | 'seed' | 'outcomes' | 'violations'>;
+
+export function jsonOf(r: LitmusReport): LitmusJson {
   return {
     samples: r.samples,
     samplesPerSecond: r.samplesPerSecond,

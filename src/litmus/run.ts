@@ -9,6 +9,7 @@ import type { Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Piscina } from 'piscina';
 import { workerPool } from '../workers/pool.ts';
+import { preloadUserLocks } from '../locks/user.ts';
 import type { LitmusTask } from '../workers/litmus-worker.ts';
 import type { ConcurrentScenario, Grade } from '../scenario/concurrent-types.ts';
 import { LH, LitmusCtl, STAT } from './ctl.ts';
@@ -76,6 +77,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?
   const n = s.actorNames.length;
   const maxOps = Math.max(...s.actorNames.map((a) => s.actors[a]!.length));
   const copies = Math.min(maxCopies(s), o.maxStride ?? Infinity);
+  await preloadUserLocks(Object.values(o.plan)); // user lock modules: prepare builds handles on this thread
   const tp = performance.now();
   const p = prepare(s, copies, { design: o.design, bug: o.bug, scope: o.scope, plan: o.plan }, n);
   const prepareMs = performance.now() - tp;

@@ -16,6 +16,7 @@ import { ControlledLock } from '../explore/controlled-lock.ts';
 import { EVK, H } from '../explore/ctl.ts';
 import { nextU64 } from '../explore/strategies/decider.ts';
 import { actorBody, type ActorIo, type WorkloadSpec } from '../explore/actors.ts';
+import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 
 export interface ExploreTask {
   m: Int32Array;
@@ -29,7 +30,13 @@ export interface ExploreTask {
   plan: LockPlan;
 }
 
-export default function exploreWorker(task: ExploreTask): { executions: number } {
+export default function exploreWorker(task: ExploreTask): { executions: number } | Promise<{ executions: number }> {
+  // user lock kinds (--lock ROLE=./lock.mjs): imported before any handle is built, so makeLock stays synchronous
+  const kinds = Object.values(task.plan);
+  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runExplore(task)) : runExplore(task);
+}
+
+function runExplore(task: ExploreTask): { executions: number } {
   const { m, c, actor } = task;
   const L = Layout.of(m);
   const ctl = new Controller(c, m, L, actor, task.names);

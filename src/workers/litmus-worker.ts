@@ -13,6 +13,7 @@ import type { Scope } from '../seccomp/context.ts';
 import { runActor, type ActorResult, type ActorSpec } from '../litmus/actor.ts';
 import { TimedLock, WindowClock } from '../litmus/timed-lock.ts';
 import { FirstViolations } from '../litmus/violations.ts';
+import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 
 export interface LitmusTask extends ActorSpec {
   design: string;
@@ -21,7 +22,13 @@ export interface LitmusTask extends ActorSpec {
   lockPlan: LockPlan;
 }
 
-export default function litmusWorker(task: LitmusTask): ActorResult {
+export default function litmusWorker(task: LitmusTask): ActorResult | Promise<ActorResult> {
+  // user lock kinds (--lock ROLE=./lock.mjs): imported before any handle is built, so makeLock stays synchronous
+  const kinds = Object.values(task.lockPlan);
+  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runLitmusActor(task)) : runLitmusActor(task);
+}
+
+function runLitmusActor(task: LitmusTask): ActorResult {
   const L = Layout.of(task.m);
   const rep = new FirstViolations(task.scenario.actorNames[task.actor]!);
   const ctx = makeCtx(task.m, task.actor, { design: task.design, bug: task.bug, scope: task.scope, plan: task.lockPlan, reporter: rep });

@@ -1,0 +1,62 @@
+/** The explore and replay reports as text (what the commands print) and as their JSON contracts. */
+import type { ExploreReport } from './explore.ts';
+import type { ReplayReport } from './replay.ts';
+import type { Finding } from './session.ts';
+
+/** `explore --json`, exactly: { found, schedule, minimal, iterations, elapsedMs, violation } */
+export interface ExploreJson {
+  found: boolean;
+  schedule: string | null;
+  minimal: string | null;
+  iterations: number;
+  elapsedMs: number;
+  violation: Finding | null;
+}
+
+/** `replay --json`, exactly: { reproduced, violation } */
+export interface ReplayJson {
+  reproduced: boolean;
+  violation: Finding | null;
+}
+
+export function exploreJson(r: ExploreReport): ExploreJson {
+  const { found, schedule, minimal, iterations, elapsedMs, violation } = r;
+  return { found, schedule, minimal, iterations, elapsedMs: Math.round(elapsedMs), violation };
+}
+
+export function replayJson(r: ReplayReport): ReplayJson {
+  return { reproduced: r.reproduced, violation: r.violation };
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.kind}: ${f.message}${f.actor ? ` (actor ${f.actor}${f.op ? `, ${f.op}` : ''})` : f.op ? ` (${f.op})` : ''}`;
+}
+
+/** The one-line summary of a found violation or forbidden outcome, or null for a clean search. */
+export function exploreFinding(r: ExploreReport): string | null {
+  return r.found && r.violation ? `found after ${r.iterations} schedule(s): ${formatFinding(r.violation)}` : null;
+}
+
+/** The report explore prints on stdout; `file` is the FILE argument as given (for the replay line), undefined for the stress workload. */
+export function formatExplore(report: ExploreReport, file: string | undefined): string {
+  const out: string[] = [];
+  const rate = report.elapsedMs > 0 ? Math.round((report.iterations * 1000) / report.elapsedMs) : 0;
+  if (report.found) {
+    out.push(`found after ${report.iterations} schedule(s) in ${Math.round(report.elapsedMs)} ms: ${formatFinding(report.violation!)}`);
+    out.push(`search: ${report.summary}`);
+    out.push(`schedule (${report.foundPreemptions} preemption(s), ${report.foundSteps} steps): ${report.schedule}`);
+    out.push(report.table!);
+    out.push(`shrunk in ${report.shrinkRuns} replay(s): ${report.minimalPreemptions} preemption(s), ${report.minimalSteps} steps`);
+    out.push(`minimal schedule: ${report.minimal}`);
+    out.push(report.minimalTable!);
+    out.push(`replay it: npx tsync-lab replay ${file ? `${file} ` : ''}${report.minimal}`);
+  } else {
+    out.push(`${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} schedules/s)${report.interrupted ? ' — interrupted' : ''}`);
+    if (report.outcomes.length) {
+      out.push('outcomes:');
+      for (const c of [...report.outcomes].sort((a, b) => b.count - a.count)) out.push(`  ${String(c.count).padStart(8)}  ${c.expect.padEnd(11)}  ${c.line}${c.desc ? `   (${c.desc})` : ''}`);
+    }
+    out.push('no violation, no forbidden outcome');
+  }
+  return out.join('\n');
+}
