@@ -3,6 +3,7 @@
  * merged exactly by adding the runs' HDR histograms (a median of p99s is not a
  * p99 of anything).
  */
+import { latencySummary } from '../engine/report.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { Axis } from './axes.ts';
 import { newLatencyHistogram } from '../engine/histogram.ts';
@@ -16,20 +17,10 @@ export function stat(xs: number[]): Stat {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-const us = (ns: number) => Math.round(ns / 10) / 100;
 
 
-export function summarizeHistogram(h: hdr.Histogram): LatencySummary {
-  return {
-    count: h.totalCount,
-    p50Us: us(h.getValueAtPercentile(50)),
-    p90Us: us(h.getValueAtPercentile(90)),
-    p99Us: us(h.getValueAtPercentile(99)),
-    maxUs: us(h.maxValue),
-    meanUs: us(h.mean),
-    histogram: hdr.encodeIntoCompressedBase64(h),
-  };
-}
+/** A histogram's latency summary (the stress report's own). */
+export const summarizeHistogram = latencySummary;
 
 /** One latency summary for several runs, from their histograms added together. */
 export function mergeLatency(parts: (LatencySummary | null)[]): LatencySummary | null {
