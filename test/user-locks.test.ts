@@ -141,3 +141,14 @@ test.serial('locks --kinds tas,./lock.mjs benchmarks the user kind beside a buil
   t.deepEqual(rows.map((x) => x.kind).filter((k) => k !== 'native'), ['tas', `user:${TICKET}`]);
   t.true(rows.every((x) => x.contendedOpsPerSec > 0));
 });
+
+test.serial('explore: a user lock that never returns in one actor is a livelock finding naming the lock and method (exit 1), not a hang', async (t) => {
+  t.timeout(90_000);
+  const file = at('test/concurrent/tsync_vs_clone.json');
+  const r = await cli(['explore', file, '--strategy', 'dfs', '--lock', `siglock=${FIX('stuck-in-worker-1.mjs')}`]);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /VIOLATION livelock: actor a has not finished its step after 10 s; it is inside acquire\(\) of the user lock siglock\[0\]/);
+  // control: the same file with a correct user lock is clean
+  const ok = await cli(['explore', file, '--strategy', 'dfs', '--preemptions', '1', '--lock', `siglock=${RW_TS}`]);
+  t.is(ok.code, 0, ok.stderr);
+});

@@ -4,6 +4,7 @@
  * src/cli/ and exports `run(argv): Promise<number>` (the exit code) and `help`.
  * Exit codes: 0 ok, 1 a finding (violations, mismatches), 2 bad input, 3 internal error.
  */
+import { FindingError } from '../shared/finding-error.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { debugEnabled, internalErrorLine, writeInternalLog } from '../shared/internal-error.ts';
 
@@ -78,6 +79,10 @@ export async function runCli(argv: string[]): Promise<number> {
       const msg = e.message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
       process.stderr.write(`tsync-lab: ${msg}${e instanceof UsageError ? '' : ' (see --help)'}\n`);
       return 2;
+    }
+    if (e instanceof FindingError) {
+      process.stderr.write(`tsync-lab: VIOLATION ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(internalErrorLine(e, writeInternalLog(e, argv)) + '\n');
     if (debugEnabled()) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -5,6 +5,8 @@
  * buffer's execution words, lets the strategy prepare its state, makes the first
  * decision, hands the turn to that actor and sleeps until the last actor is done.
  */
+import { FindingError } from '../shared/finding-error.ts';
+import { isUserLockKind, userLockWhere } from '../locks/user.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import { Layout } from '../shared/layout.ts';
 import { makeCtx } from '../seccomp/world.ts';
@@ -62,8 +64,10 @@ export class EngineFault extends Error {
 }
 
 const MAX_STEPS = 20_000;
-/** Bound on how long the main thread waits for one execution: a lab fault, not a model finding. */
+/** Bound on how long the main thread waits for one execution: a lab fault, not a model finding... */
 const EXECUTION_BOUND_MS = 60_000;
+/** ...unless a user lock kind is in the plan: an actor stuck inside its acquire/release is a livelock finding */
+const USER_LOCK_BOUND_MS = 10_000;
 
 export class Session {
   readonly L: Layout;
@@ -143,9 +147,16 @@ export class Session {
     c[H.CURRENT] = first;
     Atomics.store(c, H.TURN + first, 1);
     Atomics.notify(c, H.TURN + first, 1);
+    const userLocks = Object.values(this.world.plan).some(isUserLockKind);
+    const bound = userLocks ? USER_LOCK_BOUND_MS : EXECUTION_BOUND_MS;
     while (Atomics.load(c, H.DONE) === 0) {
-      if (Atomics.wait(c, H.DONE, 0, EXECUTION_BOUND_MS) === 'timed-out' && Atomics.load(c, H.DONE) === 0)
-        throw new EngineFault(`explore: execution ${this.executions} did not end within ${EXECUTION_BOUND_MS / 1000} s (a lab fault)`);
+      if (Atomics.wait(c, H.DONE, 0, bound) === 'timed-out' && Atomics.load(c, H.DONE) === 0) {
+        for (let a = 0; userLocks && a < this.n; a++) {
+          const where = userLockWhere(this.m, this.L, a, this.world.plan);
+          if (where) throw new FindingError('livelock', `livelock: actor ${this.workload.names[a]} has not finished its step after ${bound / 1000} s${where}`);
+        }
+        throw new EngineFault(`explore: execution ${this.executions} did not end within ${bound / 1000} s (a lab fault)`);
+      }
     }
     strategy.endExecution?.(c, k);
     return this.collect(opSeed);
