@@ -4,6 +4,19 @@
  */
 const num = { type: 'number' } as const;
 const int = { type: 'integer', minimum: 0 } as const;
+
+/** Filters added per successful caller loop (the retry section): the stress report's and the experiment's. */
+export const PER_SUCCESS_SCHEMA = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['callerFilters', 'otherThreadFilters', 'otherThreadFiltersMax', 'otherThreads', 'composedThreads'],
+      additionalProperties: false,
+      properties: { callerFilters: num, otherThreadFilters: num, otherThreadFiltersMax: int, otherThreads: num, composedThreads: num },
+    },
+  ],
+} as const;
 const roleStats = {
   type: 'object',
   required: ['acquisitions', 'contended', 'contentionRate', 'spins', 'maxWaitUs'],
@@ -96,17 +109,7 @@ export const stressReportSchema = {
             attempts: int,
             attemptsPerSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['p50', 'p99', 'max', 'mean'], properties: { p50: int, p99: int, max: int, mean: num, histogram: { type: 'string' } } }] },
             timeToSuccess: { anyOf: [{ type: 'null' }, { type: 'object', required: ['count', 'p50Us', 'p90Us', 'p99Us', 'maxUs', 'meanUs', 'histogram'], properties: { count: int, p50Us: num, p90Us: num, p99Us: num, maxUs: num, meanUs: num, histogram: { type: 'string' } } }] },
-            perSuccess: {
-              anyOf: [
-                { type: 'null' },
-                {
-                  type: 'object',
-                  required: ['callerFilters', 'otherThreadFilters', 'otherThreadFiltersMax', 'otherThreads', 'composedThreads'],
-                  additionalProperties: false,
-                  properties: { callerFilters: num, otherThreadFilters: num, otherThreadFiltersMax: int, otherThreads: num, composedThreads: num },
-                },
-              ],
-            },
+            perSuccess: PER_SUCCESS_SCHEMA,
             kill: { type: 'object', required: ['marked', 'exitedAtOnce'], properties: { marked: int, exitedAtOnce: int } },
             divergeAttaches: int,
             lifetimeExits: int,

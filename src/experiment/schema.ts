@@ -5,7 +5,7 @@
  * (coords, byAxis, locks, per-kind rates) and the stress report's config keep
  * that schema's rules.
  */
-import { stressReportSchema } from '../engine/report-schema.ts';
+import { PER_SUCCESS_SCHEMA, stressReportSchema } from '../engine/report-schema.ts';
 import { AXIS_NAMES } from './axes.ts';
 
 const num = { type: 'number' } as const;
@@ -32,17 +32,7 @@ const retryLoops = {
   additionalProperties: false,
   properties: { started: int, succeeded: int, gaveUp: int, gaveUpOnError: int, abandoned: int, unfinished: int },
 } as const;
-const perSuccess = {
-  anyOf: [
-    { type: 'null' },
-    {
-      type: 'object',
-      required: ['callerFilters', 'otherThreadFilters', 'otherThreadFiltersMax', 'otherThreads', 'composedThreads'],
-      additionalProperties: false,
-      properties: { callerFilters: num, otherThreadFilters: num, otherThreadFiltersMax: int, otherThreads: num, composedThreads: num },
-    },
-  ],
-} as const;
+const perSuccess = PER_SUCCESS_SCHEMA;
 const runRetry = {
   anyOf: [
     { type: 'null' },

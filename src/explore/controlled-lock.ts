@@ -4,7 +4,7 @@
  * succeeds at once since the scheduler only grants free locks. Like loom's rt mutex:
  * the lock's waiting lives in the runtime.
  */
-import type { Lock } from '../locks/lock.ts';
+import { runSplit, type Lock } from '../locks/lock.ts';
 import type { Controller } from './controller.ts';
 
 export class ControlledLock implements Lock {
@@ -42,20 +42,10 @@ export class ControlledLock implements Lock {
     this.ctl.drop(this.inner.id, false);
   }
   run<T>(fn: () => T): T {
-    this.acquire();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return runSplit(this, true, fn);
   }
   readRun<T>(fn: () => T): T {
-    this.readAcquire();
-    try {
-      return fn();
-    } finally {
-      this.readRelease();
-    }
+    return runSplit(this, false, fn);
   }
   holder(): number {
     return this.inner.holder();

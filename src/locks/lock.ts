@@ -97,20 +97,10 @@ export abstract class BaseLock implements Lock {
   }
 
   run<T>(fn: () => T): T {
-    this.acquire();
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
+    return runSplit(this, true, fn);
   }
   readRun<T>(fn: () => T): T {
-    this.readAcquire();
-    try {
-      return fn();
-    } finally {
-      this.readRelease();
-    }
+    return runSplit(this, false, fn);
   }
 
   holder(): number {
@@ -177,6 +167,18 @@ export abstract class OwnerWordLock extends BaseLock {
 
   override holder(): number {
     return Atomics.load(this.m, this.s) - 1;
+  }
+}
+
+/** The closure forms over a split lock: acquire (write) or readAcquire, `fn`, then the matching release. */
+export function runSplit<T>(lock: Pick<Lock, 'acquire' | 'release' | 'readAcquire' | 'readRelease'>, write: boolean, fn: () => T): T {
+  if (write) lock.acquire();
+  else lock.readAcquire();
+  try {
+    return fn();
+  } finally {
+    if (write) lock.release();
+    else lock.readRelease();
   }
 }
 
