@@ -7,7 +7,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { HDR, WORKER } from '../shared/layout.ts';
-import { workerPool } from '../workers/pool.ts';
+import { destroyPool, workerPool } from '../workers/pool.ts';
 import type { StressWorkerResult } from '../workers/stress-worker.ts';
 import { OP_KINDS } from './mix.ts';
 import type { StressConfig } from './config.ts';
@@ -89,7 +89,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     for (let w = 0; w < cfg.workers; w++)
       if (!results[w] && !world.violations.some((v) => v.kind === 'livelock' && v.worker === w)) world.crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);
-  await pool.destroy();
+  await destroyPool(pool);
 
   for (const r of results) if (r) world.violations.push(...r.violations);
   const end = world.finish();
