@@ -18,6 +18,7 @@ import { replayOn, replaySchedule } from '../src/explore/replay.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import type { StrategyName } from '../src/explore/strategies/index.ts';
+import { FILE_HUNTS } from './helpers/hunts.ts';
 
 const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
@@ -69,24 +70,8 @@ test.serial('every concurrent file is clean for merged under DFS with 2 preempti
   t.true(varied >= 1, 'some file shows two or more acceptable outcomes');
 });
 
-/** (file, bug) pairs: the race each file is about, and the seeded bugs that break it. */
-const HUNTS: [string, BugName, string[]][] = [
-  ['tsync_vs_clone', 'clone-copy-early', ['escape', 'inheritance', 'mode-head', 'filter-count', 'forbidden']],
-  ['tsync_vs_sibling_attach', 'check-unlocked', ['monotonicity']],
-  ['tsync_vs_sibling_attach', 'partial-tsync', ['tsync-atomicity']],
-  ['tsync_vs_sibling_attach', 'attach-before-check', ['tsync-atomicity']],
-  ['tsync_vs_sibling_attach', 'no-ancestor-check', ['monotonicity']],
-  ['tsync_vs_exit', 'exit-release-unlocked', ['use-after-free', 'refcount-mismatch', 'refcount-underflow', 'leak']],
-  ['tsync_vs_exit', 'exiting-not-skipped', ['refcount-mismatch', 'leak']],
-  ['tsync_vs_exit', 'walk-unlocked-list', ['use-after-free']],
-  ['tsync_vs_syscall', 'put-before-get', ['use-after-free', 'refcount-underflow']],
-  ['leader_exit_vs_tsync', 'nnp-not-spread', ['tsync-postcondition']],
-  ['two_tsync_callers', 'filter-count-self-copy', ['filter-count']],
-  ['clone_vs_exit', 'lock-order-inversion', ['deadlock']],
-  ['tsync_vs_clone', 'clone-drops-nnp', ['inheritance']],
-];
 
-for (const [name, bug, kinds] of HUNTS) {
+for (const [name, bug, kinds] of FILE_HUNTS) {
   test.serial(`${name}: ${bug} is found by dfs, random and pct; each schedule replays to the same failure twice`, async (t) => {
     const cf = readConcurrentFile(join(DIR, `${name}.json`));
     const w = world(cf.scenario.designs?.[0] ?? 'merged', bug);
