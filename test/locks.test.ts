@@ -1,5 +1,5 @@
 /**
- * The lock family on real worker threads (piscina): mutual exclusion for every kind,
+ * The lock family on real worker threads: mutual exclusion for every kind,
  * a negative control that proves the checker can fail, rw semantics, FIFO order,
  * sleeping futex waiters, and the watchdog. Multi-worker tests are serial: they need
  * both cores, and ava already runs other test files next to this one.

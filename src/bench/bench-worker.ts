@@ -1,4 +1,4 @@
-/** Piscina worker entry for the lock benchmark: runs the measurement a task names. */
+/** WorkerPool worker entry for the lock benchmark: runs the measurement a task names. */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';

@@ -3,7 +3,7 @@
  * raw Atomics.Mutex, seam overhead), then every kind, each in fresh worker threads so
  * the JIT sees one kind only. Reports medians of `runs` runs.
  */
-import type { Piscina } from 'piscina';
+import type { WorkerPool } from '../workers/pool.ts';
 import { Layout } from '../shared/layout.ts';
 import type { LockKind } from '../locks/kinds.ts';
 import { createNativeMutex, nativeAvailable, type NativeMutex } from '../locks/native.ts';
@@ -90,7 +90,7 @@ function benchBuffer(): { m: Int32Array; layout: Layout; lockId: number } {
   return { m: layout.create(), layout, lockId: layout.extraLock(0) };
 }
 
-async function withPool<T>(threads: number, fn: (pool: Piscina) => Promise<T>): Promise<T> {
+async function withPool<T>(threads: number, fn: (pool: WorkerPool) => Promise<T>): Promise<T> {
   const pool = await benchPool(threads);
   try {
     return await fn(pool);
@@ -99,7 +99,7 @@ async function withPool<T>(threads: number, fn: (pool: Piscina) => Promise<T>): 
   }
 }
 
-function run<T>(pool: Piscina, task: BenchTask): Promise<T> {
+function run<T>(pool: WorkerPool, task: BenchTask): Promise<T> {
   return pool.run(task) as Promise<T>;
 }
 
@@ -132,7 +132,7 @@ interface KindFigures {
 }
 
 /** Measure one kind on a fresh 2-worker pool (uncontended on one worker, then both contend). */
-export async function measureKind(pool: Piscina, kind: LockKind, o: BenchOptions, progress: Progress): Promise<KindFigures> {
+export async function measureKind(pool: WorkerPool, kind: LockKind, o: BenchOptions, progress: Progress): Promise<KindFigures> {
   progress(`${kind}: uncontended`);
   const b = benchBuffer();
   let mutex: NativeMutex | undefined;
@@ -147,7 +147,7 @@ export async function measureKind(pool: Piscina, kind: LockKind, o: BenchOptions
 }
 
 /** Atomics.Mutex.lock(m, empty fn) ns per run (needs --harmony-struct). */
-export function measureNativeRaw(pool: Piscina, o: BenchOptions): Promise<number[]> {
+export function measureNativeRaw(pool: WorkerPool, o: BenchOptions): Promise<number[]> {
   return run<number[]>(pool, { op: 'native-raw', mutex: createNativeMutex(), pairs: o.pairs, runs: o.runs });
 }
 
@@ -161,7 +161,7 @@ export interface NativeFigures {
  * A fresh pool whose workers have all started: a worker still loading its code (tsx
  * compiling TypeScript) would share the 2 cores with the first measurements.
  */
-export async function benchPool(threads: number): Promise<Piscina> {
+export async function benchPool(threads: number): Promise<WorkerPool> {
   const pool = workerPool(new URL('./bench-worker.ts', import.meta.url), threads);
   const { m } = benchBuffer();
   await Promise.all(Array.from({ length: threads }, () => run(pool, { op: 'ready', m, parties: threads })));

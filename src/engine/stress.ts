@@ -1,7 +1,7 @@
 /**
  * The stress runner (main thread). It owns the run, in shuttle's `runner.rs` spirit:
  *   1. the world (stress/world.ts): the buffer, the first processes, the main context;
- *   2. the run (here): one piscina worker per simulated CPU, the start gate, the tick loop;
+ *   2. the run (here): one worker thread per simulated CPU, the start gate, the tick loop;
  *   3. the monitors (stress/monitors.ts): duration and SIGINT, audits, progress, livelock;
  *   4. the end (world.finish) and the report (report.ts).
  */
@@ -38,7 +38,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   let settled = 0;
   const runs = Array.from({ length: cfg.workers }, (_, w) =>
     pool
-      .run({ m, cfg, worker: w, natives: world.natives })
+      .run<StressWorkerResult>({ m, cfg, worker: w, natives: world.natives })
       .then(
         (r: StressWorkerResult) => {
           results[w] = r;

@@ -7,7 +7,7 @@
 import type { BugName } from '../seccomp/bug.ts';
 import type { Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
-import type { Piscina } from 'piscina';
+import type { WorkerPool } from '../workers/pool.ts';
 import { workerPool } from '../workers/pool.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import type { LitmusTask } from '../workers/litmus-worker.ts';
@@ -68,12 +68,12 @@ export interface LitmusReport {
 const GRADE_ORDER: Record<Grade, number> = { forbidden: 0, interesting: 1, acceptable: 2 };
 
 /** Long-lived workers for `threads` actors; reusable across runs (a directory, a test file). */
-export function litmusPool(threads: number): Piscina {
+export function litmusPool(threads: number): WorkerPool {
   return workerPool(new URL('../workers/litmus-worker.ts', import.meta.url), threads);
 }
 
 /** Run `s` for o.durationMs. With `shared`, its workers are used (it must have at least as many as actors) and kept. */
-export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?: Piscina): Promise<LitmusReport> {
+export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?: WorkerPool): Promise<LitmusReport> {
   const n = s.actorNames.length;
   const maxOps = Math.max(...s.actorNames.map((a) => s.actors[a]!.length));
   const copies = Math.min(maxCopies(s), o.maxStride ?? Infinity);
@@ -84,7 +84,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?
   const k = new LitmusCtl(n, maxOps, copies);
   const { c, times, stats } = k.create();
   const candidates = strideCandidates(copies);
-  if (shared && shared.options.maxThreads < n) throw new Error(`litmus: the shared pool has ${shared.options.maxThreads} workers, the file has ${n} actors`);
+  if (shared && shared.size < n) throw new Error(`litmus: the shared pool has ${shared.size} workers, the file has ${n} actors`);
   const pool = shared ?? litmusPool(n);
   const base = {
     m: p.m,

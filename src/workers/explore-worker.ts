@@ -1,5 +1,5 @@
 /**
- * Piscina entry of an explore actor: one long task per worker. Builds the model
+ * WorkerPool entry of an explore actor: one long task per worker. Builds the model
  * context over the shared buffer, puts every lock under the controlled scheduler,
  * plugs the scheduler into the seam, then runs one execution each time its turn
  * comes at the start, until the main thread says QUIT. Workers are reused across

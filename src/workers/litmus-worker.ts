@@ -1,5 +1,5 @@
 /**
- * Piscina entry of a litmus actor: one long task per worker. Builds the model context
+ * WorkerPool entry of a litmus actor: one long task per worker. Builds the model context
  * over the shared lab buffer, swaps every group's siglock handle for a timed one (the
  * siglock window of the copy being run), then runs the actor's rounds until the leader
  * says stop (src/litmus/actor.ts).

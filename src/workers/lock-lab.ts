@@ -2,7 +2,7 @@
  * The main-thread side of the lock tests: a pool of lock workers and fresh buffers.
  * Every scenario gets its own buffer (a scenario may leave its lock held on purpose).
  */
-import type { Piscina } from 'piscina';
+import type { WorkerPool } from '../workers/pool.ts';
 import { Layout } from '../shared/layout.ts';
 import { createNativeMutex, type NativeMutex } from '../locks/native.ts';
 import { SCRATCH_WORDS, type LockTask, type LockTaskResult, type WorkloadKind } from './lock-task.ts';
@@ -20,7 +20,7 @@ export interface Rig {
 }
 
 export class LockLab {
-  private constructor(private readonly pool: Piscina) {}
+  private constructor(private readonly pool: WorkerPool) {}
 
   /** `threads` workers: the most workers any scenario runs at once. */
   static open(threads: number): LockLab {
@@ -40,8 +40,8 @@ export class LockLab {
     return this.pool.run(task) as Promise<LockTaskResult>;
   }
 
-  close(): Promise<void> {
-    return this.pool.destroy();
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 }
 

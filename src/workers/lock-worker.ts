@@ -1,5 +1,5 @@
 /**
- * Piscina worker entry for the lock tests: builds this worker's handle on the lock
+ * WorkerPool worker entry for the lock tests: builds this worker's handle on the lock
  * under test from the task, and runs the workload the task names.
  */
 import { Layout } from '../shared/layout.ts';

@@ -1,16 +1,20 @@
 /**
- * Worker pools for TypeScript worker modules.
+ * Worker pools for TypeScript worker modules: a fixed set of long-lived worker threads
+ * that run the default export of one module, one task at a time each.
  *
- * Workers start from ts-entry.mjs, which registers tsx's ESM hooks and imports the
- * TypeScript module (passed in workerData.tsEntry) as real ESM. Giving piscina the
- * .ts file directly would load it through tsx's CommonJS path (piscina tries
- * require() first), and imported constants then cost a getter call per access in
- * hot loops (see ts-entry.mjs). Nothing is resolved from the current directory, so
- * the CLI works from anywhere.
+ * Workers start from entry.mjs, which registers tsx's ESM hooks and imports the
+ * TypeScript module (workerData.tsEntry) as real ESM. Nothing is resolved from the
+ * current directory, so the CLI works from anywhere.
+ *
+ * Closing a pool never terminates a worker under running code: each worker is asked
+ * to leave once its task has returned, and leaves by itself (its event loop drains,
+ * and V8's pending jobs for it finish before its isolate goes). Only a worker that
+ * has not returned within the close bound (a task stuck in a user's lock code, which
+ * the engine has already reported) is terminated; `close` says which.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { Worker } from 'node:worker_threads';
 
 /**
  * `--import` target that makes a child node understand .ts files. Resolved with
@@ -20,31 +24,136 @@ import { Piscina } from 'piscina';
  */
 export const TSX_IMPORT: string = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-const BOOTSTRAP = new URL('./ts-entry.mjs', import.meta.url);
+const BOOTSTRAP = new URL('./entry.mjs', import.meta.url);
 
-/**
- * A fixed-size pool of long-lived workers running the default export of `filename`
- * (a .ts module URL). The pool owns workerData ({ tsEntry }).
- */
-export function workerPool(filename: URL, threads: number): Piscina {
-  return new Piscina({
-    filename: BOOTSTRAP.href,
-    workerData: { tsEntry: filename.href },
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: Infinity,
-  });
+/** How long `close` waits for busy workers to return before it terminates them. */
+export const CLOSE_BOUND_MS = 10_000;
+
+/** An error thrown by a task, rebuilt on this side: its class name, message, stack and plain fields. */
+export class WorkerTaskError extends Error {
+  constructor(data: { name: string; message: string; stack: string } & Record<string, unknown>) {
+    super(data.message);
+    Object.assign(this, data);
+    this.name = data.name;
+    this.stack = data.stack || this.stack;
+  }
 }
 
-/**
- * Node 20 can abort the whole process (`NodePlatform::ForIsolate: Assertion (data.first)
- * != nullptr`) when a worker is terminated while V8 still runs a concurrent optimizing
- * compile for it: seen once at the end of a stress run that stopped 26 ms in. A worker
- * whose task has returned gets a short grace to let such jobs finish before its pool is
- * destroyed. This only narrows the window of a runtime bug; it decides nothing.
- */
-const TEARDOWN_GRACE_MS = 50;
-export async function destroyPool(pool: Piscina): Promise<void> {
-  await new Promise((r) => setTimeout(r, TEARDOWN_GRACE_MS));
-  await pool.destroy();
+interface Pending {
+  id: number;
+  task: unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | null;
+  exited: Promise<void>;
+  gone: boolean;
+}
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; stack: string } } | { ready: true };
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    filename: URL,
+    readonly size: number,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(filename));
+  }
+
+  private spawn(filename: URL): Slot {
+    const worker = new Worker(BOOTSTRAP, { workerData: { tsEntry: filename.href } });
+    let onExit!: () => void;
+    const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false };
+    worker.on('message', (msg: Reply) => {
+      if ('ready' in msg) return;
+      const p = slot.busy;
+      slot.busy = null;
+      if (p && p.id === msg.id) {
+        if (msg.ok) p.resolve(msg.value);
+        else p.reject(new WorkerTaskError(msg.error));
+      }
+      this.pump();
+    });
+    worker.on('error', (e: Error) => {
+      // an uncaught error outside a task (the module failed to load, say): fail what it was running
+      const p = slot.busy;
+      slot.busy = null;
+      p?.reject(e);
+    });
+    worker.on('exit', (code) => {
+      slot.gone = true;
+      const p = slot.busy;
+      slot.busy = null;
+      p?.reject(new Error(`worker thread exited (code ${code}) while running a task`));
+      onExit();
+      // a worker that died: queued tasks go to the others, or fail when none is left
+      if (!this.closing && this.slots.every((s) => s.gone)) for (const q of this.queue.splice(0)) q.reject(new Error('every worker thread of the pool exited'));
+      else this.pump();
+    });
+    return slot;
+  }
+
+  private pump(): void {
+    for (const s of this.slots) {
+      if (this.queue.length === 0) return;
+      if (s.busy || s.gone) continue;
+      const p = this.queue.shift()!;
+      s.busy = p;
+      s.worker.postMessage({ id: p.id, task: p.task });
+    }
+  }
+
+  /** Run `task` on the next idle worker (SharedArrayBuffers in it are shared, not copied). */
+  run<T = unknown>(task: unknown): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('the worker pool is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  /**
+   * Close: every worker leaves by itself after its current task returns. Workers still
+   * busy after `boundMs` are terminated; returns how many (0 when every worker returned).
+   */
+  async close(boundMs = CLOSE_BOUND_MS): Promise<number> {
+    if (this.closing) {
+      await Promise.all(this.slots.map((s) => s.exited));
+      return 0;
+    }
+    this.closing = true;
+    for (const q of this.queue.splice(0)) q.reject(new Error('the worker pool closed before the task ran'));
+    for (const s of this.slots) if (!s.gone) s.worker.postMessage(null); // after the running task, if any
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.all(this.slots.map((s) => s.exited));
+    const inTime = await Promise.race([all.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), boundMs)))]);
+    clearTimeout(timer);
+    if (inTime) return 0;
+    const stuck = this.slots.filter((s) => !s.gone);
+    await Promise.all(stuck.map((s) => s.worker.terminate()));
+    return stuck.length;
+  }
+
+  /** The same as close(): kept for the engines' `destroy` wording. */
+  destroy(boundMs?: number): Promise<number> {
+    return this.close(boundMs);
+  }
+}
+
+/** A fixed-size pool of long-lived workers running the default export of `filename` (a .ts module URL). */
+export function workerPool(filename: URL, threads: number): WorkerPool {
+  return new WorkerPool(filename, threads);
+}
+
+/** Close `pool`; kept as the name the stress engine uses. */
+export async function destroyPool(pool: WorkerPool, boundMs?: number): Promise<void> {
+  await pool.close(boundMs);
 }

@@ -1,5 +1,5 @@
 /**
- * Piscina entry of a stress worker: builds this worker's model context over the
+ * WorkerPool entry of a stress worker: builds this worker's model context over the
  * shared buffer, plugs the engines into the seam (noise, lockdep), runs the loop.
  */
 import * as hdr from 'hdr-histogram-js';
