@@ -89,7 +89,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     for (let w = 0; w < cfg.workers; w++)
       if (!results[w] && !world.violations.some((v) => v.kind === 'livelock' && v.worker === w)) world.crashes.push({ worker: w, message: 'worker did not stop (abandoned)', op: OP_KINDS[Atomics.load(m, L.worker(w) + WORKER.OP) - 1] ?? '?', tid: Atomics.load(m, L.worker(w) + WORKER.OP_TASK), stack: '' });
   } else await Promise.allSettled(runs);
-  await destroyPool(pool);
+  await destroyPool(pool, abandoned ? 1000 : undefined); // abandoned workers are stuck: a short bound, then terminated
 
   for (const r of results) if (r) world.violations.push(...r.violations);
   const end = world.finish();
