@@ -49,12 +49,12 @@ test.serial('bad options reject with TsyncLabError and the CLI line; unknown opt
 });
 
 test.serial('an AbortSignal stops a stress run early; the report says interrupted', async (t) => {
-  t.timeout(60_000);
+  t.timeout(150_000);
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 300);
-  const r = await stress({ duration: '20s', workers: 2, signal: ac.signal });
+  const r = await stress({ duration: '120s', workers: 2, signal: ac.signal });
   t.true(r.interrupted);
-  t.true(r.durationMs < 10_000);
+  t.true(r.durationMs < 60_000, 'ended long before its 120 s duration'); // a margin for an oversubscribed machine
 });
 
 test.serial('runScenario and experiment resolve to their --json objects', async (t) => {

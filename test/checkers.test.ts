@@ -124,12 +124,12 @@ test('use-after-free on a task slot: a double free_task', (t) => {
 });
 
 test.serial('livelock: an op that never finishes is named, and the run still ends', async (t) => {
-  t.timeout(60_000);
-  const r = await runStress(stressConfigFrom({ inject: 'stall@300', livelock: '400ms', duration: '20s', workers: '2' }));
+  t.timeout(150_000);
+  const r = await runStress(stressConfigFrom({ inject: 'stall@300', livelock: '400ms', duration: '120s', workers: '2' }));
   t.is(r.exitCode, 1);
   t.is(r.violations[0]?.kind, 'livelock');
   t.regex(r.violations[0]!.message, /worker 0: \w+ by thread \d+ has not finished/);
-  t.true(r.durationMs < 10_000, `ended after ${r.durationMs} ms`);
+  t.true(r.durationMs < 60_000, `ended after ${r.durationMs} ms, long before its 120 s duration`);
 });
 
 test.serial('lock-held and deadlock: an op that returns holding siglock; the waiter names the holder', async (t) => {

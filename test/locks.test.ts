@@ -146,7 +146,7 @@ for (const kind of SPLIT_KINDS) {
     t.is(d.waiter, 1);
     t.is(d.lock, 'extra_lock[0]');
     t.regex(d.message, /extra_lock\[0\] held by worker 0 .* waiter worker 1/);
-    t.true(r.waiter.elapsedMs! >= WATCHDOG_MS && r.waiter.elapsedMs! < WATCHDOG_MS + 1_000, `took ${r.waiter.elapsedMs} ms`);
+    t.true(r.waiter.elapsedMs! >= WATCHDOG_MS && r.waiter.elapsedMs! < WATCHDOG_MS + 5_000, `took ${r.waiter.elapsedMs} ms`);
   });
 }
 
@@ -161,7 +161,7 @@ test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): excl
   const d = r.watchdog!.waiter.deadlock;
   t.is(d?.name, 'DeadlockError');
   t.is(d?.holder, 0);
-  t.true(r.watchdog!.waiter.elapsedMs! < WATCHDOG_MS + 1_000);
+  t.true(r.watchdog!.waiter.elapsedMs! < WATCHDOG_MS + 5_000); // bounded; the margin holds on an oversubscribed machine
   t.regex(r.splitError ?? '', /scoped only; use run\(\)/);
 });
 

@@ -48,7 +48,7 @@ test.serial('stress CLI: --json report, exit 0, seed printed', async (t) => {
 test.serial('stress CLI: a crashed worker gives exit 3 and a partial report naming it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
   const file = join(dir, 'r.json');
-  const r = await cli(['stress', '--duration', '20s', '--workers', '2', '--inject', 'crash@2000', '--json', file, '--quiet']);
+  const r = await cli(['stress', '--duration', '120s', '--workers', '2', '--inject', 'crash@2000', '--json', file, '--quiet'], 150_000);
   t.is(r.code, 3, r.stderr + r.stdout);
   const report = JSON.parse(readFileSync(file, 'utf8'));
   t.true(validate(report), JSON.stringify(validate.errors));
@@ -56,7 +56,7 @@ test.serial('stress CLI: a crashed worker gives exit 3 and a partial report nami
   t.is(report.crash[0].worker, 0);
   t.regex(report.crash[0].message, /injected crash/);
   t.truthy(report.crash[0].op);
-  t.true(report.durationMs < 15_000, 'the run ended early instead of hanging');
+  t.true(report.durationMs < 60_000, 'the run ended long before its 120 s duration instead of hanging');
 });
 
 for (const [args, pattern] of [
