@@ -18,6 +18,6 @@ export { TsyncLabError } from './errors.ts';
 export type { StressReport } from '../engine/report.ts';
 export type { ExperimentResult } from '../experiment/types.ts';
 export type { Result as ScenarioResult } from '../scenario/types.ts';
-export type { LockCheckReport } from '../locks/check.ts';
+export type { LockCheckReport } from '../lock-lab/check.ts';
 export type { ExploreJson as ExploreResult, ReplayJson as ReplayResult } from '../explore/format.ts';
 export type { LitmusJson as LitmusResult } from '../litmus/format.ts';

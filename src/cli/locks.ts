@@ -11,7 +11,7 @@ import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
 import { formatLockBench } from '../bench/lock-report.ts';
 import { intFlag } from './flags.ts';
-import { checkUserLock, formatLockCheck } from '../locks/check.ts';
+import { checkUserLock, formatLockCheck } from '../lock-lab/check.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 
 export const help = `usage: tsync-lab locks [--kinds LIST] [--runs N] [--ms N] [--pairs N] [--json FILE]

@@ -38,7 +38,7 @@ export interface LayoutConfig {
   /** extra general-purpose locks (benchmarks, tests, experiments) */
   extraLocks: number;
   /** scratch words for tests and benchmarks, cache-line aligned; their users' slot
-   *  tables (src/workers/lock-task.ts, src/bench/bench-task.ts) say how each is accessed */
+   *  tables (src/lock-lab/lock-task.ts, src/bench/bench-task.ts) say how each is accessed */
   scratchWords: number;
 }
 

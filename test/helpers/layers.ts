@@ -26,7 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['locks'], //                        2 lock kinds, the lock interface, lockdep
   ['seccomp', 'scenario'], //          3 the model and the scenario files it runs
   ['workers'], //                      4 the runtime: pool, worker entry, bounded waits
-  ['stress', 'explore', 'litmus', 'lab', 'bench'], // 5 the engines
+  ['stress', 'explore', 'litmus', 'lock-lab', 'bench'], // 5 the engines
   ['experiment', 'kernel'], //         6 experiments, the kernel ground truth
   ['cli', 'api', 'junit'], //          7 front ends and report writers
 ];
