@@ -19,7 +19,7 @@ import { CALLER_LOOPS } from '../src/seccomp/retry.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import { RetryLoop } from '../src/engine/retry.ts';
 import { C } from '../src/engine/counters.ts';
-import { Rng } from '../src/engine/rng.ts';
+import { Rng } from '../src/shared/rng.ts';
 import { stressConfigFrom } from '../src/engine/options.ts';
 import { runStress } from '../src/engine/stress.ts';
 import { stressReportSchema } from '../src/engine/report-schema.ts';

@@ -4,7 +4,7 @@
  * save under test/scenarios/, with both results side by side.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { kernelAvailability } from '../kernel/runner.ts';
 import { fuzz, type FuzzDifference } from '../kernel/fuzz.ts';
 import type { StepResult } from '../scenario/types.ts';

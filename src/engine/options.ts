@@ -11,7 +11,7 @@ import { VIOLATION_KINDS } from '../seccomp/violations.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
 import { intFlag } from '../cli/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
-import { randomSeed } from './rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { INJECTIONS, RETRY_POLICIES, tasksNeeded, type Injection, type RetryPolicy, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {

@@ -11,7 +11,7 @@ import { destroyPool, workerPool } from '../workers/pool.ts';
 import type { StressWorkerResult } from '../workers/stress-worker.ts';
 import { OP_KINDS } from './mix.ts';
 import type { StressConfig } from './config.ts';
-import { newLatencyHistogram } from './histogram.ts';
+import { newLatencyHistogram } from '../shared/histogram.ts';
 import { buildReport, type StressReport } from './report.ts';
 import { StressWorld } from './stress/world.ts';
 import { Monitors, type StressIo } from './stress/monitors.ts';

@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../shared/usage-error.ts';
 import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { checkOutputFlag, intFlag } from '../cli/flags.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { parseVary, mergeAxes, type Axis, type CellValues } from './axes.ts';

@@ -5,7 +5,7 @@
  * prints; lines go to the `say` hook when one is given.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { exploreSuite } from '../junit/cases.ts';

@@ -4,8 +4,8 @@
  * Model code (src/seccomp) touches shared memory and locks only through a `Seam`.
  * By default the seam is a thin pass-through: each method tests `hook === null`
  * (one predictable branch) and does the access. Engines plug a `Hook` in:
- *   - noise injection: tiny random delays at every point (src/engine/noise.ts);
- *   - lockdep: a class-dependency graph, checked at each acquire (src/engine/lockdep.ts);
+ *   - noise injection: tiny random delays at every point (src/workers/noise.ts);
+ *   - lockdep: a class-dependency graph, checked at each acquire (src/workers/lockdep.ts);
  *   - a controlled scheduler (src/explore/): the worker parks at a point until the
  *     schedule grants it the next step.
  * Several hooks compose with `chainHooks`.

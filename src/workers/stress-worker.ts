@@ -11,11 +11,11 @@ import type { Violation } from '../seccomp/violations.ts';
 import type { StressConfig } from '../engine/config.ts';
 import { StressLoop, type LoopListeners, type LoopResult } from '../engine/loop.ts';
 import { WorkerReporter } from '../engine/worker-reporter.ts';
-import { NoiseHook } from '../engine/noise.ts';
-import { LockdepHook } from '../engine/lockdep.ts';
-import { Rng, workerSeed } from '../engine/rng.ts';
+import { NoiseHook } from './noise.ts';
+import { LockdepHook } from './lockdep.ts';
+import { Rng, workerSeed } from '../shared/rng.ts';
 import { SyncTimeoutError } from '../shared/barrier.ts';
-import { newLatencyHistogram } from '../engine/histogram.ts';
+import { newLatencyHistogram } from '../shared/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
 import { retryWanted } from '../engine/retry.ts';
 
