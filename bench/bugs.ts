@@ -4,9 +4,9 @@
  *   node --import tsx bench/bugs.ts [--seeds N] [--budget 10s] [--json FILE]
  */
 import { parseArgs } from 'node:util';
-import { runStress } from '../src/engine/stress.ts';
-import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
-import { writeJsonAtomic } from '../src/engine/report.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressConfigFrom, parseDuration } from '../src/stress/options.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
 import { BUGS } from '../src/seccomp/bug-registry.ts';
 import { intFlag } from '../src/cli/flags.ts';
 import { median } from '../src/bench/stats.ts';

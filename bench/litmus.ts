@@ -21,8 +21,8 @@ import { LitmusCtl, RES } from '../src/litmus/ctl.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { runLitmus } from '../src/litmus/run.ts';
-import { parseDuration } from '../src/engine/options.ts';
-import { writeJsonAtomic } from '../src/engine/report.ts';
+import { parseDuration } from '../src/stress/options.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
 import { intFlag } from '../src/cli/flags.ts';
 import { median } from '../src/bench/stats.ts';
 

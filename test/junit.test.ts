@@ -13,7 +13,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { junitXml, type JunitSuite } from '../src/junit/xml.ts';
 import { experimentSuite, litmusSuite, stressSuite } from '../src/junit/cases.ts';
 import type { LitmusReport } from '../src/litmus/run.ts';
-import type { StressReport } from '../src/engine/report.ts';
+import type { StressReport } from '../src/stress/report.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
 import { kernelGate } from './helpers/kernel.ts';

@@ -8,7 +8,7 @@ import { findDesign } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bug-registry.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import { SCOPES, type Scope } from '../seccomp/context.ts';
-import { parseLockPlan } from '../engine/options.ts';
+import { parseLockPlan } from '../stress/options.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
 import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from '../explore/workloads.ts';
 import { PROBES, type Probe } from '../explore/actors.ts';

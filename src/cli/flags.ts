@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration } from '../engine/options.ts';
+import { parseDuration } from '../stress/options.ts';
 
 /** A decimal integer flag in lo..hi; anything else is a one-line UsageError. */
 export function intFlag(flag: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {

@@ -1,9 +1,9 @@
 /** `tsync-lab stress`: the main job. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
-import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../engine/options.ts';
-import { runStress } from '../engine/stress.ts';
-import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
+import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../stress/options.ts';
+import { runStress } from '../stress/run.ts';
+import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../stress/report.ts';
 import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exploreCommandFor } from './explore-world.ts';
@@ -13,7 +13,7 @@ import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { stressSuite } from '../junit/cases.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
+import { OP_KINDS, formatMix, DEFAULT_MIX } from '../stress/mix.ts';
 
 export const help = `usage: tsync-lab stress [options]
 

@@ -5,7 +5,7 @@
  * so that both accept and refuse exactly the same flags.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
+import { parseDuration, stressConfigFrom, wantsNative } from '../stress/options.ts';
 import { randomSeed } from '../shared/rng.ts';
 import { checkOutputFlag, intFlag } from '../cli/flags.ts';
 import { preloadUserLocks } from '../locks/user.ts';

@@ -4,7 +4,7 @@
  * here that maps its report to JunitCase[] (explore: one per schedule search,
  * litmus: one per test with a forbidden outcome as the failure).
  */
-import { formatSummary, formatViolation, type StressReport } from '../engine/report.ts';
+import { formatSummary, formatViolation, type StressReport } from '../stress/report.ts';
 import { statusMark } from '../experiment/console.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
 import type { ExploreRun } from '../explore/command.ts';

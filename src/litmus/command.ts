@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
-import { parseDuration, parseLockPlan } from '../engine/options.ts';
+import { parseDuration, parseLockPlan } from '../stress/options.ts';
 import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';

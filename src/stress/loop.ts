@@ -33,7 +33,7 @@ export interface LoopResult {
 export interface LoopListeners {
   /** called with each TSYNC latency (ns) when latency recording is on */
   latency?: (ns: number) => void;
-  /** tsync_retry caller loops (src/engine/retry.ts) */
+  /** tsync_retry caller loops (src/stress/retry.ts) */
   retry?: RetryListeners;
 }
 
