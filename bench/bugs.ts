@@ -5,10 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { runStress } from '../src/stress/run.ts';
-import { stressConfigFrom, parseDuration } from '../src/stress/options.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
 import { writeJsonAtomic } from '../src/stress/report.ts';
 import { BUGS } from '../src/seccomp/bug-registry.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' }, budget: { type: 'string', default: '10s' }, json: { type: 'string' }, help: { type: 'boolean' } } });

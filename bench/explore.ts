@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { BUGS, bugDesigns } from '../src/seccomp/bug-registry.ts';
 import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { writeJsonAtomic } from '../src/stress/report.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { intFlag } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 import { Session } from '../src/explore/session.ts';
 import { ScenarioWorkload, StressWorkload } from '../src/explore/workloads.ts';

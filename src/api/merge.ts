@@ -5,7 +5,7 @@ import { writeHtmlAtomic } from '../experiment/html.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { experimentSuite } from '../junit/cases.ts';
-import { checkOutputFlag } from '../cli/flags.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 

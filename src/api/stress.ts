@@ -5,7 +5,7 @@ import { formatProgress, writeJsonAtomic, type StressReport } from '../stress/re
 import { preloadUserLocks } from '../locks/user.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { stressSuite } from '../junit/cases.ts';
-import { checkOutputFlag } from '../cli/flags.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 

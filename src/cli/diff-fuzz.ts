@@ -10,7 +10,7 @@ import { fuzz, type FuzzDifference } from '../kernel/fuzz.ts';
 import type { StepResult } from '../scenario/types.ts';
 import { formatScenarioFile } from '../scenario/format.ts';
 import type { BugName } from '../seccomp/bug.ts';
-import { intFlag, timeoutFlag } from './flags.ts';
+import { intFlag, timeoutFlag } from '../shared/flags.ts';
 
 export interface FuzzFlags {
   fuzz: string;

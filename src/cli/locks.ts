@@ -10,7 +10,7 @@ import { LOCK_KINDS, parseLockKind, type LockKind } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
 import { formatLockBench } from '../bench/lock-report.ts';
-import { intFlag } from './flags.ts';
+import { intFlag } from '../shared/flags.ts';
 import { checkUserLock, formatLockCheck } from '../lock-lab/check.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 

@@ -8,7 +8,8 @@ import { isUserLockSpec } from '../locks/user.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { SCOPES } from '../seccomp/context.ts';
-import { parseThreads, parseProbability, type StressValues } from '../stress/options.ts';
+import { parseThreads, type StressValues } from '../stress/options.ts';
+import { parseProbability } from '../shared/flags.ts';
 import { RETRY_POLICIES } from '../stress/config.ts';
 import { parseMix, DEFAULT_MIX, OP_KINDS } from '../stress/mix.ts';
 

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
-import { parseDuration, parseLockPlan } from '../stress/options.ts';
+import { parseLockPlan } from '../seccomp/world-flags.ts';
 import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { litmusSuite, type LitmusEntry } from '../junit/cases.ts';
-import { checkOutputFlag, intFlag } from '../cli/flags.ts';
+import { checkOutputFlag, intFlag, parseDuration } from '../shared/flags.ts';
 import { litmusPool, runLitmus } from './run.ts';
 import { formatLitmus, jsonOf, type LitmusJson } from './format.ts';
 
