@@ -9,7 +9,7 @@ import { Progress } from '../experiment/progress.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
+import { experimentSuite } from '../experiment/junit.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 import type { Common } from './stress.ts';

@@ -4,7 +4,7 @@ import { runStress } from '../stress/run.ts';
 import { formatProgress, writeJsonAtomic, type StressReport } from '../stress/report.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { stressSuite } from '../junit/cases.ts';
+import { stressSuite } from '../stress/junit.ts';
 import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';

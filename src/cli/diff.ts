@@ -13,7 +13,7 @@ import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { timeoutFlag } from '../shared/flags.ts';
 import { DEFAULT_MAX_STEPS, runFuzz } from './diff-fuzz.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { diffSuite } from '../junit/cases.ts';
+import { diffSuite } from '../kernel/junit.ts';
 import { checkOutputFlag } from '../shared/flags.ts';
 
 export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json] [--timeout D]

@@ -2,7 +2,7 @@
 import { writeJsonAtomic } from '../stress/report.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
+import { experimentSuite } from '../experiment/junit.ts';
 
 type Result = Parameters<typeof writeHtmlAtomic>[1] & Parameters<typeof experimentSuite>[0];
 

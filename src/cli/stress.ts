@@ -11,7 +11,7 @@ import { checkOutputFlag } from '../shared/flags.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { stressSuite } from '../junit/cases.ts';
+import { stressSuite } from '../stress/junit.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { OP_KINDS, formatMix, DEFAULT_MIX } from '../stress/mix.ts';
 
