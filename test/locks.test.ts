@@ -10,7 +10,7 @@ import { UsageError } from '../src/shared/usage-error.ts';
 import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks/lock.ts';
 import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
 import { LockLab } from '../src/lock-lab/lock-lab.ts';
-import { runJsonChildWithHarmonyStruct } from '../src/cli/reexec.ts';
+import { runJsonChildWithHarmonyStruct } from '../src/workers/reexec.ts';
 import type { NativeCheck } from '../src/lock-lab/native-check.ts';
 import {
   arrivalOrder,

@@ -2,7 +2,7 @@
  * `tsync-lab locks` (npm run bench:locks): the lock benchmark. A benchmark, not a
  * test: it reports what it measures. The native kind (the default includes it) is
  * measured in the same run by a child node started with --harmony-struct
- * (src/cli/reexec.ts); everything else runs in this process, without the flag.
+ * (src/workers/reexec.ts); everything else runs in this process, without the flag.
  */
 import { parseArgs } from 'node:util';
 import { rename, writeFile } from 'node:fs/promises';

@@ -4,7 +4,7 @@ import { UsageError } from '../shared/usage-error.ts';
 import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../stress/options.ts';
 import { runStress } from '../stress/run.ts';
 import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../stress/report.ts';
-import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from '../workers/reexec.ts';
 import { onInterrupt } from './interrupt.ts';
 import { exploreCommandFor } from '../explore/flags.ts';
 import { checkOutputFlag } from '../shared/flags.ts';
