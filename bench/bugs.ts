@@ -4,11 +4,11 @@
  *   node --import tsx bench/bugs.ts [--seeds N] [--budget 10s] [--json FILE]
  */
 import { parseArgs } from 'node:util';
-import { runStress } from '../src/engine/stress.ts';
-import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
-import { writeJsonAtomic } from '../src/engine/report.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
 import { BUGS } from '../src/seccomp/bug-registry.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' }, budget: { type: 'string', default: '10s' }, json: { type: 'string' }, help: { type: 'boolean' } } });

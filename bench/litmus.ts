@@ -21,9 +21,8 @@ import { LitmusCtl, RES } from '../src/litmus/ctl.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { runLitmus } from '../src/litmus/run.ts';
-import { parseDuration } from '../src/engine/options.ts';
-import { writeJsonAtomic } from '../src/engine/report.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
+import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 
 const { values } = parseArgs({ options: { stride: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '60' }, duration: { type: 'string', default: '2s' }, json: { type: 'string' } } });

@@ -13,10 +13,10 @@
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runStress } from '../src/engine/stress.ts';
-import { stressConfigFrom, parseDuration } from '../src/engine/options.ts';
-import { writeJsonAtomic } from '../src/engine/report.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
+import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 import { Layout } from '../src/shared/layout.ts';
 import { makeCtx } from '../src/seccomp/world.ts';

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writeJsonAtomic } from '../src/engine/report.ts';
-import { parseDuration } from '../src/engine/options.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
+import { parseDuration } from '../src/shared/flags.ts';
 import { MUTATIONS } from './sweep-mutations.ts';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '20s' }, only: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stress, runScenario, experiment, merge, explore, replay, litmus, TsyncLabError } from '../src/api/index.ts';
-import type { StressReport } from '../src/engine/report.ts';
+import type { StressReport } from '../src/stress/report.ts';
 import { cli } from './helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsync-api-'));

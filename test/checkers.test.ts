@@ -15,8 +15,8 @@ import { cloneThread } from '../src/seccomp/clone.ts';
 import { getFilter, putFilter, REFCOUNT_SATURATED } from '../src/seccomp/filter.ts';
 import { audit } from '../src/seccomp/audit.ts';
 import { FLAG } from '../src/seccomp/design.ts';
-import { runStress } from '../src/engine/stress.ts';
-import { stressConfigFrom } from '../src/engine/options.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
 
 /** One process of 3 threads; the leader attached root, then TSYNCed `apply` to all. */
 function world() {

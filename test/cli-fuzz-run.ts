@@ -6,9 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { checkCli } from './helpers/cli-property.ts';
-import { intFlag } from '../src/cli/flags.ts';
-import { randomSeed } from '../src/engine/rng.ts';
-import { parseDuration } from '../src/engine/options.ts';
+import { intFlag, parseDuration } from '../src/shared/flags.ts';
+import { randomSeed } from '../src/shared/rng.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, 'max-time': { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {

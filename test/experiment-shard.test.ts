@@ -18,7 +18,7 @@ import { runExperiment, type ExperimentPlan } from '../src/experiment/run.ts';
 import { parseShard, shardOfCells, selectShard, type MatrixIdentity } from '../src/experiment/shard.ts';
 import { mergeShards, type ShardFile } from '../src/experiment/merge.ts';
 import { experimentSchema } from '../src/experiment/schema.ts';
-import { newLatencyHistogram } from '../src/engine/histogram.ts';
+import { newLatencyHistogram } from '../src/shared/histogram.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
 

@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import * as hdr from 'hdr-histogram-js';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/shared/usage-error.ts';
-import { STRESS_OPTIONS, stressConfigFrom } from '../src/engine/options.ts';
+import { STRESS_OPTIONS, stressConfigFrom } from '../src/stress/options.ts';
 import { parseVary, mergeAxes, AXIS_NAMES } from '../src/experiment/axes.ts';
 import { planCells, runSeed, replayCommand } from '../src/experiment/matrix.ts';
 import { runOrder } from '../src/experiment/run.ts';

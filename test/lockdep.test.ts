@@ -8,7 +8,7 @@ import test from 'ava';
 import { Layout, LOCK_ID } from '../src/shared/layout.ts';
 import { makeCtx } from '../src/seccomp/world.ts';
 import { ListReporter } from '../src/seccomp/violations.ts';
-import { LockdepHook } from '../src/engine/lockdep.ts';
+import { LockdepHook } from '../src/workers/lockdep.ts';
 import { POINT } from '../src/shared/seam.ts';
 
 function world() {

@@ -9,9 +9,9 @@ import { LOCK_KINDS, makeLock, NATIVE_UNAVAILABLE, parseLockKind } from '../src/
 import { UsageError } from '../src/shared/usage-error.ts';
 import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks/lock.ts';
 import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
-import { LockLab } from '../src/workers/lock-lab.ts';
-import { runJsonChildWithHarmonyStruct } from '../src/cli/reexec.ts';
-import type { NativeCheck } from '../src/workers/native-check.ts';
+import { LockLab } from '../src/lock-lab/lock-lab.ts';
+import { runJsonChildWithHarmonyStruct } from '../src/workers/reexec.ts';
+import type { NativeCheck } from '../src/lock-lab/native-check.ts';
 import {
   arrivalOrder,
   holdWhileWaiting,
@@ -20,7 +20,7 @@ import {
   tornReads,
   watchdog,
   writerFairness,
-} from '../src/workers/lock-scenarios.ts';
+} from '../src/lock-lab/lock-scenarios.ts';
 
 const SPLIT_KINDS = LOCK_KINDS.filter((k): k is Exclude<(typeof LOCK_KINDS)[number], 'native'> => k !== 'native');
 const ITERATIONS = 100_000;
@@ -152,7 +152,7 @@ for (const kind of SPLIT_KINDS) {
 
 test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): exclusion, watchdog, scoped only', async (t) => {
   t.timeout(30_000);
-  const script = new URL('../src/workers/native-check.ts', import.meta.url);
+  const script = new URL('../src/lock-lab/native-check.ts', import.meta.url);
   const child = await runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 25_000 });
   const r = child.value as NativeCheck | undefined;
   if (r === undefined) return t.fail(`the child printed no result (exit ${child.code}): ${child.stderr.slice(0, 2000)}`);

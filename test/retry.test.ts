@@ -17,12 +17,12 @@ import { chainLabels } from '../src/seccomp/filter.ts';
 import { headOf, setNnp, taskAt, taskLive, tidOf } from '../src/seccomp/task.ts';
 import { CALLER_LOOPS } from '../src/seccomp/retry.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
-import { RetryLoop } from '../src/engine/retry.ts';
-import { C } from '../src/engine/counters.ts';
-import { Rng } from '../src/engine/rng.ts';
-import { stressConfigFrom } from '../src/engine/options.ts';
-import { runStress } from '../src/engine/stress.ts';
-import { stressReportSchema } from '../src/engine/report-schema.ts';
+import { RetryLoop } from '../src/stress/retry.ts';
+import { C } from '../src/stress/counters.ts';
+import { Rng } from '../src/shared/rng.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressReportSchema } from '../src/stress/report-schema.ts';
 import type { BugName } from '../src/seccomp/bug.ts';
 import { cli } from './helpers/cli.ts';
 

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { runStress } from '../src/engine/stress.ts';
-import { stressConfigFrom } from '../src/engine/options.ts';
-import { stressReportSchema } from '../src/engine/report-schema.ts';
+import { runStress } from '../src/stress/run.ts';
+import { stressConfigFrom } from '../src/stress/options.ts';
+import { stressReportSchema } from '../src/stress/report-schema.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import { cli } from './helpers/cli.ts';
 

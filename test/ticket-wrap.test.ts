@@ -3,8 +3,8 @@ import test from 'ava';
 import { Layout, LOCK } from '../src/shared/layout.ts';
 import { TicketLock } from '../src/locks/ticket.ts';
 import { DEFAULT_LOCK_OPTIONS, DeadlockError } from '../src/locks/lock.ts';
-import { LockLab } from '../src/workers/lock-lab.ts';
-import { arrivalOrder } from '../src/workers/lock-scenarios.ts';
+import { LockLab } from '../src/lock-lab/lock-lab.ts';
+import { arrivalOrder } from '../src/lock-lab/lock-scenarios.ts';
 
 function rig() {
   const L = new Layout({ maxTasks: 1, maxFilters: 1, groups: 1, workers: 2, ringSize: 16, extraLocks: 1, scratchWords: 0 });

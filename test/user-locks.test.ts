@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../src/shared/usage-error.ts';
 import { parseLockKind } from '../src/locks/kinds.ts';
 import { loadUserLock, resolveUserLock } from '../src/locks/user.ts';
-import { checkUserLock } from '../src/locks/check.ts';
+import { checkUserLock } from '../src/lock-lab/check.ts';
 import { parseVary } from '../src/experiment/axes.ts';
 import { planCells } from '../src/experiment/matrix.ts';
-import type { StressReport } from '../src/engine/report.ts';
+import type { StressReport } from '../src/stress/report.ts';
 import { cli } from './helpers/cli.ts';
 
 const at = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));

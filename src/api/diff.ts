@@ -11,8 +11,8 @@ import { findBug } from '../seccomp/bug-registry.ts';
 import { diffScenario, scenarioFiles } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { diffSuite, type DiffEntry } from '../junit/cases.ts';
-import { checkOutputFlag } from '../cli/flags.ts';
+import { diffSuite, type DiffEntry } from '../kernel/junit.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 

@@ -1,5 +1,5 @@
 /** `experiment(options)`: the `tsync-lab experiment` command as a function. */
-import { writeJsonAtomic } from '../engine/report.ts';
+import { writeJsonAtomic } from '../stress/report.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { NATIVE_UNAVAILABLE } from '../locks/kinds.ts';
 import { nativeAvailable } from '../locks/native.ts';
@@ -9,7 +9,7 @@ import { Progress } from '../experiment/progress.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
+import { experimentSuite } from '../experiment/junit.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 import type { Common } from './stress.ts';

@@ -8,6 +8,8 @@
 import { EXPLORE_OPTIONS, REPLAY_OPTIONS, exploreCommand, replayCommand } from '../explore/command.ts';
 import { exploreJson, replayJson, type ExploreJson, type ReplayJson } from '../explore/format.ts';
 import { UsageError } from '../shared/usage-error.ts';
+import { exploreSuite } from '../explore/junit.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 import type { Common } from './stress.ts';
@@ -46,8 +48,8 @@ export function explore(...args: unknown[]): Promise<ExploreJson> {
     const run = await exploreCommand(values, positionals, {
       ...(say ? { say } : {}),
       ...(signal ? { interrupted: () => signal.aborted } : {}),
-      command: 'explore() (tsync-lab library)',
     });
+    if (values.junit) writeJunitAtomic(values.junit, [exploreSuite(run, positionals[0], 'explore() (tsync-lab library)')]);
     return exploreJson(run.report);
   });
 }

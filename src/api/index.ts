@@ -15,9 +15,9 @@ export { explore, replay, type ExploreOptions, type ReplayOptions } from './expl
 export { litmus, type LitmusOptions } from './litmus.ts';
 export { TsyncLabError } from './errors.ts';
 
-export type { StressReport } from '../engine/report.ts';
+export type { StressReport } from '../stress/report.ts';
 export type { ExperimentResult } from '../experiment/types.ts';
 export type { Result as ScenarioResult } from '../scenario/types.ts';
-export type { LockCheckReport } from '../locks/check.ts';
+export type { LockCheckReport } from '../lock-lab/check.ts';
 export type { ExploreJson as ExploreResult, ReplayJson as ReplayResult } from '../explore/format.ts';
 export type { LitmusJson as LitmusResult } from '../litmus/format.ts';

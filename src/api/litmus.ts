@@ -8,6 +8,8 @@
 import { LITMUS_OPTIONS, litmusCommand } from '../litmus/command.ts';
 import type { LitmusJson } from '../litmus/format.ts';
 import { UsageError } from '../shared/usage-error.ts';
+import { litmusSuite } from '../litmus/junit.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 import type { Common } from './stress.ts';
@@ -26,8 +28,8 @@ export function litmus(path: string, options: LitmusOptions = {}): Promise<Litmu
     const run = await litmusCommand(values, [path], {
       ...(say ? { say, progress: say } : {}),
       ...(signal ? { interrupted: () => signal.aborted } : {}),
-      command: 'litmus() (tsync-lab library)',
     });
+    if (values.junit) writeJunitAtomic(values.junit, [litmusSuite(run.entries, { command: 'litmus() (tsync-lab library)', seed: run.seed, bug: run.bug, locks: run.plan })]);
     return run.json;
   });
 }

@@ -1,5 +1,5 @@
 /** `checkLock(path)`: `tsync-lab locks --check FILE --json` as a function. */
-import { checkUserLock, type LockCheckReport } from '../locks/check.ts';
+import { checkUserLock, type LockCheckReport } from '../lock-lab/check.ts';
 import { asApi } from './errors.ts';
 
 export interface CheckLockOptions {

@@ -1,11 +1,11 @@
 /** `merge(files, options)`: the `tsync-lab merge` command as a function. */
-import { writeJsonAtomic } from '../engine/report.ts';
+import { writeJsonAtomic } from '../stress/report.ts';
 import { readShardFile, mergeShards } from '../experiment/merge.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import type { ExperimentResult } from '../experiment/types.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
-import { checkOutputFlag } from '../cli/flags.ts';
+import { experimentSuite } from '../experiment/junit.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 

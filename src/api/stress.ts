@@ -1,11 +1,11 @@
 /** `stress(options)`: the `tsync-lab stress` command as a function. */
-import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../engine/options.ts';
-import { runStress } from '../engine/stress.ts';
-import { formatProgress, writeJsonAtomic, type StressReport } from '../engine/report.ts';
+import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../stress/options.ts';
+import { runStress } from '../stress/run.ts';
+import { formatProgress, writeJsonAtomic, type StressReport } from '../stress/report.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { stressSuite } from '../junit/cases.ts';
-import { checkOutputFlag } from '../cli/flags.ts';
+import { stressSuite } from '../stress/junit.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
 

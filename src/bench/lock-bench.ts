@@ -8,7 +8,7 @@ import { Layout } from '../shared/layout.ts';
 import type { LockKind } from '../locks/kinds.ts';
 import { createNativeMutex, nativeAvailable, type NativeMutex } from '../locks/native.ts';
 import { workerPool } from '../workers/pool.ts';
-import { runJsonChildWithHarmonyStruct } from '../cli/reexec.ts';
+import { runJsonChildWithHarmonyStruct } from '../workers/reexec.ts';
 import { BENCH_SCRATCH_WORDS, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
 import { median } from './stats.ts';
 
@@ -171,7 +171,7 @@ export async function benchPool(threads: number): Promise<WorkerPool> {
 /**
  * The native kind. In this process if it has Atomics.Mutex; otherwise in a child node
  * with --harmony-struct (native-child.ts), kept to one pool so that the flagged
- * process tears down as few workers as possible (see src/cli/reexec.ts); one retry.
+ * process tears down as few workers as possible (see src/workers/reexec.ts); one retry.
  */
 async function nativeFigures(o: BenchOptions, progress: Progress): Promise<NativeFigures | null> {
   if (nativeAvailable()) {

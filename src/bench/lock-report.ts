@@ -1,5 +1,5 @@
 /** Text rendering of the lock benchmark, with the targets checked side by side. */
-import { fmtCount, textTable, type Column } from '../experiment/table.ts';
+import { fmtCount, textTable, type Column } from '../shared/table.ts';
 import type { BenchReport, KindRow } from './lock-bench.ts';
 
 const f1 = (x: number) => x.toFixed(1);

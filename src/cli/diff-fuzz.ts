@@ -4,13 +4,13 @@
  * save under test/scenarios/, with both results side by side.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { kernelAvailability } from '../kernel/runner.ts';
 import { fuzz, type FuzzDifference } from '../kernel/fuzz.ts';
 import type { StepResult } from '../scenario/types.ts';
 import { formatScenarioFile } from '../scenario/format.ts';
 import type { BugName } from '../seccomp/bug.ts';
-import { intFlag, timeoutFlag } from './flags.ts';
+import { intFlag, timeoutFlag } from '../shared/flags.ts';
 
 export interface FuzzFlags {
   fuzz: string;

@@ -10,11 +10,11 @@ import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { bugFlag } from './bug-flag.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
-import { timeoutFlag } from './flags.ts';
+import { timeoutFlag } from '../shared/flags.ts';
 import { DEFAULT_MAX_STEPS, runFuzz } from './diff-fuzz.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { diffSuite } from '../junit/cases.ts';
-import { checkOutputFlag } from './flags.ts';
+import { diffSuite } from '../kernel/junit.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 
 export const help = `usage: tsync-lab diff FILE|FOLDER... [--design NAME] [--bug NAME] [--json] [--timeout D]
        tsync-lab diff --fuzz N [--seed S] [--max-steps K] [--design NAME] [--bug NAME] [--json]

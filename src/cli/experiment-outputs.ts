@@ -1,8 +1,8 @@
 /** The files an experiment result is written to (`experiment` and `merge`): JSON, HTML, JUnit, each atomically. */
-import { writeJsonAtomic } from '../engine/report.ts';
+import { writeJsonAtomic } from '../stress/report.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { experimentSuite } from '../junit/cases.ts';
+import { experimentSuite } from '../experiment/junit.ts';
 
 type Result = Parameters<typeof writeHtmlAtomic>[1] & Parameters<typeof experimentSuite>[0];
 

@@ -5,14 +5,14 @@ import { parseArgs } from 'node:util';
 import { LOCK_ROLES, LOCK_KINDS } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from '../workers/reexec.ts';
 import { describeAxes } from '../experiment/axes.ts';
 import { describePresets } from '../experiment/presets.ts';
 import { EXPERIMENT_OPTIONS, DEFAULT_DURATION, DEFAULT_REPEAT, prepareExperiment } from '../experiment/command.ts';
 import { runExperiment } from '../experiment/run.ts';
 import { Progress } from '../experiment/progress.ts';
 import { formatExperiment } from '../experiment/console.ts';
-import { fmtDuration } from '../experiment/table.ts';
+import { fmtDuration } from '../shared/table.ts';
 
 export const help = `usage: tsync-lab experiment [--preset NAME] [--vary AXIS=v1,v2,…]… [options]
 

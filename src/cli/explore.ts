@@ -4,6 +4,8 @@ import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { STRATEGY_NAMES } from '../explore/strategies/index.ts';
 import { EXPLORE_OPTIONS, exploreCommand, type ExploreRun } from '../explore/command.ts';
 import { exploreJson, formatExplore } from '../explore/format.ts';
+import { exploreSuite } from '../explore/junit.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
 import { onInterrupt } from './interrupt.ts';
 
 export const help = `usage: tsync-lab explore [FILE] [options]
@@ -55,11 +57,11 @@ export async function run(argv: string[]): Promise<number> {
     run = await exploreCommand(values, positionals, {
       interrupted: sigint.requested,
       ...(json ? {} : { say: (line: string) => process.stderr.write(`${line}\n`) }),
-      command: ['tsync-lab', 'explore', ...argv].join(' '),
     });
   } finally {
     sigint.dispose();
   }
+  if (values.junit) writeJunitAtomic(values.junit, [exploreSuite(run, positionals[0], ['tsync-lab', 'explore', ...argv].join(' '))]);
   const report = run.report;
   process.stdout.write((json ? JSON.stringify(exploreJson(report), null, 2) : formatExplore(report, positionals[0])) + '\n');
   return report.found ? 1 : 0;

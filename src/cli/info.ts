@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_LAYOUT, Layout, NODE, TASK, WORD, type LayoutConfig } from '../shared/layout.ts';
-import { textTable } from '../experiment/table.ts';
-import { intFlag } from './flags.ts';
+import { textTable } from '../shared/table.ts';
+import { intFlag } from '../shared/flags.ts';
 
 export const help = `usage: tsync-lab info [--max-tasks N] [--max-filters N] [--groups N] [--workers N] [--json]
 

@@ -9,8 +9,7 @@ import { parseScenarioFile } from '../scenario/parse.ts';
 import { calibrate, kernelRelease, runOnKernel } from '../kernel/runner.ts';
 import { raceShapeForThreads, runKernelRace, type KernelRaceReport } from '../kernel/race.ts';
 import { formatResult, reportExpect } from './scenario.ts';
-import { intFlag, timeoutFlag } from './flags.ts';
-import { parseDuration } from '../engine/options.ts';
+import { intFlag, timeoutFlag, parseDuration } from '../shared/flags.ts';
 
 export const help = `usage: tsync-lab kernel FILE [--json] [--timeout D]
        tsync-lab kernel --race [--duration 2s] [--cloners N | --threads N] [--epoch N] [--json]

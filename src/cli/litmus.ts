@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LITMUS_OPTIONS, litmusCommand, type LitmusRun } from '../litmus/command.ts';
+import { litmusSuite } from '../litmus/junit.ts';
+import { writeJunitAtomic } from '../junit/xml.ts';
 import { onInterrupt } from './interrupt.ts';
 
 export const help = `usage: tsync-lab litmus FILE|DIR [options]
@@ -50,11 +52,11 @@ export async function run(argv: string[]): Promise<number> {
       say: (line) => err.write(`${line}\n`),
       ...(json ? {} : { progress: (line: string) => err.write(`${line}\n`), report: (text: string) => process.stdout.write(`${text}\n`) }),
       interrupted: sigint.requested,
-      command: ['tsync-lab', 'litmus', ...argv].join(' '),
     });
   } finally {
     sigint.dispose();
   }
+  if (values.junit) writeJunitAtomic(values.junit, [litmusSuite(run.entries, { command: ['tsync-lab', 'litmus', ...argv].join(' '), seed: run.seed, bug: run.bug, locks: run.plan })]);
   if (json) process.stdout.write(JSON.stringify(run.json, null, 2) + '\n');
   return run.code;
 }

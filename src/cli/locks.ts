@@ -2,7 +2,7 @@
  * `tsync-lab locks` (npm run bench:locks): the lock benchmark. A benchmark, not a
  * test: it reports what it measures. The native kind (the default includes it) is
  * measured in the same run by a child node started with --harmony-struct
- * (src/cli/reexec.ts); everything else runs in this process, without the flag.
+ * (src/workers/reexec.ts); everything else runs in this process, without the flag.
  */
 import { parseArgs } from 'node:util';
 import { rename, writeFile } from 'node:fs/promises';
@@ -10,8 +10,8 @@ import { LOCK_KINDS, parseLockKind, type LockKind } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DEFAULT_BENCH, runLockBench, type BenchOptions } from '../bench/lock-bench.ts';
 import { formatLockBench } from '../bench/lock-report.ts';
-import { intFlag } from './flags.ts';
-import { checkUserLock, formatLockCheck } from '../locks/check.ts';
+import { intFlag } from '../shared/flags.ts';
+import { checkUserLock, formatLockCheck } from '../lock-lab/check.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 
 export const help = `usage: tsync-lab locks [--kinds LIST] [--runs N] [--ms N] [--pairs N] [--json FILE]

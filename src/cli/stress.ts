@@ -1,19 +1,19 @@
 /** `tsync-lab stress`: the main job. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
-import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../engine/options.ts';
-import { runStress } from '../engine/stress.ts';
-import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../engine/report.ts';
-import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from './reexec.ts';
+import { STRESS_OPTIONS, stressConfigFrom, wantsNative, type StressValues } from '../stress/options.ts';
+import { runStress } from '../stress/run.ts';
+import { formatProgress, formatSummary, formatViolation, writeJsonAtomic } from '../stress/report.ts';
+import { needsHarmonyStruct, reexecWithHarmonyStruct, REEXEC_GRACE_MS } from '../workers/reexec.ts';
 import { onInterrupt } from './interrupt.ts';
-import { exploreCommandFor } from './explore-world.ts';
-import { checkOutputFlag } from './flags.ts';
+import { exploreCommandFor } from '../explore/flags.ts';
+import { checkOutputFlag } from '../shared/flags.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
-import { stressSuite } from '../junit/cases.ts';
+import { stressSuite } from '../stress/junit.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import { OP_KINDS, formatMix, DEFAULT_MIX } from '../engine/mix.ts';
+import { OP_KINDS, formatMix, DEFAULT_MIX } from '../stress/mix.ts';
 
 export const help = `usage: tsync-lab stress [options]
 

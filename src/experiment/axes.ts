@@ -8,9 +8,10 @@ import { isUserLockSpec } from '../locks/user.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
 import { SCOPES } from '../seccomp/context.ts';
-import { parseThreads, parseProbability, type StressValues } from '../engine/options.ts';
-import { RETRY_POLICIES } from '../engine/config.ts';
-import { parseMix, DEFAULT_MIX, OP_KINDS } from '../engine/mix.ts';
+import { parseThreads, type StressValues } from '../stress/options.ts';
+import { parseProbability } from '../shared/flags.ts';
+import { RETRY_POLICIES } from '../stress/config.ts';
+import { parseMix, DEFAULT_MIX, OP_KINDS } from '../stress/mix.ts';
 
 export const AXIS_NAMES = ['design', 'siglock', 'tasklist', 'cred_guard', 'scope', 'groups', 'threads', 'workers', 'mix', 'diverge', 'lifetime', 'retry-policy'] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];

@@ -5,9 +5,9 @@
  * so that both accept and refuse exactly the same flags.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { parseDuration, stressConfigFrom, wantsNative } from '../engine/options.ts';
-import { randomSeed } from '../engine/rng.ts';
-import { checkOutputFlag, intFlag } from '../cli/flags.ts';
+import { stressConfigFrom, wantsNative } from '../stress/options.ts';
+import { randomSeed } from '../shared/rng.ts';
+import { checkOutputFlag, intFlag, parseDuration } from '../shared/flags.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { parseVary, mergeAxes, type Axis, type CellValues } from './axes.ts';
 import { findPreset } from './presets.ts';

@@ -3,7 +3,7 @@
  * min–max over every run with that value), then one row per cell. Cells whose
  * checkers fired are marked, since their numbers measure a broken design.
  */
-import { textTable, fmtCount, fmtUs, fmtPct, fmtDuration, type Column } from './table.ts';
+import { textTable, fmtCount, fmtUs, fmtPct, fmtDuration, type Column } from '../shared/table.ts';
 import type { CellResult, ExperimentResult, Stat } from './types.ts';
 import { retryTable } from './retry-table.ts';
 

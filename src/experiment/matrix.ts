@@ -4,8 +4,8 @@
  * a combination the layout cannot hold fails up front with exit 2.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../engine/options.ts';
-import type { StressConfig } from '../engine/config.ts';
+import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../stress/options.ts';
+import type { StressConfig } from '../stress/config.ts';
 import { applyAxis, type Axis, type CellValues } from './axes.ts';
 
 export interface CellPlan {

@@ -4,7 +4,7 @@
  * minutes on a 2-core machine (a user's --duration/--repeat/--vary still win).
  */
 import { UsageError } from '../shared/usage-error.ts';
-import type { StressValues } from '../engine/options.ts';
+import type { StressValues } from '../stress/options.ts';
 import { parseVary, type Axis } from './axes.ts';
 
 export interface Preset {

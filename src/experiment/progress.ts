@@ -3,10 +3,10 @@
  * surprising run can be replayed), the ETA from the runs so far, and each run's
  * headline numbers. On a TTY the current run's live ops/s rewrites one line.
  */
-import type { Totals } from '../engine/report.ts';
+import type { Totals } from '../stress/report.ts';
 import type { RunEvent } from './run.ts';
 import type { RunResult } from './types.ts';
-import { fmtCount, fmtDuration, fmtUs } from './table.ts';
+import { fmtCount, fmtDuration, fmtUs } from '../shared/table.ts';
 import { OTHER_CPU_LIMIT } from './console.ts';
 
 /** setup and teardown of one stress run (pool start, final audit, leak check), measured ~0.5 s */

@@ -3,7 +3,7 @@
  * any: what a caller of each design experiences until every thread carries its
  * filter. A design whose one call divergence cannot fail says so instead of zeros.
  */
-import { textTable, fmtCount, fmtUs, fmtPct, type Column } from './table.ts';
+import { textTable, fmtCount, fmtUs, fmtPct, type Column } from '../shared/table.ts';
 import type { ExperimentResult } from './types.ts';
 
 export const CANNOT_FAIL = 'cannot fail';

@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { otherCpuMeter } from './other-cpu.ts';
-import { runStress, type StressIo } from '../engine/stress.ts';
-import type { StressReport } from '../engine/report.ts';
+import { runStress, type StressIo } from '../stress/run.ts';
+import type { StressReport } from '../stress/report.ts';
 import type { Axis } from './axes.ts';
 import { runSeed, replayCommand, type CellPlan } from './matrix.ts';
 import { assembleResult } from './assemble.ts';

@@ -5,7 +5,7 @@
  * (coords, byAxis, locks, per-kind rates) and the stress report's config keep
  * that schema's rules.
  */
-import { PER_SUCCESS_SCHEMA, stressReportSchema } from '../engine/report-schema.ts';
+import { PER_SUCCESS_SCHEMA, stressReportSchema } from '../stress/report-schema.ts';
 import { AXIS_NAMES } from './axes.ts';
 
 const num = { type: 'number' } as const;

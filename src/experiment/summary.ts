@@ -3,10 +3,10 @@
  * merged exactly by adding the runs' HDR histograms (a median of p99s is not a
  * p99 of anything).
  */
-import { latencySummary } from '../engine/report.ts';
+import { latencySummary } from '../stress/report.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { Axis } from './axes.ts';
-import { newLatencyHistogram } from '../engine/histogram.ts';
+import { newLatencyHistogram } from '../shared/histogram.ts';
 import { median } from '../bench/stats.ts';
 import type { AxisRow, CellRetry, CellStatus, CellSummary, CellResult, LatencySummary, RetryPerSuccess, RunResult, Stat } from './types.ts';
 import { CALLER_LOOPS } from '../seccomp/retry.ts';

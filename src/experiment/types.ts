@@ -3,8 +3,8 @@
  * the HTML report. A file format: documented in docs/experiment.md, schema in
  * schema.ts; new keys may be added, none removed or renamed without bumping version.
  */
-import type { LatencySummary } from '../engine/report.ts';
-import type { StressReport } from '../engine/report.ts';
+import type { LatencySummary } from '../stress/report.ts';
+import type { StressReport } from '../stress/report.ts';
 import type { Axis } from './axes.ts';
 import type { ShardInfo } from './shard.ts';
 

@@ -5,12 +5,10 @@
  * prints; lines go to the `say` hook when one is given.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import { writeJunitAtomic } from '../junit/xml.ts';
-import { exploreSuite } from '../junit/cases.ts';
-import { checkOutputFlag, intFlag } from '../cli/flags.ts';
-import { WORLD_OPTIONS, parseWorld, readFileArg, workloadFrom, type WorldValues } from '../cli/explore-world.ts';
+import { checkOutputFlag, intFlag } from '../shared/flags.ts';
+import { WORLD_OPTIONS, parseWorld, readFileArg, workloadFrom, type WorldValues } from './flags.ts';
 import { explore, type ExploreReport } from './explore.ts';
 import { replaySchedule, type ReplayReport } from './replay.ts';
 import { decodeSchedule, type Schedule } from './schedule.ts';
@@ -42,8 +40,6 @@ export interface CommandHooks {
   /** the header and the progress lines (the CLI's stderr) */
   say?: (line: string) => void;
   interrupted?: () => boolean;
-  /** the command line, for the JUnit properties */
-  command?: string;
 }
 
 export interface ExploreRun {
@@ -54,7 +50,7 @@ export interface ExploreRun {
   what: string;
 }
 
-/** `explore [FILE]` with parsed flags: resolves to the report (and writes --junit FILE). */
+/** `explore [FILE]` with parsed flags: resolves to the report (the front end writes --junit FILE: exploreSuite). */
 export async function exploreCommand(values: ExploreValues, positionals: readonly string[], hooks: CommandHooks = {}): Promise<ExploreRun> {
   if (positionals.length > 1) throw new UsageError(`explore: at most one FILE, got ${positionals.length} (see --help)`);
   const strategy = values.strategy ?? 'dfs';
@@ -81,9 +77,7 @@ export async function exploreCommand(values: ExploreValues, positionals: readonl
     ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),
     ...(say ? { progress: (n: number, ms: number) => say(`  ${n} schedules, ${(ms / 1000).toFixed(1)} s, ${Math.round((n * 1000) / ms)}/s`) } : {}),
   });
-  const run: ExploreRun = { report, world, seed, what };
-  if (values.junit) writeJunitAtomic(values.junit, [exploreSuite(run, path, hooks.command ?? ['tsync-lab', 'explore', ...positionals].join(' '))]);
-  return run;
+  return { report, world, seed, what };
 }
 
 /** `--bug none`: no seeded bug */

@@ -16,7 +16,7 @@ import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import { workerPool } from '../workers/pool.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import type { ExploreTask } from '../workers/explore-worker.ts';
+import type { ExploreTask } from './worker.ts';
 import { CtlLayout, END, H, MAX_ACTORS, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
 import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
@@ -96,7 +96,7 @@ export class Session {
     this.snapshot = this.m.slice();
     this.k = new CtlLayout(this.n, this.L.nLocks, maxSteps);
     this.c = this.k.create();
-    this.pool = workerPool(new URL('../workers/explore-worker.ts', import.meta.url), this.n);
+    this.pool = workerPool(new URL('./worker.ts', import.meta.url), this.n);
     this.tasks = workload.names.map((_, actor) => {
       const t: ExploreTask = { m: this.m, c: this.c, actor, names: workload.names, spec, design: world.design, bug: world.bug, scope: world.scope, plan: world.plan };
       return this.pool.run(t).catch((e: unknown) => {

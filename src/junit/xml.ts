@@ -1,32 +1,11 @@
 /**
  * JUnit XML, the format CI systems read (Jenkins, GitLab, GitHub test reporters):
  * one <testsuite> per command run, one <testcase> per run, cell, scenario or file.
- * Any command feeds it plain test cases; a finding is a <failure> whose message is
- * the one-line summary and whose body is the full report text. Written atomically.
+ * Any command feeds it plain test cases (each engine's junit.ts builds its suite);
+ * a finding is a <failure> whose message is the one-line summary and whose body is the full report text. Written atomically.
  */
 import { writeFileSync, renameSync } from 'node:fs';
-
-export interface JunitCase {
-  name: string;
-  /** groups cases in CI views; default: the suite's name */
-  classname?: string;
-  /** seconds */
-  time?: number;
-  /** a violation, difference or forbidden outcome */
-  failure?: { message: string; body: string };
-  /** not run, and why (e.g. a scenario with no kernel equivalent) */
-  skipped?: string;
-}
-
-export interface JunitSuite {
-  /** e.g. `tsync-lab stress` */
-  name: string;
-  cases: JunitCase[];
-  /** seconds; default: the sum of the cases' */
-  time?: number;
-  /** shown by most CI viewers: seed, design, command line… */
-  properties?: Record<string, string | number>;
-}
+import type { JunitCase, JunitSuite } from '../shared/junit.ts';
 
 /** characters XML 1.0 cannot carry at all, even escaped */
 // eslint-disable-next-line no-control-regex

@@ -14,7 +14,7 @@ import { TASK, handleSlot, type Layout } from '../shared/layout.ts';
 import type { Ctx } from '../seccomp/context.ts';
 import { DeadlockError } from '../locks/lock.ts';
 import { audit } from '../seccomp/audit.ts';
-import { Rng } from '../engine/rng.ts';
+import { Rng } from '../shared/rng.ts';
 import { runOp, type LabelPlan } from '../scenario/concurrent-ops.ts';
 import type { ConcurrentScenario } from '../scenario/concurrent-types.ts';
 import type { StepResult } from '../scenario/types.ts';

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
-import { parseDuration, parseLockPlan } from '../engine/options.ts';
-import { randomSeed } from '../engine/rng.ts';
+import { parseLockPlan } from '../seccomp/world-flags.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
-import { writeJunitAtomic } from '../junit/xml.ts';
-import { litmusSuite, type LitmusEntry } from '../junit/cases.ts';
-import { checkOutputFlag, intFlag } from '../cli/flags.ts';
+import type { LitmusEntry } from './junit.ts';
+import type { LockPlan } from '../locks/kinds.ts';
+import { checkOutputFlag, intFlag, parseDuration } from '../shared/flags.ts';
 import { litmusPool, runLitmus } from './run.ts';
 import { formatLitmus, jsonOf, type LitmusJson } from './format.ts';
 
@@ -47,8 +47,6 @@ export interface LitmusHooks {
   /** the histogram of each file, as it ends (the CLI's stdout without --json) */
   report?: (text: string) => void;
   interrupted?: () => boolean;
-  /** the command line, for the JUnit properties */
-  command?: string;
 }
 
 export interface LitmusRun {
@@ -57,6 +55,10 @@ export interface LitmusRun {
   json: LitmusJson | null | LitmusJson[];
   /** 1: a forbidden outcome or a violation; 0: clean */
   code: number;
+  /** what the JUnit suite's properties name (the front end writes --junit FILE: litmusSuite) */
+  seed: number;
+  bug: string | null;
+  plan: LockPlan;
 }
 
 function filesOf(path: string): string[] {
@@ -139,8 +141,7 @@ export async function litmusCommand(values: LitmusValues, positionals: readonly 
   } finally {
     await pool?.destroy();
   }
-  if (values.junit) writeJunitAtomic(values.junit, [litmusSuite(entries, { command: hooks.command ?? ['tsync-lab', 'litmus', ...positionals].join(' '), seed, bug, locks: plan })]);
   const ran = entries.flatMap((e) => (e.report ? [jsonOf(e.report)] : []));
   const one = positionals[0] === files[0]?.path && files.length === 1;
-  return { entries, json: one ? (ran[0] ?? null) : ran, code };
+  return { entries, json: one ? (ran[0] ?? null) : ran, code, seed, bug, plan };
 }

@@ -10,7 +10,7 @@ import type { LockPlan } from '../locks/kinds.ts';
 import type { WorkerPool } from '../workers/pool.ts';
 import { workerPool } from '../workers/pool.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import type { LitmusTask } from '../workers/litmus-worker.ts';
+import type { LitmusTask } from './worker.ts';
 import type { ConcurrentScenario, Grade } from '../scenario/concurrent-types.ts';
 import { LH, LitmusCtl, STAT } from './ctl.ts';
 import { maxCopies, prepare } from './copies.ts';
@@ -69,7 +69,7 @@ const GRADE_ORDER: Record<Grade, number> = { forbidden: 0, interesting: 1, accep
 
 /** Long-lived workers for `threads` actors; reusable across runs (a directory, a test file). */
 export function litmusPool(threads: number): WorkerPool {
-  return workerPool(new URL('../workers/litmus-worker.ts', import.meta.url), threads);
+  return workerPool(new URL('./worker.ts', import.meta.url), threads);
 }
 
 /** Run `s` for o.durationMs. With `shared`, its workers are used (it must have at least as many as actors) and kept. */

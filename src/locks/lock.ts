@@ -10,8 +10,10 @@
  * (V8's Atomics.Mutex only offers `lock(m, fn)`); model code locks through it.
  */
 import { LOCK, LSTAT, type Layout } from '../shared/layout.ts';
+import type { SeamLock } from '../shared/seam.ts';
 
-export interface Lock {
+/** (Every lock is a `SeamLock`: what the model's seam calls.) */
+export interface Lock extends SeamLock {
   readonly kind: string;
   readonly id: number;
   /** false for kinds that can only be used scoped (native) */

@@ -8,7 +8,7 @@
  *
  * One attempt is one call here; the loop itself (its state between attempts, the
  * retry limit, the kill policy, the figures) is the stress engine's
- * (src/engine/retry.ts), so other threads run between attempts. The attempt is an
+ * (src/stress/retry.ts), so other threads run between attempts. The attempt is an
  * overridable operation (`ctx.ops.retryAttempt`): a seeded bug may get the loop's
  * success test wrong.
  */

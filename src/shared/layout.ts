@@ -38,7 +38,7 @@ export interface LayoutConfig {
   /** extra general-purpose locks (benchmarks, tests, experiments) */
   extraLocks: number;
   /** scratch words for tests and benchmarks, cache-line aligned; their users' slot
-   *  tables (src/workers/lock-task.ts, src/bench/bench-task.ts) say how each is accessed */
+   *  tables (src/lock-lab/lock-task.ts, src/bench/bench-task.ts) say how each is accessed */
   scratchWords: number;
 }
 
@@ -159,7 +159,7 @@ export const TASK = {
   //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
   NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only, by its owner with no lock or by
   //                 TSYNC / copy_seccomp under siglock
-  // Words 7, 11, 13, 15: the stress engine's tsync_retry caller loop (src/engine/retry.ts); the model never
+  // Words 7, 11, 13, 15: the stress engine's tsync_retry caller loop (src/stress/retry.ts); the model never
   // touches them. [owner] = the worker holding CLAIM: a simulated thread runs on one worker at a time.
   RETRY: 7, //      [owner] the thread's caller loop: (tid & 0xffff) << 16 | attempts so far; 0 = no loop. A
   //                 word whose tid tag is not the thread's is a dead thread's loop on a recycled slot (= none)

@@ -4,8 +4,8 @@
  * Model code (src/seccomp) touches shared memory and locks only through a `Seam`.
  * By default the seam is a thin pass-through: each method tests `hook === null`
  * (one predictable branch) and does the access. Engines plug a `Hook` in:
- *   - noise injection: tiny random delays at every point (src/engine/noise.ts);
- *   - lockdep: a class-dependency graph, checked at each acquire (src/engine/lockdep.ts);
+ *   - noise injection: tiny random delays at every point (src/workers/noise.ts);
+ *   - lockdep: a class-dependency graph, checked at each acquire (src/workers/lockdep.ts);
  *   - a controlled scheduler (src/explore/): the worker parks at a point until the
  *     schedule grants it the next step.
  * Several hooks compose with `chainHooks`.
@@ -15,7 +15,21 @@
  */
 import type { Layout } from './layout.ts';
 import { EventRing } from './events.ts';
-import type { Lock } from '../locks/lock.ts';
+
+/**
+ * What the seam needs of a lock: the part of src/locks' `Lock` it calls. Declared
+ * here so that shared depends on no layer above it; every lock kind is one.
+ */
+export interface SeamLock {
+  /** false = the kind only runs closures (`run`/`readRun`); split acquire/release unsupported */
+  readonly splittable: boolean;
+  acquire(): void;
+  release(): void;
+  readAcquire(): void;
+  readRelease(): void;
+  run<T>(fn: () => T): T;
+  readRun<T>(fn: () => T): T;
+}
 
 /**
  * Named race windows in the correct model: real gaps where the kernel has one too.
@@ -67,7 +81,7 @@ export class Seam {
     readonly m: Int32Array,
     readonly layout: Layout,
     readonly worker: number,
-    readonly locks: readonly Lock[],
+    readonly locks: readonly SeamLock[],
   ) {
     this.ring = new EventRing(m, layout, worker);
     this.heldCount = new Uint8Array(locks.length);

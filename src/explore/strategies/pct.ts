@@ -11,7 +11,7 @@ import { H, MAX_ACTORS, type CtlLayout } from '../ctl.ts';
 import type { Decider } from './decider.ts';
 import type { Strategy } from './strategy.ts';
 import { mixSeed } from './strategy.ts';
-import { Rng } from '../../engine/rng.ts';
+import { Rng } from '../../shared/rng.ts';
 
 export const pctDecider: Decider = {
   nextTask(c, k, runnable, current, _y, step) {

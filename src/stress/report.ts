@@ -32,7 +32,7 @@ export interface Totals {
   retry: RetryTotals;
 }
 
-/** The tsync_retry counters summed over the workers (src/engine/counters.ts). */
+/** The tsync_retry counters summed over the workers (src/stress/counters.ts). */
 export interface RetryTotals {
   started: number;
   succeeded: number;

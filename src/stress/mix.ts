@@ -12,7 +12,7 @@ export type Mix = Record<OpKind, number>;
  * Defaults keep TSYNC both succeeding and failing often: private attaches make
  * threads diverge, exits and clones churn the groups, syscalls walk chains.
  * `tsync_retry` (off by default) starts the design's caller loop on a thread
- * (src/engine/retry.ts): its later ops are the loop's attempts.
+ * (src/stress/retry.ts): its later ops are the loop's attempts.
  */
 export const DEFAULT_MIX: Mix = { attach: 1, tsync: 4, tsync_esrch: 1, sync: 0, clone: 3, exit: 3, set_nnp: 1, syscall: 6, tsync_retry: 0 };
 /** designs with a separate sync op: no TSYNC_ESRCH flag, and some plain syncs. */

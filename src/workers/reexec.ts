@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nativeAvailable } from '../locks/native.ts';
-import { TSX_IMPORT } from '../workers/pool.ts';
+import { TSX_IMPORT } from './pool.ts';
 
 const MARKER = 'TSYNC_LAB_REEXEC_HARMONY_STRUCT';
 const BIN = fileURLToPath(new URL('../../bin/tsync-lab.mjs', import.meta.url));

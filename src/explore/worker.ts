@@ -11,11 +11,11 @@ import { makeCtx } from '../seccomp/world.ts';
 import type { Lock } from '../locks/lock.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
-import { Controller, AbortExecution } from '../explore/controller.ts';
-import { ControlledLock } from '../explore/controlled-lock.ts';
-import { EVK, H } from '../explore/ctl.ts';
-import { nextU64 } from '../explore/strategies/decider.ts';
-import { actorBody, type ActorIo, type WorkloadSpec } from '../explore/actors.ts';
+import { Controller, AbortExecution } from './controller.ts';
+import { ControlledLock } from './controlled-lock.ts';
+import { EVK, H } from './ctl.ts';
+import { nextU64 } from './strategies/decider.ts';
+import { actorBody, type ActorIo, type WorkloadSpec } from './actors.ts';
 import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 
 export interface ExploreTask {

@@ -7,13 +7,12 @@ import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bug-registry.ts';
 import type { BugName } from '../seccomp/bug.ts';
-import { SCOPES, type Scope } from '../seccomp/context.ts';
-import { parseLockPlan } from '../engine/options.ts';
+import { parseLockPlan, parseScope } from '../seccomp/world-flags.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
-import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from '../explore/workloads.ts';
-import { PROBES, type Probe } from '../explore/actors.ts';
-import type { World } from '../explore/session.ts';
-import { intFlag } from './flags.ts';
+import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from './workloads.ts';
+import { PROBES, type Probe } from './actors.ts';
+import type { World } from './session.ts';
+import { intFlag } from '../shared/flags.ts';
 
 export const WORLD_OPTIONS = {
   design: { type: 'string' },
@@ -62,12 +61,11 @@ export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: st
     const why = uncontrollable(bug);
     if (why) throw new UsageError(`explore: bug "${bug}" cannot be explored: ${why}`);
   }
-  const scope = v.scope ?? defaults.scope ?? 'siglock';
-  if (!(SCOPES as readonly string[]).includes(scope)) throw new UsageError(`unknown scope "${scope}"; scopes: ${SCOPES.join(', ')}`);
+  const scope = parseScope(v.scope ?? defaults.scope ?? 'siglock');
   const plan = parseLockPlan(v.lock);
   for (const [role, kind] of Object.entries(plan))
     if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind`);
-  return { design, bug, scope: scope as Scope, plan };
+  return { design, bug, scope, plan };
 }
 
 export function readFileArg(path: string | undefined): ConcurrentFile | null {

@@ -29,7 +29,7 @@ import { exitThread } from '../seccomp/exit.ts';
 import { groupOf, setNnp, taskAt } from '../seccomp/task.ts';
 import type { StressConfig } from './config.ts';
 import type { OpKind } from './mix.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../shared/rng.ts';
 import { C } from './counters.ts';
 
 export interface RetryListeners {

@@ -8,16 +8,16 @@ import { chainHooks } from '../shared/seam.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import type { NativeTable } from '../locks/kinds.ts';
 import type { Violation } from '../seccomp/violations.ts';
-import type { StressConfig } from '../engine/config.ts';
-import { StressLoop, type LoopListeners, type LoopResult } from '../engine/loop.ts';
-import { WorkerReporter } from '../engine/worker-reporter.ts';
-import { NoiseHook } from '../engine/noise.ts';
-import { LockdepHook } from '../engine/lockdep.ts';
-import { Rng, workerSeed } from '../engine/rng.ts';
+import type { StressConfig } from './config.ts';
+import { StressLoop, type LoopListeners, type LoopResult } from './loop.ts';
+import { WorkerReporter } from './worker-reporter.ts';
+import { NoiseHook } from '../workers/noise.ts';
+import { LockdepHook } from '../workers/lockdep.ts';
+import { Rng, workerSeed } from '../shared/rng.ts';
 import { SyncTimeoutError } from '../shared/barrier.ts';
-import { newLatencyHistogram } from '../engine/histogram.ts';
+import { newLatencyHistogram } from '../shared/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
-import { retryWanted } from '../engine/retry.ts';
+import { retryWanted } from './retry.ts';
 
 export interface StressTask {
   m: Int32Array;

@@ -6,7 +6,7 @@ import type { WorkerPool } from '../workers/pool.ts';
 import { Layout } from '../shared/layout.ts';
 import { createNativeMutex, type NativeMutex } from '../locks/native.ts';
 import { SCRATCH_WORDS, type LockTask, type LockTaskResult, type WorkloadKind } from './lock-task.ts';
-import { workerPool } from './pool.ts';
+import { workerPool } from '../workers/pool.ts';
 
 /** One scenario's shared state: the buffer, the lock under test, its native mutex. */
 export interface Rig {

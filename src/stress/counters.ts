@@ -23,7 +23,7 @@ export const C = {
   SYSCALL_NODES: 23,
   SYNC_OK: 25,
   SYNC_FAIL: 26,
-  // tsync_retry caller loops (src/engine/retry.ts)
+  // tsync_retry caller loops (src/stress/retry.ts)
   RETRY_STARTED: 32,
   RETRY_OK: 33,
   RETRY_GAVE_UP: 34, //       after --retry-limit attempts

@@ -3,15 +3,14 @@
  * and their conversion into a StressConfig. Every bad value is a one-line UsageError.
  */
 import { availableParallelism } from 'node:os';
-import { DEFAULT_LOCK_PLAN, parseLockKind, parseLockRole, type LockPlan } from '../locks/kinds.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
 import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
 import { VIOLATION_KINDS } from '../seccomp/violations.ts';
-import { SCOPES, type Scope } from '../seccomp/context.ts';
-import { intFlag } from '../cli/flags.ts';
+import { parseLockPlan, parseScope } from '../seccomp/world-flags.ts';
+import { intFlag, parseDuration, parseProbability } from '../shared/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
-import { randomSeed } from './rng.ts';
+import { randomSeed } from '../shared/rng.ts';
 import { INJECTIONS, RETRY_POLICIES, tasksNeeded, type Injection, type RetryPolicy, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {
@@ -43,15 +42,6 @@ export const STRESS_OPTIONS = {
 
 export type StressValues = { [K in keyof typeof STRESS_OPTIONS]?: (typeof STRESS_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof STRESS_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
 
-/** "10s", "500ms", "2m", "1.5s" -> ms */
-export function parseDuration(flag: string, raw: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`--${flag}: bad duration "${raw}" (examples: 500ms, 10s, 2m)`);
-  const v = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
-  if (v <= 0 || v > 24 * 3600_000) throw new UsageError(`--${flag}: duration out of range: "${raw}"`);
-  return Math.round(v);
-}
-
 export function parseThreads(raw: string): [number, number] {
   const m = /^(\d+)(?:\.\.(\d+))?$/.exec(raw.trim());
   if (!m) throw new UsageError(`--threads: expected LOW..HIGH (e.g. 2..8), got "${raw}"`);
@@ -59,16 +49,6 @@ export function parseThreads(raw: string): [number, number] {
   const hi = m[2] === undefined ? lo : Number(m[2]);
   if (lo < 1 || hi < lo || hi > 4096) throw new UsageError(`--threads: need 1 <= LOW <= HIGH <= 4096, got "${raw}"`);
   return [lo, hi];
-}
-
-export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DEFAULT_LOCK_PLAN): LockPlan {
-  const plan = { ...base };
-  for (const e of entries ?? []) {
-    const m = /^([a-z_]+)=(\S+)$/.exec(e.trim()); // KIND: a built-in name or a lock module path
-    if (!m) throw new UsageError(`--lock: expected ROLE=KIND (e.g. siglock=mcs), got "${e}"`);
-    plan[parseLockRole(m[1]!)] = parseLockKind(m[2]!);
-  }
-  return plan;
 }
 
 /** `--stop-on use-after-free,leak`: violation kinds. */
@@ -89,20 +69,9 @@ export function parseInjection(raw: string | undefined): Injection | null {
   return { kind: m[1] as Injection['kind'], afterOps: Number(m[2]) };
 }
 
-export function parseScope(raw: string): Scope {
-  if (!(SCOPES as readonly string[]).includes(raw)) throw new UsageError(`unknown scope "${raw}"; scopes: ${SCOPES.join(', ')}`);
-  return raw as Scope;
-}
-
 export function parseRetryPolicy(raw: string): RetryPolicy {
   if (!(RETRY_POLICIES as readonly string[]).includes(raw)) throw new UsageError(`--retry-policy: expected ${RETRY_POLICIES.join(' or ')}, got "${raw}"`);
   return raw as RetryPolicy;
-}
-
-export function parseProbability(flag: string, raw: string): number {
-  const p = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new UsageError(`--${flag} must be a probability in 0..1, got "${raw}"`);
-  return p;
 }
 
 export function stressConfigFrom(v: StressValues): StressConfig {

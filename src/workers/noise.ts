@@ -5,7 +5,7 @@
  */
 import type { Hook } from '../shared/seam.ts';
 import { cpuRelax } from '../locks/lock.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../shared/rng.ts';
 
 export class NoiseHook implements Hook {
   private readonly threshold: number;

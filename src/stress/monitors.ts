@@ -3,11 +3,11 @@
  * duration and SIGINT (a clean stop), stop-the-world audits, progress lines, and the
  * livelock watchdog (an op that makes no progress is named and stops the run).
  */
-import { HDR, WORKER } from '../../shared/layout.ts';
-import { OP_KINDS } from '../mix.ts';
-import type { Totals } from '../report.ts';
+import { HDR, WORKER } from '../shared/layout.ts';
+import { OP_KINDS } from './mix.ts';
+import type { Totals } from './report.ts';
 import { readTotals } from './totals.ts';
-import { userLockWhere } from '../../locks/user.ts';
+import { userLockWhere } from '../locks/user.ts';
 import type { StressWorld } from './world.ts';
 
 export interface StressIo {

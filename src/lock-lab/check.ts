@@ -1,6 +1,6 @@
 /**
  * `tsync-lab locks --check ./my-lock.mjs`: the lock lab's correctness workloads
- * (src/workers/lock-scenarios.ts) on a user's lock, on real worker threads. Every
+ * (src/lock-lab/lock-scenarios.ts) on a user's lock, on real worker threads. Every
  * scenario is bounded: a lock that never lets a waiter in is reported, and the
  * pool (its threads) is ended, never a hang.
  *
@@ -13,9 +13,9 @@
  *   no lost wake-up    a waiter that queued (and maybe slept) while the holder held the
  *                      lock gets it soon after the release, several times
  */
-import { LockLab } from '../workers/lock-lab.ts';
-import { arrivalOrder, entryRace, holdWhileWaiting, mutualExclusion, readersShare, tornReads } from '../workers/lock-scenarios.ts';
-import { loadUserLock, resolveUserLock, type UserLockDef, type UserLockKind } from './user.ts';
+import { LockLab } from './lock-lab.ts';
+import { arrivalOrder, entryRace, holdWhileWaiting, mutualExclusion, readersShare, tornReads } from './lock-scenarios.ts';
+import { loadUserLock, resolveUserLock, type UserLockDef, type UserLockKind } from '../locks/user.ts';
 
 export type PropertyStatus = 'holds' | 'broken' | 'unknown' | 'n/a';
 

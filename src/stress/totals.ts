@@ -1,8 +1,8 @@
 /** The run's counters, summed over the workers' counter blocks (progress lines, the report). */
-import { HDR, type Layout } from '../../shared/layout.ts';
-import { OP_KINDS } from '../mix.ts';
-import { C } from '../counters.ts';
-import type { Totals } from '../report.ts';
+import { HDR, type Layout } from '../shared/layout.ts';
+import { OP_KINDS } from './mix.ts';
+import { C } from './counters.ts';
+import type { Totals } from './report.ts';
 
 export function readTotals(m: Int32Array, L: Layout, workers: number): Totals {
   const sum = (k: number) => {

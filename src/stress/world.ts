@@ -4,19 +4,19 @@
  * every part adds to, and the end of the run: a last quiescent audit, every group
  * exits, and nothing may be left allocated.
  */
-import { HDR, Layout, GROUP, TSTATE } from '../../shared/layout.ts';
-import { createNatives } from '../../locks/lockset.ts';
-import type { NativeTable } from '../../locks/kinds.ts';
-import { makeCtx } from '../../seccomp/world.ts';
-import type { Ctx } from '../../seccomp/context.ts';
-import { createProcess } from '../../seccomp/process.ts';
-import { exitThread } from '../../seccomp/exit.ts';
-import { forEachThread, stateOf } from '../../seccomp/task.ts';
-import { audit } from '../../seccomp/audit.ts';
-import { ListReporter, type Violation } from '../../seccomp/violations.ts';
-import { sizesFor, type StressConfig } from '../config.ts';
-import { shouldStop, traceAll } from '../worker-reporter.ts';
-import type { Crash } from '../report.ts';
+import { HDR, Layout, GROUP, TSTATE } from '../shared/layout.ts';
+import { createNatives } from '../locks/lockset.ts';
+import type { NativeTable } from '../locks/kinds.ts';
+import { makeCtx } from '../seccomp/world.ts';
+import type { Ctx } from '../seccomp/context.ts';
+import { createProcess } from '../seccomp/process.ts';
+import { exitThread } from '../seccomp/exit.ts';
+import { forEachThread, stateOf } from '../seccomp/task.ts';
+import { audit } from '../seccomp/audit.ts';
+import { ListReporter, type Violation } from '../seccomp/violations.ts';
+import { sizesFor, type StressConfig } from './config.ts';
+import { shouldStop, traceAll } from './worker-reporter.ts';
+import type { Crash } from './report.ts';
 
 export class StressWorld {
   readonly L: Layout;

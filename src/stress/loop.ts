@@ -18,7 +18,7 @@ import { DeadlockError, cpuRelax } from '../locks/lock.ts';
 import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
 import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../shared/rng.ts';
 import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
@@ -33,7 +33,7 @@ export interface LoopResult {
 export interface LoopListeners {
   /** called with each TSYNC latency (ns) when latency recording is on */
   latency?: (ns: number) => void;
-  /** tsync_retry caller loops (src/engine/retry.ts) */
+  /** tsync_retry caller loops (src/stress/retry.ts) */
   retry?: RetryListeners;
 }
 

@@ -10,9 +10,9 @@ import { makeCtx } from '../seccomp/world.ts';
 import type { Lock } from '../locks/lock.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
-import { runActor, type ActorResult, type ActorSpec } from '../litmus/actor.ts';
-import { TimedLock, WindowClock } from '../litmus/timed-lock.ts';
-import { FirstViolations } from '../litmus/violations.ts';
+import { runActor, type ActorResult, type ActorSpec } from './actor.ts';
+import { TimedLock, WindowClock } from './timed-lock.ts';
+import { FirstViolations } from './violations.ts';
 import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 
 export interface LitmusTask extends ActorSpec {

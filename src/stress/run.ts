@@ -1,25 +1,25 @@
 /**
  * The stress runner (main thread). It owns the run, in shuttle's `runner.rs` spirit:
- *   1. the world (stress/world.ts): the buffer, the first processes, the main context;
+ *   1. the world (world.ts): the buffer, the first processes, the main context;
  *   2. the run (here): one worker thread per simulated CPU, the start gate, the tick loop;
- *   3. the monitors (stress/monitors.ts): duration and SIGINT, audits, progress, livelock;
+ *   3. the monitors (monitors.ts): duration and SIGINT, audits, progress, livelock;
  *   4. the end (world.finish) and the report (report.ts).
  */
 import * as hdr from 'hdr-histogram-js';
 import { HDR, WORKER } from '../shared/layout.ts';
 import { destroyPool, workerPool } from '../workers/pool.ts';
-import type { StressWorkerResult } from '../workers/stress-worker.ts';
+import type { StressWorkerResult } from './worker.ts';
 import { OP_KINDS } from './mix.ts';
 import type { StressConfig } from './config.ts';
-import { newLatencyHistogram } from './histogram.ts';
+import { newLatencyHistogram } from '../shared/histogram.ts';
 import { buildReport, type StressReport } from './report.ts';
-import { StressWorld } from './stress/world.ts';
-import { Monitors, type StressIo } from './stress/monitors.ts';
-import { readTotals } from './stress/totals.ts';
+import { StressWorld } from './world.ts';
+import { Monitors, type StressIo } from './monitors.ts';
+import { readTotals } from './totals.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 
-export type { StressIo } from './stress/monitors.ts';
-export { readTotals } from './stress/totals.ts';
+export type { StressIo } from './monitors.ts';
+export { readTotals } from './totals.ts';
 
 const TICK_MS = 25;
 /** workers that have not all reached the start gate by then: the run is aborted */
@@ -31,7 +31,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   const { m, L } = world;
   const monitors = new Monitors(world, io);
 
-  const pool = workerPool(new URL('../workers/stress-worker.ts', import.meta.url), cfg.workers);
+  const pool = workerPool(new URL('./worker.ts', import.meta.url), cfg.workers);
   const launched = performance.now();
   const results: (StressWorkerResult | null)[] = new Array(cfg.workers).fill(null);
   const finished: boolean[] = new Array(cfg.workers).fill(false);
