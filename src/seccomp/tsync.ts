@@ -67,7 +67,7 @@ export function attachFilter(ctx: Ctx, call: TsyncCall): OpResult | null {
   return null;
 }
 
-/** Step 8d on the caller: link `prepared` (attach.ts) and record that the tree owns it. Expects siglock held. */
+/** Step 8d on the caller: link `prepared` (attach.ts) and record that the tree owns it. Under siglock (linkOnCaller asserts it). */
 export function linkPrepared(ctx: Ctx, call: TsyncCall): void {
   linkOnCaller(ctx, call.caller, call.prepared);
   call.linked = true;
@@ -75,7 +75,8 @@ export function linkPrepared(ctx: Ctx, call: TsyncCall): void {
 
 /**
  * A refused TSYNC: the tid of the thread that may not sync (or ESRCH with
- * TSYNC_ESRCH). Checker: nothing changed since `before`. Expects siglock held.
+ * TSYNC_ESRCH). Checker: nothing changed since `before`. Under siglock (checkUnchanged
+ * asserts it when checking).
  */
 export function tsyncRefused(ctx: Ctx, call: TsyncCall, failed: number, before: GroupSnapshot | null): OpResult {
   if (before) checkUnchanged(ctx, call.group, before, 'tsync');
