@@ -103,7 +103,8 @@ test('each seeded bug is one file under src/seccomp/bugs/, and the correct model
 
 test("a bug's designs follow from the operations it replaces", (t) => {
   const names = (b: string) => bugDesigns(findBug(b)).map((d) => d.name);
-  t.deepEqual(names('partial-tsync'), ['merged']); // tsyncAttach: merged only
+  t.deepEqual(names('partial-tsync'), ['merged']); // attachFilter: merged only
+  t.deepEqual(names('check-unlocked'), ['merged']); // tsyncLocks: merged only
   t.deepEqual(names('put-before-get'), ['merged']); // syncThreads: merged only
   t.deepEqual(names('sync-missing-put'), [...DESIGN_NAMES]); // syncThread: every design
   t.deepEqual(names('racy-siglock'), [...DESIGN_NAMES]); // a lock: every design

@@ -1,13 +1,19 @@
 /**
  * What a seeded bug is: a deliberately broken variant of the model, most of them
  * bugs the real kernel had (reference §8). Each lives in one file under bugs/, which
- * holds its catalogue entry and its replacement operations (src/seccomp/ops.ts),
- * written out in full; the correct model contains no trace of it.
+ * holds its catalogue entry and its replacement operations (src/seccomp/ops.ts);
+ * the correct model contains no trace of it.
  *
  * Adding a bug is adding one file under bugs/ that
  *   - adds its name to `BugRegistry` (so the name type-checks everywhere), and
  *   - default-exports `defineBug({ name, ... })`.
  * bug-registry.ts loads every file of the folder.
+ *
+ * A replacement overrides the ONE step it breaks (the smallest in ops.ts that holds
+ * the difference) and reaches every other step through `ctx.ops`, so it stays one
+ * honest difference from the correct code (test/bug-steps.test.ts holds each bug to
+ * its steps). It asserts its lock contract under the name of the step it stands in
+ * for: the report names that step, and `breaks` matches on it.
  */
 import type { Layout, LockUse } from '../shared/layout.ts';
 import type { Lock, LockOptions } from '../locks/lock.ts';

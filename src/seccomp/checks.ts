@@ -20,7 +20,7 @@ export interface GroupSnapshot {
 const SNAP_WORDS = 3;
 const snapBuffers = new WeakMap<Ctx, GroupSnapshot>();
 
-/** Expects siglock held. The snapshot is valid until the next call on this ctx. */
+/** Under siglock (firstThread asserts it). The snapshot is valid until the next call on this ctx. */
 export function snapshotGroup(ctx: Ctx, g: number): GroupSnapshot {
   let snap = snapBuffers.get(ctx);
   if (!snap) snapBuffers.set(ctx, (snap = { n: 0, data: new Int32Array(64 * SNAP_WORDS) }));
@@ -67,7 +67,7 @@ export function checkUnchanged(ctx: Ctx, g: number, before: GroupSnapshot, why: 
  * After a successful TSYNC: every non-exiting thread has the new filter (`exact`:
  * as its head; otherwise a node with its label at the head, for force-compose) and
  * nnp if the caller had it. Records the group's last TSYNC for the escape checker.
- * Expects siglock held.
+ * Under siglock (firstThread and recordTsync assert it).
  */
 export function checkTsyncDone(ctx: Ctx, g: number, caller: number, head: number, exact: boolean): void {
   const label = nodeLabel(ctx, head);

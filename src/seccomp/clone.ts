@@ -59,9 +59,10 @@ export function copyProcess(ctx: Ctx, parent: number): CloneResult {
 }
 
 /**
- * Link the child (its seccomp state already copied). Expects tasklist_lock and siglock
- * held. The join check runs just before the link: once linked (ALIVE) the child can be
- * scheduled, and its no_new_privs is set without any lock.
+ * Link the child (its seccomp state already copied). Under tasklist_lock (write) and
+ * siglock (linkThread asserts both, checkJoin siglock). The join check runs just
+ * before the link: once linked (ALIVE) the child can be scheduled, and its
+ * no_new_privs is set without any lock.
  */
 export function linkChild(ctx: Ctx, g: number, parent: number, child: number): void {
   if (ctx.checking) checkJoin(ctx, g, parent, child);

@@ -1,18 +1,17 @@
 /**
  * The model's overridable operations: the few steps a seeded bug may replace, and
  * nothing else. The correct model calls these through `ctx.ops`; a seeded bug
- * (src/seccomp/bugs/) supplies its own, written out in full, for the steps it breaks.
+ * (src/seccomp/bugs/) supplies its own for the ONE step it breaks (the smallest that
+ * holds the difference), and reuses the others through `ctx.ops`.
  * Each design says which of them its code calls (`Design.uses`), so the designs a
  * bug applies to follow from the operations it replaces.
  */
 import type { Ctx } from './context.ts';
 import type { OpResult } from './errors.ts';
-import type { AttachRequest } from './design.ts';
 import type { CloneResult } from './clone.ts';
 import { copyProcess, copySeccomp } from './clone.ts';
 import { exitSignalsAndRelease, releaseTask } from './exit.ts';
-import { canSyncThreads, syncThreads, syncThread, composeThread } from './tsync.ts';
-import { tsyncAttach } from './designs/merged.ts';
+import { tsyncLocks, attachFilter, canSyncThreads, syncThreads, syncThread, composeThread, type TsyncCall } from './tsync.ts';
 import { retryAttempt } from './retry.ts';
 
 export interface ModelOps {
@@ -24,8 +23,10 @@ export interface ModelOps {
   exitSignalsAndRelease(ctx: Ctx, g: number, t: number): void;
   /** release_task(): unlink (and reap); true when the group is gone. */
   releaseTask(ctx: Ctx, g: number, t: number): boolean;
-  /** merged: seccomp_set_mode_filter() with TSYNC after the prepare step; owns `prepared`. */
-  tsyncAttach(ctx: Ctx, t: number, prepared: number, req: AttachRequest): OpResult;
+  /** merged, the lock taking: cred_guard_mutex, [scope lock], siglock; attachFilter then the commit in ONE siglock hold. */
+  tsyncLocks(ctx: Ctx, call: TsyncCall): OpResult;
+  /** merged, seccomp_attach_filter() up to the link: path limit, canSyncThreads, link on the caller; the refusal or null. */
+  attachFilter(ctx: Ctx, call: TsyncCall): OpResult | null;
   /** seccomp_can_sync_threads(): 0, or the tid of the first ineligible thread. */
   canSyncThreads(ctx: Ctx, caller: number): number;
   /** seccomp_sync_threads(): every other live thread onto the caller's filter. */
@@ -45,7 +46,8 @@ export const CORRECT_OPS: Readonly<ModelOps> = Object.freeze({
   copySeccomp,
   exitSignalsAndRelease,
   releaseTask,
-  tsyncAttach,
+  tsyncLocks,
+  attachFilter,
   canSyncThreads,
   syncThreads,
   syncThread,

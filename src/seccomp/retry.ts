@@ -124,7 +124,7 @@ export function checkRetryDone(ctx: Ctx, t: number, label: number): RetryOutcome
   });
 }
 
-/** The task of thread `tid` in `t`'s group, or 0. Expects siglock held. */
+/** The task of thread `tid` in `t`'s group, or 0. Under siglock (firstThread asserts it). */
 export function threadByTid(ctx: Ctx, g: number, tid: number): number {
   let found = 0;
   forEachThread(ctx, g, (th) => {

@@ -164,7 +164,7 @@ export function freeTask(ctx: Ctx, t: number): void {
 
 export const groupAt = (ctx: Ctx, g: number): number => ctx.L.group(g);
 
-/** list_add_tail_rcu(&p->thread_node, &signal->thread_head). Expects siglock held. */
+/** list_add_tail_rcu(&p->thread_node, &signal->thread_head) in copy_process(). Expects tasklist_lock (write) and siglock held. */
 export function linkThread(ctx: Ctx, g: number, t: number): void {
   ctx.assertHeld(LOCK_ID.TASKLIST, 'linkThread');
   ctx.assertHeld(ctx.L.siglock(g), 'linkThread');
@@ -182,7 +182,7 @@ export function linkThread(ctx: Ctx, g: number, t: number): void {
   s.astore(ga + GROUP.NR_LIVE, s.aload(ga + GROUP.NR_LIVE) + 1);
 }
 
-/** list_del_rcu(&p->thread_node). Expects siglock held. */
+/** list_del_rcu(&p->thread_node) in __unhash_process(). Expects tasklist_lock (write) and siglock held. */
 export function unlinkThread(ctx: Ctx, g: number, t: number): void {
   ctx.assertHeld(LOCK_ID.TASKLIST, 'unlinkThread');
   ctx.assertHeld(ctx.L.siglock(g), 'unlinkThread');
@@ -203,9 +203,10 @@ export function unlinkThread(ctx: Ctx, g: number, t: number): void {
  * times per call): leader first, then creation order. Expects siglock held.
  *   for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) …
  * `n` counts the steps: a list longer than the task table does not end (a cycle).
+ * `firstThread` asserts the contract for the walk; `nextThread` adds nothing per step.
  */
 export function firstThread(ctx: Ctx, g: number): number {
-  ctx.assertHeld(ctx.L.siglock(g), 'forEachThread');
+  ctx.assertHeld(ctx.L.siglock(g), 'firstThread');
   return ctx.seam.load(groupAt(ctx, g) + GROUP.FIRST);
 }
 
@@ -217,12 +218,12 @@ export function nextThread(ctx: Ctx, g: number, t: number, steps: number): numbe
   return ctx.seam.load(taskAt(ctx, t) + TASK.NEXT);
 }
 
-/** for_each_thread() with a callback (`fn` returning false stops the walk). Expects siglock held. */
+/** for_each_thread() with a callback (`fn` returning false stops the walk). Under siglock (firstThread asserts it). */
 export function forEachThread(ctx: Ctx, g: number, fn: (t: number) => boolean | void): void {
   for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) if (fn(t) === false) return;
 }
 
-/** Tasks of a group, in list order (expects siglock held). */
+/** Tasks of a group, in list order. Under siglock (firstThread asserts it). */
 export function threadsOf(ctx: Ctx, g: number): number[] {
   const out: number[] = [];
   forEachThread(ctx, g, (t) => {

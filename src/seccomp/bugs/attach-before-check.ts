@@ -2,15 +2,14 @@
  * B15 (synthetic): link the new node on the caller first, then check whether the
  * others may sync; on failure return the tid without unlinking, so the caller keeps
  * the filter of a TSYNC that failed.
+ *
+ * Overrides attachFilter (seccomp_attach_filter) only: the link moves before the check.
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, type AttachRequest } from '../design.ts';
-import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
-import { discardNode } from '../filter.ts';
-import { groupOf, setModeFilter } from '../task.ts';
-import { linkOnCaller, pathTooLong } from '../attach.ts';
-import { checkTsyncDone, checkUnchanged, snapshotGroup } from '../checks.ts';
-import { tsyncCritical } from '../process.ts';
+import { fail, type OpResult } from '../errors.ts';
+import { pathTooLong } from '../attach.ts';
+import { snapshotGroup } from '../checks.ts';
+import { linkPrepared, tsyncRefused, type TsyncCall } from '../tsync.ts';
 import { defineBug } from '../bug.ts';
 
 declare module '../bug.ts' {
@@ -19,25 +18,14 @@ declare module '../bug.ts' {
   }
 }
 
-function attachThenCheck(ctx: Ctx, t: number, prepared: number, req: AttachRequest): OpResult {
-  const g = groupOf(ctx, t);
-  return tsyncCritical(ctx, g, () => {
-    if (pathTooLong(ctx, t, req.insns)) {
-      discardNode(ctx, prepared);
-      return fail('ENOMEM');
-    }
-    const before = ctx.checking ? snapshotGroup(ctx, g) : null;
-    linkOnCaller(ctx, t, prepared); // BUG: link first ...
-    const failed = ctx.ops.canSyncThreads(ctx, t);
-    if (failed !== 0) {
-      if (before) checkUnchanged(ctx, g, before, 'tsync');
-      return (req.flags & FLAG.TSYNC_ESRCH) !== 0 ? fail('ESRCH') : tsyncFailed(failed); // ... and never unlink
-    }
-    ctx.ops.syncThreads(ctx, t);
-    setModeFilter(ctx, t);
-    if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, true);
-    return OK;
-  });
+function linkThenCheck(ctx: Ctx, call: TsyncCall): OpResult | null {
+  ctx.assertHeld(ctx.L.siglock(call.group), 'attachFilter');
+  if (pathTooLong(ctx, call.caller, call.req.insns)) return fail('ENOMEM');
+  const before = ctx.checking ? snapshotGroup(ctx, call.group) : null;
+  linkPrepared(ctx, call); // BUG: link first ...
+  const failed = ctx.ops.canSyncThreads(ctx, call.caller);
+  if (failed !== 0) return tsyncRefused(ctx, call, failed, before); // ... and never unlink
+  return null;
 }
 
 export default defineBug({
@@ -46,5 +34,5 @@ export default defineBug({
   catches: ['tsync-atomicity'],
   effect: 'the caller keeps the filter of a failed TSYNC',
   noise: 0,
-  ops: { tsyncAttach: attachThenCheck },
+  ops: { attachFilter: linkThenCheck },
 });

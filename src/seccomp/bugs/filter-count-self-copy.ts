@@ -24,7 +24,7 @@ function syncThreadCountingSelf(ctx: Ctx, caller: number, t: number, nnpIfDisabl
   putFilter(ctx, headLocked(ctx, t), tid);
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, t)); // BUG: the thread's own count, not the caller's
-  if (spreadNnp && nnpOf(ctx, caller)) setNnp(ctx, t);
+  if (spreadNnp && nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t); // a set-only flag
   if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 

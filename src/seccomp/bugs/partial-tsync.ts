@@ -2,16 +2,17 @@
  * B3: ChromeOS / pre-v6 per-thread sync: check and apply each thread in one pass
  * and continue past failures, so a failed TSYNC has already changed the threads
  * before the failing one (and the caller keeps the new filter).
+ *
+ * Overrides attachFilter (seccomp_attach_filter) only: its can_sync pass becomes a
+ * check-and-apply pass after the link. On success the correct commit follows and
+ * finds every thread synced already (syncing a thread twice changes nothing).
  */
 import type { Ctx } from '../context.ts';
-import { FLAG, type AttachRequest } from '../design.ts';
-import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
-import { discardNode } from '../filter.ts';
-import { exitingLocked, groupOf, headLocked, headOf, setModeFilter, threadsOf, tidOf } from '../task.ts';
-import { linkOnCaller, pathTooLong } from '../attach.ts';
-import { eligible } from '../tsync.ts';
-import { checkTsyncDone, checkUnchanged, snapshotGroup } from '../checks.ts';
-import { tsyncCritical } from '../process.ts';
+import { fail, type OpResult } from '../errors.ts';
+import { exitingLocked, firstThread, headLocked, nextThread, setModeFilter, tidOf } from '../task.ts';
+import { pathTooLong } from '../attach.ts';
+import { snapshotGroup } from '../checks.ts';
+import { eligible, linkPrepared, tsyncRefused, type TsyncCall } from '../tsync.ts';
 import { defineBug } from '../bug.ts';
 
 declare module '../bug.ts' {
@@ -20,29 +21,21 @@ declare module '../bug.ts' {
   }
 }
 
-function partialTsyncAttach(ctx: Ctx, t: number, prepared: number, req: AttachRequest): OpResult {
-  const g = groupOf(ctx, t);
-  const r = tsyncCritical(ctx, g, () => {
-    if (pathTooLong(ctx, t, req.insns)) return fail('ENOMEM');
-    const before = ctx.checking ? snapshotGroup(ctx, g) : null;
-    const oldHead = headLocked(ctx, t);
-    linkOnCaller(ctx, t, prepared); // BUG: applied before every thread is known to be eligible
-    setModeFilter(ctx, t);
-    let failed = 0;
-    for (const th of threadsOf(ctx, g)) {
-      if (th === t || exitingLocked(ctx, th)) continue; // exiting threads are skipped as in 6.11+
-      if (eligible(ctx, th, oldHead)) ctx.ops.syncThread(ctx, t, th, false);
-      else if (failed === 0) failed = tidOf(ctx, th); // BUG: and keep going
-    }
-    if (failed !== 0) {
-      if (before) checkUnchanged(ctx, g, before, 'partial-tsync');
-      return (req.flags & FLAG.TSYNC_ESRCH) !== 0 ? fail('ESRCH') : tsyncFailed(failed);
-    }
-    if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, true);
-    return OK;
-  });
-  if (!r.ok && headOf(ctx, t) !== prepared) discardNode(ctx, prepared); // a linked node stays
-  return r;
+function checkAndApplyEach(ctx: Ctx, call: TsyncCall): OpResult | null {
+  const { caller, group: g } = call;
+  ctx.assertHeld(ctx.L.siglock(g), 'attachFilter');
+  if (pathTooLong(ctx, caller, call.req.insns)) return fail('ENOMEM');
+  const before = ctx.checking ? snapshotGroup(ctx, g) : null;
+  const oldHead = headLocked(ctx, caller);
+  linkPrepared(ctx, call); // BUG: applied before every thread is known to be eligible
+  setModeFilter(ctx, caller);
+  let failed = 0;
+  for (let t = firstThread(ctx, g), n = 0; t !== 0; t = nextThread(ctx, g, t, ++n)) {
+    if (t === caller || exitingLocked(ctx, t)) continue; // exiting threads are skipped as in 6.11+
+    if (eligible(ctx, t, oldHead)) ctx.ops.syncThread(ctx, caller, t, false);
+    else if (failed === 0) failed = tidOf(ctx, t); // BUG: and keep going
+  }
+  return failed !== 0 ? tsyncRefused(ctx, call, failed, before) : null;
 }
 
 export default defineBug({
@@ -51,5 +44,5 @@ export default defineBug({
   catches: ['tsync-atomicity'],
   effect: 'a failed TSYNC has changed the threads before the failing one',
   noise: 0,
-  ops: { tsyncAttach: partialTsyncAttach },
+  ops: { attachFilter: checkAndApplyEach },
 });

@@ -28,7 +28,7 @@ function syncThreadsPutFirst(ctx: Ctx, caller: number): void {
     getFilter(ctx, head, tid);
     setHead(ctx, t, head, 'tsync');
     setFilterCount(ctx, t, filterCountOf(ctx, caller));
-    if (nnpOf(ctx, caller)) setNnp(ctx, t);
+    if (nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t); // a set-only flag
     if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
     return true;
   });

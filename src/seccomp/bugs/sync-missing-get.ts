@@ -23,7 +23,7 @@ function syncThreadWithoutGet(ctx: Ctx, caller: number, t: number, nnpIfDisabled
   putFilter(ctx, headLocked(ctx, t), tidOf(ctx, t));
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, caller));
-  if (spreadNnp && nnpOf(ctx, caller)) setNnp(ctx, t);
+  if (spreadNnp && nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t); // a set-only flag
   if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 

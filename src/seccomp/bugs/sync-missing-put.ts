@@ -22,7 +22,7 @@ function syncThreadWithoutPut(ctx: Ctx, caller: number, t: number, nnpIfDisabled
   // BUG: no putFilter(old head)
   setHead(ctx, t, head, 'tsync');
   setFilterCount(ctx, t, filterCountOf(ctx, caller));
-  if (spreadNnp && nnpOf(ctx, caller)) setNnp(ctx, t);
+  if (spreadNnp && nnpOf(ctx, caller) && !nnpOf(ctx, t)) setNnp(ctx, t); // a set-only flag
   if (modeLocked(ctx, t) === MODE.DISABLED) setModeFilter(ctx, t);
 }
 

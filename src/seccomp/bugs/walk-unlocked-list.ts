@@ -2,17 +2,17 @@
  * The while_each_thread hazard: TSYNC walks the thread list with no siglock held,
  * from a thread that may exit; the walk reads a freed task slot (a stale generation)
  * or never comes back to where it started.
+ *
+ * Overrides tsyncLocks (the lock taking) only: the threads to sync are walked before
+ * siglock is taken, and the commit syncs that walk's threads instead of walking the
+ * list under siglock (seccomp_sync_threads); attachFilter is the correct one.
  */
 import { GROUP, TASK } from '../../shared/layout.ts';
 import { BUG_WINDOWS } from '../../shared/seam.ts';
 import type { Ctx } from '../context.ts';
-import { FLAG, type AttachRequest } from '../design.ts';
-import { OK, fail, tsyncFailed, type OpResult } from '../errors.ts';
-import { discardNode } from '../filter.ts';
-import { checkTask, exitingLocked, groupOf, headLocked, setModeFilter, taskAt, tidOf } from '../task.ts';
-import { linkOnCaller, pathTooLong } from '../attach.ts';
-import { eligible } from '../tsync.ts';
-import { checkTsyncDone } from '../checks.ts';
+import type { OpResult } from '../errors.ts';
+import { checkTask, exitingLocked, taskAt, tidOf } from '../task.ts';
+import { tsyncDone, type TsyncCall } from '../tsync.ts';
 import { tsyncScope } from '../process.ts';
 import { defineBug } from '../bug.ts';
 
@@ -24,12 +24,12 @@ declare module '../bug.ts' {
 
 /** between two steps of the unlocked walk */
 const WALK_STEP = BUG_WINDOWS + 1;
-/** between the check's siglock hold and the commit's */
-const CHECK_TO_COMMIT = BUG_WINDOWS + 2;
+/** between the walk and taking siglock */
+const WALK_TO_LOCK = BUG_WINDOWS + 2;
 
 /** while_each_thread(caller) with no lock held: a stale slot is a use-after-free. */
 function unlockedWalk(ctx: Ctx, caller: number, g: number): number[] {
-  const out: number[] = [caller];
+  const out: number[] = [];
   let bound = ctx.L.cfg.maxTasks + 1;
   let th = ctx.seam.load(taskAt(ctx, caller) + TASK.NEXT);
   for (;;) {
@@ -47,30 +47,20 @@ function unlockedWalk(ctx: Ctx, caller: number, g: number): number[] {
   return out;
 }
 
-function tsyncWalkingUnlocked(ctx: Ctx, t: number, prepared: number, req: AttachRequest): OpResult {
-  const g = groupOf(ctx, t);
-  const r = ctx.lock(ctx.L.credGuard(g), () =>
+function walkBeforeLocking(ctx: Ctx, call: TsyncCall): OpResult {
+  const g = call.group;
+  return ctx.lock(ctx.L.credGuard(g), () =>
     tsyncScope(ctx, g, () => {
-      const threads = unlockedWalk(ctx, t, g); // BUG: no siglock around the walk
-      const failed = ctx.lock(ctx.L.siglock(g), () => {
-        const callerHead = headLocked(ctx, t);
-        for (const th of threads) if (th !== t && !eligible(ctx, th, callerHead)) return tidOf(ctx, th);
-        return 0;
-      });
-      if (failed !== 0) return (req.flags & FLAG.TSYNC_ESRCH) !== 0 ? fail('ESRCH') : tsyncFailed(failed);
-      ctx.seam.window(CHECK_TO_COMMIT);
+      const others = unlockedWalk(ctx, call.caller, g); // BUG: no siglock around the walk
+      ctx.seam.window(WALK_TO_LOCK);
       return ctx.lock(ctx.L.siglock(g), () => {
-        if (pathTooLong(ctx, t, req.insns)) return fail('ENOMEM');
-        linkOnCaller(ctx, t, prepared);
-        for (const th of threads) if (th !== t && checkTask(ctx, th, 'tsync commit') && !exitingLocked(ctx, th)) ctx.ops.syncThread(ctx, t, th, false);
-        setModeFilter(ctx, t);
-        if (ctx.checking) checkTsyncDone(ctx, g, t, prepared, true);
-        return OK;
+        const refused = ctx.ops.attachFilter(ctx, call);
+        if (refused !== null) return refused;
+        for (const th of others) if (checkTask(ctx, th, 'tsync commit') && !exitingLocked(ctx, th)) ctx.ops.syncThread(ctx, call.caller, th, false);
+        return tsyncDone(ctx, call);
       });
     }),
   );
-  if (!r.ok) discardNode(ctx, prepared);
-  return r;
 }
 
 export default defineBug({
@@ -80,5 +70,5 @@ export default defineBug({
   effect: 'the walk reads a freed task slot (stale generation) or never ends',
   noise: 0.05,
   mix: 'tsync=6,clone=6,exit=6,attach=1,syscall=1',
-  ops: { tsyncAttach: tsyncWalkingUnlocked },
+  ops: { tsyncLocks: walkBeforeLocking },
 });

@@ -64,8 +64,9 @@ function sync(ctx: Ctx, t: number): OpResult {
   });
 }
 
-/** After a sync with no failure, every live thread carries the caller's head (expects tasklist_lock). */
+/** After a sync with no failure, every live thread carries the caller's head. Expects tasklist_lock held. */
 function checkAllCarry(ctx: Ctx, t: number, g: number): void {
+  ctx.assertHeld(LOCK_ID.TASKLIST, 'checkAllCarry');
   ctx.lock(ctx.L.siglock(g), () => {
     const head = headLocked(ctx, t);
     const label = nodeLabel(ctx, head);
