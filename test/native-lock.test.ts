@@ -3,9 +3,15 @@
  * --harmony-struct: stand-ins with each version's tryLock (Node 20: a boolean; Node
  * 24/26: `{ value, success }`, truthy even on failure) and broken ones for the probe.
  * Single-threaded, no timing in any verdict. The real Atomics.Mutex on real threads
- * (whatever node runs the suite) is checked in locks.test.ts through native-check.ts.
+ * (whatever node runs the suite) is checked in locks.test.ts through native-check.ts,
+ * and end to end here: `stress` with native locks on this node (it re-executes itself
+ * with --harmony-struct).
  */
 import test from 'ava';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.ts';
 import { DeadlockError, DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks/lock.ts';
 import { NativeLock, probeMutexApi, type AtomicsMutexStatic, type NativeMutex, type TryLockResult } from '../src/locks/native.ts';
 import { Layout } from '../src/shared/layout.ts';
@@ -116,4 +122,21 @@ test('probe: a tryLock that runs fn on a held mutex is refused in one line namin
 test('probe: a tryLock that throws is refused, not a crash', (t) => {
   const p = probeMutexApi(standIn('boolean', { tryLockThrows: true }), 'v99.0.0');
   t.deepEqual(p, { ok: false, refusal: 'lock kind "native" is not supported on Node v99.0.0: probing Atomics.Mutex threw: tryLock is gone' });
+});
+
+test.serial(`stress with native siglock, cred_guard and arena on this node (${process.version}): exit 0, no violation, no crash`, async (t) => {
+  t.timeout(120_000);
+  const dir = await mkdtemp(join(tmpdir(), 'tsync-native-'));
+  try {
+    const file = join(dir, 'stress.json');
+    const args = ['stress', '--lock', 'siglock=native', '--lock', 'cred_guard=native', '--lock', 'arena=native', '--workers', '2', '--duration', '1s', '--seed', '7', '--quiet', '--json', file];
+    const r = await cli(args, 110_000);
+    t.is(r.code, 0, r.stderr);
+    const report = JSON.parse(await readFile(file, 'utf8')) as { exitCode: number; violationCount: number; crash: unknown; locks: Record<string, { acquisitions: number }> };
+    t.like(report, { exitCode: 0, violationCount: 0, crash: null });
+    t.true(report.locks['siglock']!.acquisitions > 0, 'the native siglock was used');
+    t.log(`${process.version}: siglock acquired ${report.locks['siglock']!.acquisitions} times`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
