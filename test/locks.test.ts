@@ -157,7 +157,10 @@ test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): excl
   const r = child.value as NativeCheck | undefined;
   if (r === undefined) return t.fail(`the child printed no result (exit ${child.code}): ${child.stderr.slice(0, 2000)}`);
   if (!r.available) return t.fail('node --harmony-struct did not provide Atomics.Mutex');
-  t.is(r.mutex!.count, r.mutex!.expected);
+  t.log(`node ${r.node}: Atomics.Mutex.tryLock reports ${r.probe?.ok ? (r.probe.form === 'object' ? '{ value, success }' : 'a boolean') : 'a refusal'}`);
+  if (!r.probe?.ok) return t.fail(`native refused on ${r.node}: ${r.probe?.refusal}`);
+  t.deepEqual(r.selfHeld, { bodyRan: false, error: 'DeadlockError' }, 'a failed tryLock is never taken for the lock');
+  t.is(r.mutex!.count, r.mutex!.expected, `lost ${r.mutex!.expected - r.mutex!.count} updates: mutual exclusion lost on ${r.node}`);
   const d = r.watchdog!.waiter.deadlock;
   t.is(d?.name, 'DeadlockError');
   t.is(d?.holder, 0);
