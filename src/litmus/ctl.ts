@@ -6,6 +6,7 @@
  * Who writes what:
  *   LH.BARRIER   [atomic] monotonic barrier counter: every actor adds 1 per barrier
  *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
+ *   LH.SKEW_NS   [atomic] written by the leader before barrier B0: the bound of the round's per-copy skew, ns
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
  *   copy record  START [atomic] actors arrived at this copy (low 16 bits; the per-copy spin start),
@@ -18,6 +19,7 @@ export const LH = {
   /** [atomic] actors asleep (Atomics.wait) at the barrier: the last arriver wakes them */
   BARRIER_SLEEP: 1,
   CMD: 16,
+  SKEW_NS: 17,
   STOP_REQ: 32,
   ABORT: 48,
   SIZE: 80,
@@ -56,7 +58,21 @@ export const STAT = {
   ROUNDS: 7,
   /** samples whose timestamps were taken (1 in MEASURE_EVERY: performance.now() costs ~110 ns) */
   MEASURED: 8,
-  SIZE: 12,
+  /** sum over the measured samples of this actor's op duration (ms): the leader sizes the skew from it */
+  OP_SUM: 9,
+  /** where the actor's time went, ms: the strides (spin starts, skew, ops), grading, teardown, the three barriers */
+  RUN_MS: 10,
+  GRADE_MS: 11,
+  RESET_MS: 12,
+  BARRIER_MS: 13,
+  /** per-copy spin starts, those that ended asleep (the partner was not there within the spin budget) */
+  STARTS: 14,
+  SLEEPS: 15,
+  /** looks spent spinning at the per-copy starts */
+  LOOKS: 16,
+  /** the leader's whole-buffer audits, ms */
+  AUDIT_MS: 17,
+  SIZE: 20,
 } as const;
 
 export class LitmusCtl {
