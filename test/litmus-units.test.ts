@@ -224,14 +224,19 @@ test('skew bound: half the median timed op; too few timed samples keep the previ
   t.is(skewBoundNs(new Float64Array(8), 8, 777), 777, 'no duration: keep the previous bound');
 });
 
-test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed', (t) => {
+test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed, and every round starts at the ceiling', (t) => {
   const b = new SpinBudget();
   t.is(b.limitUs, SpinBudget.MAX_US);
+  t.true(SpinBudget.MAX_US >= 200, 'the ceiling stays far above a wake (~50 us): one sleep must not start a cascade of sleeps');
+  b.slept();
+  t.true(b.limitUs >= 100);
   for (let i = 0; i < 20; i++) b.slept();
   t.is(b.limitUs, SpinBudget.MIN_US);
-  t.is(b.sleeps, 20);
-  t.true(SpinBudget.MIN_US >= 20, 'the floor stays far above a partner-on-its-own-core arrival (a few us)');
+  t.is(b.sleeps, 21);
   for (let i = 0; i < 100; i++) b.success();
+  t.is(b.limitUs, SpinBudget.MAX_US);
+  for (let i = 0; i < 20; i++) b.slept();
+  b.fresh();
   t.is(b.limitUs, SpinBudget.MAX_US);
 });
 

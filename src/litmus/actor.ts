@@ -162,6 +162,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
     stride = Atomics.load(c, LH.CMD);
     if (stride === 0) break;
     const skewMod = Atomics.load(c, LH.SKEW_NS) + 1;
+    budget.fresh();
     // ---- run: this actor's ops on every copy of the stride ----
     for (let copy = 0; copy < stride; copy++) {
       const r = rng.u32();

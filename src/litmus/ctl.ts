@@ -9,9 +9,11 @@
  *   LH.SKEW_NS   [atomic] written by the leader before barrier B0: the bound of the round's per-copy skew, ns
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
- *   copy record  START [atomic] actors arrived at this copy (low 16 bits; the per-copy spin start),
- *                plus 0x10000 per actor that went to sleep waiting there;
- *                results [owner] the actor's own op results, read by the evaluators after barrier B1
+ *   START words  [atomic] one cache line per copy: actors arrived at this copy (low 16 bits; the
+ *                per-copy spin start), plus 0x10000 per actor that went to sleep waiting there
+ *   results      [owner] per actor, its op results of every copy, contiguous (no line shared with
+ *                the other actors or the start words while the stride runs), read by the evaluators
+ *                after barrier B1
  */
 
 export const LH = {
@@ -75,24 +77,35 @@ export const STAT = {
   SIZE: 20,
 } as const;
 
+/** Words per cache line (64 bytes): each copy's start word has one to itself. */
+const LINE = 16;
+
 export class LitmusCtl {
+  /** result words per actor per copy */
   readonly recordWords: number;
   readonly words: number;
+  /** where the results begin; the words of one actor's results (whole lines) */
+  private readonly results: number;
+  private readonly perActor: number;
 
   constructor(
     readonly actors: number,
     readonly maxOps: number,
     readonly copies: number,
   ) {
-    this.recordWords = Math.ceil((1 + actors * maxOps * RES.SIZE) / 4) * 4;
-    this.words = LH.SIZE + copies * this.recordWords;
+    this.recordWords = maxOps * RES.SIZE;
+    this.results = LH.SIZE + copies * LINE;
+    // each actor's results start on a line of their own
+    const perActor = Math.ceil((copies * this.recordWords) / LINE) * LINE;
+    this.words = this.results + actors * perActor + LINE;
+    this.perActor = perActor;
   }
 
   start(copy: number): number {
-    return LH.SIZE + copy * this.recordWords;
+    return LH.SIZE + copy * LINE;
   }
   result(copy: number, actor: number, op: number): number {
-    return LH.SIZE + copy * this.recordWords + 1 + (actor * this.maxOps + op) * RES.SIZE;
+    return this.results + actor * this.perActor + copy * this.recordWords + op * RES.SIZE;
   }
   time(copy: number, actor: number): number {
     return (copy * this.actors + actor) * TIME.SIZE;

@@ -10,8 +10,10 @@
  * The spin start's budget is a time, not a count of looks: a look costs 5-20 ns
  * depending on the machine and on whether the partner just wrote the line, and the
  * budget must stay far above what a partner on its own core needs to arrive (its op
- * plus the seeded skew: a few microseconds), or the actors fall into a regime where
- * every copy ends in a sleep and a wake (~30 us each) and the ops never overlap.
+ * plus the seeded skew: a few microseconds) and above the latency of a wake (~30-50 us),
+ * or the actors fall into a regime where every copy ends in a sleep and a wake and
+ * the ops never overlap: one actor sleeps, the other wakes it and runs ahead to the
+ * next copy, where it gives up spinning before the sleeper is back, and so on.
  */
 import { LH } from './ctl.ts';
 
@@ -63,19 +65,26 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
 
 
 /**
- * How long the per-copy start spins before sleeping, in microseconds. A wait that had
- * to sleep halves it (the partner was descheduled: spinning longer would only have
- * stolen CPU from it on an oversubscribed machine), never below MIN_US; a wait that
- * succeeded while spinning grows it back by an eighth, towards MAX_US. MIN_US is the
- * floor that keeps idle cores out of the sleep regime: a partner on its own core comes
- * within a few microseconds, so on idle cores a sleep is rare (a GC pause, an
- * interrupt) and the budget stays high; on an oversubscribed machine each copy costs
- * at most MIN_US of spinning before the actor sleeps and gives its core away.
+ * How long the per-copy start spins before sleeping, in microseconds. Every round
+ * starts at MAX_US. A wait that had to sleep halves it (the partner was descheduled:
+ * spinning longer would only have stolen CPU from it on an oversubscribed machine),
+ * never below MIN_US; a wait that succeeded while spinning grows it back by an eighth.
+ * On idle cores a partner comes within a few microseconds and a sleep is rare (a GC
+ * pause, an interrupt): after one, the budget is still far above a wake's latency, so
+ * the partner that woke the sleeper finds it back while spinning, and the actors are
+ * in step again at the next copy. With more actors than free cores nearly every
+ * start sleeps; the budget falls to MIN_US within a few copies and each copy then
+ * costs a couple of microseconds of spinning before the actor gives its core away;
+ * the next round probes with MAX_US again (a few hundred microseconds per round).
  */
 export class SpinBudget {
-  static readonly MIN_US = 40;
+  static readonly MIN_US = 2;
   static readonly MAX_US = 400;
   limitUs = SpinBudget.MAX_US;
+  /** a new round: spin generously again (the machine may have become idle) */
+  fresh(): void {
+    this.limitUs = SpinBudget.MAX_US;
+  }
   /** figures for the report: spin starts, those that slept, looks spent spinning */
   starts = 0;
   sleeps = 0;
