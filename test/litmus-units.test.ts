@@ -23,7 +23,7 @@ import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { StridePicker, strideCandidates } from '../src/litmus/stride.ts';
 import { LH } from '../src/litmus/ctl.ts';
 import { SpinBudget, spinStart } from '../src/litmus/spin.ts';
-import { skewBoundNs } from '../src/litmus/actor.ts';
+import { skewBoundsNs } from '../src/litmus/actor.ts';
 import { RACING_MIN_OVERLAP_PCT, timingOf } from '../src/litmus/timing.ts';
 import { formatLitmus, jsonOf } from '../src/litmus/format.ts';
 import type { LitmusReport } from '../src/litmus/run.ts';
@@ -174,7 +174,7 @@ function fakeReport(over: Partial<LitmusReport>): LitmusReport {
     contended: 0.2,
     meanSkewUs: 1.5,
     meanOpUs: 3,
-    skewBoundNs: 1500,
+    skewBoundNs: [1500, 1500],
     starts: 2000,
     startSleeps: 0,
     looksPerStart: 50,
@@ -217,11 +217,19 @@ test('timing in the report: the JSON gains timing (keys added after the old ones
   t.regex(formatLitmus('x', 'x.json', 'merged', fakeReport({ measured: 0, overlap: 0 })), /NOT RACING .*no sample was timed/);
 });
 
-test('skew bound: half the median timed op; too few timed samples keep the previous bound; one preempted op does not stretch it', (t) => {
-  const ms = new Float64Array([0.002, 0.004, 0.003, 0.002, 0.004, 0.003, 0.003, 0.003, 4]); // one op preempted for 4 ms
-  t.is(skewBoundNs(ms, 9, 777), 1500);
-  t.is(skewBoundNs(new Float64Array([0.002, 0.002]), 2, 777), 777);
-  t.is(skewBoundNs(new Float64Array(8), 8, 777), 777, 'no duration: keep the previous bound');
+test("skew bounds: each actor's is half the other's median timed op; too few timed samples keep the previous bounds; one preempted op does not stretch them", (t) => {
+  // actor 0: a 3 us op (one preempted for 4 ms); actor 1: a 0.4 us op; stride 16, 9 timed copies
+  const ms = new Float64Array(32);
+  ms.set([0.002, 0.004, 0.003, 0.002, 0.004, 0.003, 0.003, 0.003, 4], 0);
+  ms.set([0.0004, 0.0004, 0.0003, 0.0005, 0.0004, 0.0004, 0.0004, 0.0004, 0.0004], 16);
+  const out = [777, 777];
+  skewBoundsNs(ms, 16, 9, 2, out);
+  t.deepEqual(out, [200, 1500], 'the long op is delayed by at most half the short one, so it starts while the short one runs');
+  const keep = [777, 777];
+  skewBoundsNs(new Float64Array(32), 16, 2, 2, keep);
+  t.deepEqual(keep, [777, 777]);
+  skewBoundsNs(new Float64Array(32), 16, 8, 2, keep);
+  t.deepEqual(keep, [777, 777], 'no duration: keep the previous bounds');
 });
 
 test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed, and every round starts at the ceiling', (t) => {

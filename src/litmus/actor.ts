@@ -2,7 +2,7 @@
  * One litmus actor's loop, inside its long-lived worker. Rounds, jcstress-style:
  *
  *   leader (actor 0) publishes the round's stride in LH.CMD (0 = stop)
- *   and the bound of its skew in LH.SKEW_NS                                barrier B0
+ *   and the bounds of its skews in LH.SKEW_NS + actor                         barrier B0
  *   every actor runs its ops on copies 0..stride-1 in order; per copy a spin start
  *   (all actors arrive, then go), a seeded skew for one actor, the ops         barrier B1
  *   each actor grades its share of the copies; the leader audits now and then  barrier B2
@@ -10,12 +10,12 @@
  *
  * Every actor draws the same per-copy skew from the run's seed (one draw per copy), so
  * the seed decides who starts late by how much; real timing decides the rest. The
- * skew's bound is half the median op duration measured in the last round (skewBoundNs):
- * a random actor of each copy starts up to half an op late, so the ops' critical
- * sections meet at many relative offsets while the ops still overlap in time (a bound
- * longer than the ops would make them run one after the other, and the frequencies
- * would then count the seeded skew, not races; each nanosecond of bound also costs
- * half a nanosecond per copy).
+ * bound of an actor's skew is half the median op duration of the OTHER actors, timed in
+ * the last round (skewBoundsNs): the late actor starts while the others' ops still run,
+ * so the ops overlap in time, and their critical sections meet at many relative
+ * offsets. A bound longer than the others' ops would make the ops run one after the
+ * other, and the frequencies would then count the seeded skew, not races; each
+ * nanosecond of bound also costs about half a nanosecond per copy.
  */
 import { TASK, handleSlot, type Layout } from '../shared/layout.ts';
 import type { Ctx } from '../seccomp/context.ts';
@@ -55,7 +55,7 @@ export interface ActorSpec {
   durationMs: number;
   candidates: number[];
   calibrationMs: number;
-  /** a fixed bound of the skew drawn per copy, ns; null: the mean op duration measured so far */
+  /** a fixed bound of the skew drawn per copy, ns; null: from the op durations measured (skewBoundsNs) */
   skewNs: number | null;
 }
 
@@ -75,7 +75,7 @@ export interface ActorResult {
 const AUDIT_EVERY_MS = 100;
 /** ...and only while its audits took less than this share of the run (the partner waits for them at B2). */
 const AUDIT_SHARE = 0.02;
-/** The skew bound is this fraction of the median op duration. */
+/** An actor's skew bound is this fraction of the other actors' median op duration. */
 const SKEW_OF_OP = 0.5;
 /** The skew bound before any op was timed, ns. */
 const FIRST_SKEW_NS = 1000;
@@ -84,17 +84,27 @@ const FIRST_SKEW_NS = 1000;
 const MIN_TIMED = 8;
 
 /**
- * The skew bound of the next round (ns): SKEW_OF_OP of the median op duration (mean over
- * the actors of a copy) of the leader's timed samples in the last round, `ms[0..count)` (reordered).
- * A median, not a mean: one op preempted for a whole time slice must not stretch the
- * skew of every copy of the next round.
+ * The skew bounds of the next round (ns), one per actor, into `out`: SKEW_OF_OP of the
+ * mean over the other actors of their median op duration in the leader's timed samples
+ * of the last round. `ms` holds actor a's durations (ms) at [a * stride, a * stride + count)
+ * (reordered). A median, not a mean: one op preempted for a whole time slice must not
+ * stretch the skew of every copy of the next round. Too few samples (or none timed)
+ * leave `out` as it was.
  */
-export function skewBoundNs(ms: Float64Array, count: number, previous: number): number {
-  if (count < MIN_TIMED) return previous;
-  const xs = ms.subarray(0, count).sort();
-  const mid = count >> 1;
-  const med = count % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
-  return med > 0 ? Math.max(1, Math.min(1_000_000, Math.round(med * 1e6 * SKEW_OF_OP))) : previous;
+export function skewBoundsNs(ms: Float64Array, stride: number, count: number, n: number, out: number[]): void {
+  if (count < MIN_TIMED || n < 2) return;
+  const med: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const xs = ms.subarray(a * stride, a * stride + count).sort();
+    const mid = count >> 1;
+    med.push(count % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2);
+  }
+  for (let a = 0; a < n; a++) {
+    let others = 0;
+    for (let b = 0; b < n; b++) if (b !== a) others += med[b]!;
+    const ns = ((others / (n - 1)) * 1e6 * SKEW_OF_OP);
+    if (ns > 0) out[a] = Math.max(1, Math.min(1_000_000, Math.round(ns)));
+  }
 }
 
 export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowClock, rep: FirstViolations): ActorResult {
@@ -125,10 +135,10 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
   let rounds = 0;
   let measuredN = 0;
   let opSum = 0;
-  // the leader's timed op durations of the round (ms), for the next round's skew bound
-  const opMs = new Float64Array(leader ? spec.copies : 0);
+  // the leader's timed op durations of the round (ms, actor-major), for the next round's skew bounds
+  const opMs = new Float64Array(leader ? spec.copies * n : 0);
   let opCount = 0;
-  let skewBound = spec.skewNs ?? FIRST_SKEW_NS;
+  const skewBounds = new Array<number>(n).fill(spec.skewNs ?? FIRST_SKEW_NS);
   let lastWords = 0;
   let runMs = 0;
   let gradeMs = 0;
@@ -150,9 +160,9 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
       // a stop request (SIGINT, the deadline) is honoured once a round was counted, so
       // that an interrupt, even during the stride calibration, reports a histogram
       const stop = Atomics.load(c, LH.ABORT) !== 0 || (rounds > 0 && (Atomics.load(c, LH.STOP_REQ) !== 0 || elapsed >= spec.durationMs));
-      if (spec.skewNs === null) skewBound = skewBoundNs(opMs, opCount, skewBound);
+      if (spec.skewNs === null) skewBoundsNs(opMs, spec.copies, opCount, n, skewBounds);
       opCount = 0;
-      Atomics.store(c, LH.SKEW_NS, skewBound);
+      for (let a = 0; a < n; a++) Atomics.store(c, LH.SKEW_NS + a, skewBounds[a]!);
       Atomics.store(c, LH.CMD, stop ? 0 : picker.next(elapsed));
     }
     let tb = performance.now();
@@ -161,7 +171,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
     barrierMs += tr - tb;
     stride = Atomics.load(c, LH.CMD);
     if (stride === 0) break;
-    const skewMod = Atomics.load(c, LH.SKEW_NS) + 1;
+    const skewMod = Atomics.load(c, LH.SKEW_NS + actor) + 1;
     budget.fresh();
     // ---- run: this actor's ops on every copy of the stride ----
     for (let copy = 0; copy < stride; copy++) {
@@ -224,7 +234,10 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
           if (ov.contended) contended++;
           skewSum += ov.skew;
           opSum += ov.opMean;
-          if (leader) opMs[opCount++] = ov.opMean;
+          if (leader) {
+            for (let a = 0; a < n; a++) opMs[a * spec.copies + opCount] = times[k.time(copy, a) + TIME.OP_END]! - times[k.time(copy, a) + TIME.OP_START]!;
+            opCount++;
+          }
         }
         c[k.start(copy)] = 0;
       }

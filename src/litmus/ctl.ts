@@ -6,7 +6,8 @@
  * Who writes what:
  *   LH.BARRIER   [atomic] monotonic barrier counter: every actor adds 1 per barrier
  *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
- *   LH.SKEW_NS   [atomic] written by the leader before barrier B0: the bound of the round's per-copy skew, ns
+ *   LH.SKEW_NS+a [atomic] written by the leader before barrier B0: the bound of actor a's per-copy skew
+ *                in the round, ns (at most 8 actors: words 17-24)
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
  *   START words  [atomic] one cache line per copy: actors arrived at this copy (low 16 bits; the

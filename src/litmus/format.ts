@@ -42,7 +42,7 @@ export function formatLitmus(name: string, path: string, design: string, r: Litm
     out.push(
       `  timing (${num(r.measured)} measured samples): ops overlapped in ${pct(r.overlap)}, an op started inside another actor's siglock window in ${pct(r.inWindow)}, ` +
         `siglock asked for while the other held it in ${pct(r.contended)}; mean start spread ${r.meanSkewUs.toFixed(2)} us, ` +
-        `mean op ${r.meanOpUs.toFixed(2)} us (skew bound ${(r.skewBoundNs / 1000).toFixed(2)} us); spin starts asleep ${pct(r.startSleeps)}`,
+        `mean op ${r.meanOpUs.toFixed(2)} us (skew bounds ${r.skewBoundNs.map((x) => (x / 1000).toFixed(2)).join('/')} us); spin starts asleep ${pct(r.startSleeps)}`,
     );
   const timing = timingOfReport(r);
   if (timing.note) out.push(`  NOT RACING (overlap under ${RACING_MIN_OVERLAP_PCT}%): ${timing.note}`);

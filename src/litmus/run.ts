@@ -61,9 +61,9 @@ export interface LitmusReport {
   contended: number;
   /** mean spread of the actors' op starts, microseconds */
   meanSkewUs: number;
-  /** mean op duration of the measured samples, microseconds; the skew bound of the last round, ns */
+  /** mean op duration of the measured samples, microseconds; the skew bound of each actor in the last round, ns */
   meanOpUs: number;
-  skewBoundNs: number;
+  skewBoundNs: number[];
   /** the per-copy spin starts: how many, the share that had to sleep, looks spent spinning per start */
   starts: number;
   startSleeps: number;
@@ -185,7 +185,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?
     contended: frac(STAT.CONTENDED),
     meanSkewUs: measured > 0 ? (sum(STAT.SKEW_SUM) * 1000) / measured : 0,
     meanOpUs: measured > 0 ? (sum(STAT.OP_SUM) * 1000) / measured : 0,
-    skewBoundNs: Atomics.load(c, LH.SKEW_NS),
+    skewBoundNs: s.actorNames.map((_, a) => Atomics.load(c, LH.SKEW_NS + a)),
     starts: sum(STAT.STARTS),
     startSleeps: sum(STAT.STARTS) > 0 ? sum(STAT.SLEEPS) / sum(STAT.STARTS) : 0,
     looksPerStart: sum(STAT.STARTS) > 0 ? sum(STAT.LOOKS) / sum(STAT.STARTS) : 0,
