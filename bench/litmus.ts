@@ -1,14 +1,22 @@
 /**
- * `npm run bench:litmus`: where a litmus sample's time goes, measured in ONE thread
- * (no partner, no contention, no scheduler): per phase, ns per sample, for every file
- * of test/concurrent/ (under its first design). The sum of the phases is the CPU
- * ceiling of a sample; two actors on two dedicated cores split the ops and the
- * grading, and add the spin start (a cache-line hand-over, ~0.2-0.5 us) per copy.
- * Then the real-thread rate of each file (litmus itself, --duration per file).
- *   node --import tsx bench/litmus.ts [--stride 1024] [--rounds 60] [--duration 2s] [--json FILE]
+ * `npm run bench:litmus`: where a litmus sample's time goes.
+ *
+ * 1. The start hand-off: two workers that do nothing but the per-copy spin start
+ *    (bench/litmus-handoff-worker.ts): the rendezvous's own cost per copy, and with the
+ *    two performance.now() calls a timed copy adds.
+ * 2. Per file of test/concurrent/ (under its first design), in ONE thread (no partner,
+ *    no contention, no scheduler): ns per sample of the ops, the grading and the
+ *    teardown. Their sum is the CPU ceiling of a sample on one core.
+ * 3. The same file on real threads (litmus itself, --duration, --runs times; medians):
+ *    samples/s, the share of timed samples whose ops overlapped, the start spread, and
+ *    the per-phase cost per sample measured inside the actors (strides = spin starts +
+ *    skew + ops; grading; teardown; the three barriers; the leader's audits), with the
+ *    share of spin starts that had to sleep. Every line carries the load average.
+ *   node --import tsx bench/litmus.ts [--stride 1024] [--rounds 60] [--duration 2s] [--runs 3] [--only NAME] [--json FILE]
  */
 import { parseArgs } from 'node:util';
 import { readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCtx } from '../src/seccomp/world.ts';
@@ -17,22 +25,53 @@ import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
 import { runOp } from '../src/scenario/concurrent-ops.ts';
 import { prepare } from '../src/litmus/copies.ts';
-import { LitmusCtl, RES } from '../src/litmus/ctl.ts';
+import { LH, LitmusCtl, RES } from '../src/litmus/ctl.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
-import { runLitmus } from '../src/litmus/run.ts';
+import { litmusPool, runLitmus, type LitmusReport } from '../src/litmus/run.ts';
+import { workerPool } from '../src/workers/pool.ts';
 import { writeJsonAtomic } from '../src/stress/report.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
+import type { HandoffResult, HandoffTask } from './litmus-handoff-worker.ts';
 
-const { values } = parseArgs({ options: { stride: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '60' }, duration: { type: 'string', default: '2s' }, json: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    stride: { type: 'string', default: '1024' },
+    rounds: { type: 'string', default: '60' },
+    duration: { type: 'string', default: '2s' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
 const stride = intFlag('stride', values.stride, 1024, 1, 4096);
 const rounds = intFlag('rounds', values.rounds, 60, 3, 1000);
+const runs = intFlag('runs', values.runs, 3, 1, 50);
 const durationMs = parseDuration('duration', values.duration!);
 const dir = fileURLToPath(new URL('../test/concurrent/', import.meta.url));
+const load = () => loadavg()[0]!.toFixed(1);
+const f1 = (x: number) => x.toFixed(1);
 const rows: Record<string, unknown>[] = [];
 
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+// ---- 1. the start hand-off alone ----
+const handoffPool = workerPool(new URL('./litmus-handoff-worker.ts', import.meta.url), 2);
+const handoff: Record<string, unknown> = {};
+for (const clock of [false, true]) {
+  const c = new Int32Array(new SharedArrayBuffer((LH.SIZE + 4096 * 16) * 4));
+  const res = (await Promise.all([0, 1].map((actor) => handoffPool.run({ c, actor, actors: 2, stride: 4096, rounds: 40, clock } satisfies HandoffTask)))) as HandoffResult[];
+  const ns = median(res[0]!.nsPerCopy.slice(10));
+  const slept = (res[0]!.sleeps + res[1]!.sleeps) / (res[0]!.starts + res[1]!.starts);
+  handoff[clock ? 'withClockNs' : 'spinStartNs'] = Math.round(ns);
+  console.log(`start hand-off${clock ? ' + 2 performance.now()' : ''}: ${Math.round(ns)} ns per copy (median of 30 rounds of 4096), spin starts asleep ${(slept * 100).toFixed(2)}% [load ${load()}]`);
+}
+await handoffPool.destroy();
+rows.push({ handoff, load: loadavg()[0] });
+
+// ---- 2 and 3, per file ----
+const pool = litmusPool(3);
+const perSample = (r: LitmusReport, ms: number) => (r.samples > 0 ? (ms * 1e6) / r.samples : 0);
+for (const f of readdirSync(dir).filter((x) => x.endsWith('.json') && (!values.only || x.includes(values.only))).sort()) {
   const s = readConcurrentFile(join(dir, f)).scenario;
   const design = s.designs?.[0] ?? 'merged';
   const n = s.actorNames.length;
@@ -71,22 +110,43 @@ for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
       reset.push(((t3 - t2) * 1e6) / stride);
     }
   }
-  const real = await runLitmus(s, { design, bug: null, scope: 'siglock', plan: DEFAULT_LOCK_PLAN, seed: 1, durationMs });
+  const real: LitmusReport[] = [];
+  const loads: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    loads.push(loadavg()[0]!);
+    real.push(await runLitmus(s, { design, bug: null, scope: 'siglock', plan: DEFAULT_LOCK_PLAN, seed: 1 + i, durationMs }, pool));
+  }
+  const med = (g: (r: LitmusReport) => number) => median(real.map(g));
   const row = {
     file: f,
     design,
-    opsNs: Math.round(median(ops)),
-    gradeNs: Math.round(median(grade)),
-    resetNs: Math.round(median(reset)),
-    ceilingPerCore: Math.round(1e9 / (median(ops) + median(grade) + median(reset))),
-    samplesPerSecond: real.samplesPerSecond,
-    stride: real.stride,
-    overlap: real.overlap,
+    actors: n,
+    oneThread: { opsNs: Math.round(median(ops)), gradeNs: Math.round(median(grade)), resetNs: Math.round(median(reset)), ceilingPerCore: Math.round(1e9 / (median(ops) + median(grade) + median(reset))) },
+    runs: real.map((r, i) => ({
+      load: loads[i],
+      samplesPerSecond: r.samplesPerSecond,
+      stride: r.stride,
+      overlapPct: Math.round(r.overlap * 1000) / 10,
+      startSpreadUs: Math.round(r.meanSkewUs * 100) / 100,
+      meanOpUs: Math.round(r.meanOpUs * 100) / 100,
+      startSleepPct: Math.round(r.startSleeps * 10000) / 100,
+      nsPerSample: {
+        strides: Math.round(perSample(r, r.phases.runMs)),
+        grade: Math.round(perSample(r, r.phases.gradeMs)),
+        reset: Math.round(perSample(r, r.phases.resetMs)),
+        barriers: Math.round(perSample(r, r.phases.barrierMs)),
+        audit: Math.round(perSample(r, r.phases.auditMs)),
+      },
+    })),
   };
   rows.push(row);
+  const m = (g: (r: (typeof row.runs)[number]) => number) => median(row.runs.map(g));
   console.log(
-    `${f.padEnd(30)} ${design.padEnd(13)} ops ${String(row.opsNs).padStart(5)} ns  grade ${String(row.gradeNs).padStart(4)} ns  reset ${String(row.resetNs).padStart(4)} ns` +
-      `  => ${row.ceilingPerCore.toLocaleString('en-US').padStart(9)}/s per core (one thread) | real threads: ${real.samplesPerSecond.toLocaleString('en-US').padStart(9)}/s, stride ${real.stride}, overlap ${(real.overlap * 100).toFixed(1)}%`,
+    `${f.padEnd(28)} ${design.padEnd(13)} one thread: ops ${String(row.oneThread.opsNs).padStart(5)} + grade ${row.oneThread.gradeNs} + reset ${row.oneThread.resetNs} ns` +
+      ` | real (median of ${runs}): ${Math.round(med((r) => r.samplesPerSecond)).toLocaleString('en-US').padStart(8)}/s, overlap ${f1(m((r) => r.overlapPct))}%, spread ${m((r) => r.startSpreadUs).toFixed(2)} us, op ${m((r) => r.meanOpUs).toFixed(2)} us, asleep ${m((r) => r.startSleepPct).toFixed(2)}%` +
+      ` | ns/sample: strides ${m((r) => r.nsPerSample.strides)}, grade ${m((r) => r.nsPerSample.grade)}, reset ${m((r) => r.nsPerSample.reset)}, barriers ${m((r) => r.nsPerSample.barriers)}, audit ${m((r) => r.nsPerSample.audit)}` +
+      ` [load ${loads.map(f1).join(', ')}]`,
   );
 }
+await pool.destroy();
 if (values.json) writeJsonAtomic(values.json, rows);

@@ -101,7 +101,8 @@ test.serial('explore and litmus take a user lock kind from a module and stay cle
   const l = await litmus(CLONE, { duration: '200ms', 'max-stride': 64, seed: 5, lock: [`siglock=${RW_SPIN}`] });
   t.false(Array.isArray(l));
   const one = l as Exclude<typeof l, null | unknown[]>;
-  t.deepEqual(Object.keys(one), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations']);
+  t.deepEqual(Object.keys(one), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations', 'timing']);
+  t.deepEqual(Object.keys(one.timing), ['measured', 'overlapPct', 'startSpreadUs', 'racing', 'note']);
   t.true(one.samples > 0);
   t.deepEqual(one.violations, []);
   t.deepEqual(one.outcomes.filter((o) => o.expect === 'forbidden'), []);

@@ -54,8 +54,16 @@ test.serial('--json prints exactly the contract; the seed line is printed; exit 
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /seed 42/);
   const j = JSON.parse(r.stdout) as Record<string, unknown>;
-  t.deepEqual(Object.keys(j), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations']);
+  t.deepEqual(Object.keys(j), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations', 'timing']);
   t.is(j.seed, 42);
+  // timing: the figures depend on the machine's load, so only their shape is checked
+  const timing = j.timing as Record<string, unknown>;
+  t.deepEqual(Object.keys(timing), ['measured', 'overlapPct', 'startSpreadUs', 'racing', 'note']);
+  t.true(Number.isInteger(timing.measured) && (timing.measured as number) >= 0);
+  t.true((timing.overlapPct as number) >= 0 && (timing.overlapPct as number) <= 100);
+  t.true((timing.startSpreadUs as number) >= 0);
+  t.is(typeof timing.racing, 'boolean');
+  t.is(timing.racing ? timing.note : typeof timing.note, timing.racing ? null : 'string');
   t.true((j.samples as number) > 0);
   t.true([64, 256].includes(Number(j.stride)));
   const outcomes = j.outcomes as Record<string, unknown>[];

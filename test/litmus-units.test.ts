@@ -1,7 +1,9 @@
 /**
  * litmus pieces on the main thread (no workers): the round teardown restores the
  * buffer exactly (with a negative control), the hashed-key grading agrees with the
- * full grading of every copy, and the stride picker keeps the fastest candidate.
+ * full grading of every copy, the stride picker keeps the fastest candidate, the
+ * timing summary (racing or not) from numbers fed in, the skew bound and the bounded
+ * spin start.
  */
 import test from 'ava';
 import { readdirSync } from 'node:fs';
@@ -19,6 +21,12 @@ import { LitmusCtl, RES } from '../src/litmus/ctl.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { StridePicker, strideCandidates } from '../src/litmus/stride.ts';
+import { LH } from '../src/litmus/ctl.ts';
+import { SpinBudget, spinStart } from '../src/litmus/spin.ts';
+import { skewBoundsNs } from '../src/litmus/actor.ts';
+import { RACING_MIN_OVERLAP_PCT, timingOf } from '../src/litmus/timing.ts';
+import { formatLitmus, jsonOf } from '../src/litmus/format.ts';
+import type { LitmusReport } from '../src/litmus/run.ts';
 import { TASK, handleSlot } from '../src/shared/layout.ts';
 import type { ConcurrentScenario } from '../src/scenario/concurrent-types.ts';
 
@@ -145,4 +153,110 @@ test('stride picker: warm-up, one slice per candidate, keeps the fastest', (t) =
   t.is(p.chosen, 256);
   t.deepEqual(p.figures.map((f) => f.stride), [64, 256, 1024]);
   t.is(Math.round(p.figures[1]!.samplesPerSecond), 3000);
+});
+
+// ---- timing: did the actors race? (numbers fed in; nothing here depends on the machine) ----
+
+function fakeReport(over: Partial<LitmusReport>): LitmusReport {
+  return {
+    samples: 1000,
+    samplesPerSecond: 200_000,
+    stride: 1024,
+    durationMs: 5,
+    seed: 1,
+    outcomes: [{ outcome: 'main=ok a=ok', count: 1000, expect: 'acceptable', desc: 'fine' }],
+    violations: [],
+    figures: [],
+    copies: 1024,
+    measured: 125,
+    overlap: 0.8,
+    inWindow: 0.3,
+    contended: 0.2,
+    meanSkewUs: 1.5,
+    meanOpUs: 3,
+    skewBoundNs: [1500, 1500],
+    starts: 2000,
+    startSleeps: 0,
+    looksPerStart: 50,
+    phases: { runMs: 4, gradeMs: 0.3, resetMs: 0.2, barrierMs: 0.1, auditMs: 0 },
+    prepareMs: 10,
+    resetWordsPerCopy: 300,
+    interrupted: false,
+    ...over,
+  };
+}
+
+test('timing: racing from 50% overlap up; below it (and with no timed sample) a note says the frequencies record scheduling order', (t) => {
+  t.is(RACING_MIN_OVERLAP_PCT, 50);
+  t.deepEqual(timingOf(24_366, 0.858, 3.861), { measured: 24_366, overlapPct: 85.8, startSpreadUs: 3.86, racing: true, note: null });
+  t.like(timingOf(100, 0.5, 2), { overlapPct: 50, racing: true, note: null });
+  const low = timingOf(100, 0.499, 2);
+  t.false(low.racing);
+  // the idle-machine figure of the old build: 0.4% overlap, 17.63 us spread
+  const old = timingOf(21_120, 0.004, 17.634);
+  t.like(old, { overlapPct: 0.4, startSpreadUs: 17.63, racing: false });
+  t.regex(old.note!, /overlapped in only 0\.4% of 21120 timed samples/);
+  t.regex(old.note!, /record scheduling order, not races/);
+  const none = timingOf(0, 0, 0);
+  t.like(none, { measured: 0, overlapPct: 0, startSpreadUs: 0, racing: false });
+  t.regex(none.note!, /no sample was timed/);
+});
+
+test('timing in the report: the JSON gains timing (keys added after the old ones); the console says NOT RACING only below the threshold', (t) => {
+  const racing = fakeReport({ overlap: 0.8 });
+  const j = jsonOf(racing);
+  t.deepEqual(Object.keys(j), ['samples', 'samplesPerSecond', 'stride', 'durationMs', 'seed', 'outcomes', 'violations', 'timing']);
+  t.deepEqual(j.timing, { measured: 125, overlapPct: 80, startSpreadUs: 1.5, racing: true, note: null });
+  const text = formatLitmus('x', 'x.json', 'merged', racing);
+  t.regex(text, /ops overlapped in 80\.0%/);
+  t.notRegex(text, /NOT RACING/);
+  const loaded = fakeReport({ overlap: 0.004, meanSkewUs: 17.63 });
+  t.is(jsonOf(loaded).timing.racing, false);
+  t.regex(jsonOf(loaded).timing.note!, /scheduling order, not races/);
+  t.regex(formatLitmus('x', 'x.json', 'merged', loaded), /NOT RACING \(overlap under 50%\): .*scheduling order, not races/);
+  t.regex(formatLitmus('x', 'x.json', 'merged', fakeReport({ measured: 0, overlap: 0 })), /NOT RACING .*no sample was timed/);
+});
+
+test("skew bounds: each actor's is half the other's median timed op; too few timed samples keep the previous bounds; one preempted op does not stretch them", (t) => {
+  // actor 0: a 3 us op (one preempted for 4 ms); actor 1: a 0.4 us op; stride 16, 9 timed copies
+  const ms = new Float64Array(32);
+  ms.set([0.002, 0.004, 0.003, 0.002, 0.004, 0.003, 0.003, 0.003, 4], 0);
+  ms.set([0.0004, 0.0004, 0.0003, 0.0005, 0.0004, 0.0004, 0.0004, 0.0004, 0.0004], 16);
+  const out = [777, 777];
+  skewBoundsNs(ms, 16, 9, 2, out);
+  t.deepEqual(out, [200, 1500], 'the long op is delayed by at most half the short one, so it starts while the short one runs');
+  const keep = [777, 777];
+  skewBoundsNs(new Float64Array(32), 16, 2, 2, keep);
+  t.deepEqual(keep, [777, 777]);
+  skewBoundsNs(new Float64Array(32), 16, 8, 2, keep);
+  t.deepEqual(keep, [777, 777], 'no duration: keep the previous bounds');
+});
+
+test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed, and every round starts at the ceiling', (t) => {
+  const b = new SpinBudget();
+  t.is(b.limitUs, SpinBudget.MAX_US);
+  t.true(SpinBudget.MAX_US >= 200, 'the ceiling stays far above a wake (~50 us): one sleep must not start a cascade of sleeps');
+  b.slept();
+  t.true(b.limitUs >= 100);
+  for (let i = 0; i < 20; i++) b.slept();
+  t.is(b.limitUs, SpinBudget.MIN_US);
+  t.is(b.sleeps, 21);
+  for (let i = 0; i < 100; i++) b.success();
+  t.is(b.limitUs, SpinBudget.MAX_US);
+  for (let i = 0; i < 20; i++) b.slept();
+  b.fresh();
+  t.is(b.limitUs, SpinBudget.MAX_US);
+});
+
+test('spin start is bounded: a partner that never comes and an aborted stride end the wait (false) after one spin budget and a sleep', (t) => {
+  const k = new LitmusCtl(2, 1, 4);
+  const c = new Int32Array(new SharedArrayBuffer(k.words * 4));
+  Atomics.store(c, LH.ABORT, 1);
+  const b = new SpinBudget();
+  t.false(spinStart(c, k.start(0), 2, 0, 0, b));
+  t.is(b.sleeps, 1);
+  // negative control: a partner already there, no wait at all
+  Atomics.store(c, k.start(1), 1);
+  t.true(spinStart(c, k.start(1), 2, 0, 1, b));
+  t.is(b.sleeps, 1);
 });

@@ -81,3 +81,15 @@ for (const [file, design] of [
     }
   });
 }
+
+test.serial('an interrupt before the first round (as during the stride calibration) still counts one round and reports it', async (t) => {
+  t.timeout(60_000);
+  const s = readConcurrentFile(join(DIR, 'tsync_vs_clone.json')).scenario;
+  // interrupted from the start: the main thread raises the stop request at its first look (50 ms),
+  // typically before the workers have even started; the leader honours it after one counted round
+  const r = await runLitmus(s, opts('merged', { durationMs: 60_000, maxStride: 4096, interrupted: () => true }), pool);
+  t.true(r.interrupted);
+  t.true(r.samples >= 64, `${r.samples} samples`);
+  t.is(r.outcomes.reduce((x, o) => x + o.count, 0), r.samples);
+  t.true(r.outcomes.some((o) => o.outcome.startsWith('main=ok a=ok')), r.outcomes.map((o) => o.outcome).join('; '));
+});

@@ -2,8 +2,8 @@
  * `litmus(path, options)`: the `tsync-lab litmus FILE|DIR` command as a
  * function. Resolves to exactly what `--json` prints: the contract object of a
  * FILE ({ samples, samplesPerSecond, stride, durationMs, seed, outcomes,
- * violations }; null when its designs exclude the design), an array of them
- * for a DIR.
+ * violations, timing: { measured, overlapPct, startSpreadUs, racing, note } };
+ * null when its designs exclude the design), an array of them for a DIR.
  */
 import { LITMUS_OPTIONS, litmusCommand } from '../litmus/command.ts';
 import type { LitmusJson } from '../litmus/format.ts';

@@ -15,8 +15,9 @@ prepared once, reset from a post-setup snapshot), the actors run through the
 copies in strides with a spin start per copy so their ops overlap. Prints the
 histogram of outcomes (count, frequency, grade, the matching entry's desc),
 samples/s, the stride it measured and chose, and how often the actors' ops
-overlapped. A DIR runs every *.json in it; a file whose "designs" exclude the
-design is skipped with a line.
+overlapped; under 50% overlap it says NOT RACING: the frequencies then record
+the order the OS ran the actors in, not races. A DIR runs every *.json in it;
+a file whose "designs" exclude the design is skipped with a line.
 
   --duration D       per file, e.g. 500ms, 5s (default 5s)
   --seed S           seeds the per-copy start skew (default: random, printed)
@@ -25,8 +26,10 @@ design is skipped with a line.
   --lock ROLE=KIND   repeatable: the lock kind of a role (native is not supported here);
                      KIND may be a lock module ./path/lock.mjs (docs/locks.md)
   --max-stride N     largest stride (copies per round) tried (default: up to 4096)
-  --json             print { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations }
-                     (an array of them for a DIR)
+  --json             print { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations,
+                     timing: { measured, overlapPct, startSpreadUs, racing, note } }
+                     (an array of them for a DIR); racing is false, with a note, when the
+                     ops overlapped in under 50% of the timed samples
   --junit FILE       write a JUnit XML report (one testcase per file; a forbidden outcome or a
                      violation is its failure, with the histogram; a skipped file is skipped)
 

@@ -6,11 +6,15 @@
  * Who writes what:
  *   LH.BARRIER   [atomic] monotonic barrier counter: every actor adds 1 per barrier
  *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
+ *   LH.SKEW_NS+a [atomic] written by the leader before barrier B0: the bound of actor a's per-copy skew
+ *                in the round, ns (at most 8 actors: words 17-24)
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
- *   copy record  START [atomic] actors arrived at this copy (low 16 bits; the per-copy spin start),
- *                plus 0x10000 per actor that went to sleep waiting there;
- *                results [owner] the actor's own op results, read by the evaluators after barrier B1
+ *   START words  [atomic] one cache line per copy: actors arrived at this copy (low 16 bits; the
+ *                per-copy spin start), plus 0x10000 per actor that went to sleep waiting there
+ *   results      [owner] per actor, its op results of every copy, contiguous (no line shared with
+ *                the other actors or the start words while the stride runs), read by the evaluators
+ *                after barrier B1
  */
 
 export const LH = {
@@ -18,6 +22,7 @@ export const LH = {
   /** [atomic] actors asleep (Atomics.wait) at the barrier: the last arriver wakes them */
   BARRIER_SLEEP: 1,
   CMD: 16,
+  SKEW_NS: 17,
   STOP_REQ: 32,
   ABORT: 48,
   SIZE: 80,
@@ -56,27 +61,52 @@ export const STAT = {
   ROUNDS: 7,
   /** samples whose timestamps were taken (1 in MEASURE_EVERY: performance.now() costs ~110 ns) */
   MEASURED: 8,
-  SIZE: 12,
+  /** sum over the measured samples of this actor's op duration (ms): the leader sizes the skew from it */
+  OP_SUM: 9,
+  /** where the actor's time went, ms: the strides (spin starts, skew, ops), grading, teardown, the three barriers */
+  RUN_MS: 10,
+  GRADE_MS: 11,
+  RESET_MS: 12,
+  BARRIER_MS: 13,
+  /** per-copy spin starts, those that ended asleep (the partner was not there within the spin budget) */
+  STARTS: 14,
+  SLEEPS: 15,
+  /** looks spent spinning at the per-copy starts */
+  LOOKS: 16,
+  /** the leader's whole-buffer audits, ms */
+  AUDIT_MS: 17,
+  SIZE: 20,
 } as const;
 
+/** Words per cache line (64 bytes): each copy's start word has one to itself. */
+const LINE = 16;
+
 export class LitmusCtl {
+  /** result words per actor per copy */
   readonly recordWords: number;
   readonly words: number;
+  /** where the results begin; the words of one actor's results (whole lines) */
+  private readonly results: number;
+  private readonly perActor: number;
 
   constructor(
     readonly actors: number,
     readonly maxOps: number,
     readonly copies: number,
   ) {
-    this.recordWords = Math.ceil((1 + actors * maxOps * RES.SIZE) / 4) * 4;
-    this.words = LH.SIZE + copies * this.recordWords;
+    this.recordWords = maxOps * RES.SIZE;
+    this.results = LH.SIZE + copies * LINE;
+    // each actor's results start on a line of their own
+    const perActor = Math.ceil((copies * this.recordWords) / LINE) * LINE;
+    this.words = this.results + actors * perActor + LINE;
+    this.perActor = perActor;
   }
 
   start(copy: number): number {
-    return LH.SIZE + copy * this.recordWords;
+    return LH.SIZE + copy * LINE;
   }
   result(copy: number, actor: number, op: number): number {
-    return LH.SIZE + copy * this.recordWords + 1 + (actor * this.maxOps + op) * RES.SIZE;
+    return this.results + actor * this.perActor + copy * this.recordWords + op * RES.SIZE;
   }
   time(copy: number, actor: number): number {
     return (copy * this.actors + actor) * TIME.SIZE;

@@ -175,15 +175,19 @@ export interface Overlap {
   contended: boolean;
   /** latest minus earliest op start, ms */
   skew: number;
+  /** the actors' mean op duration (first op's start to last op's end), ms */
+  opMean: number;
 }
 
 export function overlapOf(times: Float64Array, k: LitmusCtl, copy: number, out: Overlap): Overlap {
   out.overlap = out.inWindow = out.contended = false;
   let lo = Infinity;
   let hi = -Infinity;
+  let ops = 0;
   for (let a = 0; a < k.actors; a++) {
     const x = k.time(copy, a);
     const start = times[x + TIME.OP_START]!;
+    ops += times[x + TIME.OP_END]! - start;
     if (start < lo) lo = start;
     if (start > hi) hi = start;
     for (let b = 0; b < k.actors; b++) {
@@ -199,5 +203,6 @@ export function overlapOf(times: Float64Array, k: LitmusCtl, copy: number, out: 
     }
   }
   out.skew = hi - lo;
+  out.opMean = ops / k.actors;
   return out;
 }

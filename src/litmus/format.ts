@@ -1,11 +1,21 @@
 /** The litmus report as text (the histogram) and as the JSON contract. */
 import type { LitmusReport } from './run.ts';
+import { RACING_MIN_OVERLAP_PCT, timingOf, type LitmusTiming } from './timing.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 && x > 0 ? 4 : 1)}%`;
 const num = (x: number) => x.toLocaleString('en-US');
 
-/** `litmus --json` of one file, exactly: { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations }. */
-export type LitmusJson = Pick<LitmusReport, 'samples' | 'samplesPerSecond' | 'stride' | 'durationMs' | 'seed' | 'outcomes' | 'violations'>;
+/**
+ * `litmus --json` of one file, exactly: { samples, samplesPerSecond, stride, durationMs, seed, outcomes, violations,
+ * timing: { measured, overlapPct, startSpreadUs, racing, note } } (timing.ts: racing is overlapPct >= 50; note is
+ * null when racing, else the sentence saying the frequencies record scheduling order, not races).
+ */
+export type LitmusJson = Pick<LitmusReport, 'samples' | 'samplesPerSecond' | 'stride' | 'durationMs' | 'seed' | 'outcomes' | 'violations'> & { timing: LitmusTiming };
+
+/** The timing summary of a report. */
+export function timingOfReport(r: LitmusReport): LitmusTiming {
+  return timingOf(r.measured, r.overlap, r.meanSkewUs);
+}
 
 export function jsonOf(r: LitmusReport): LitmusJson {
   return {
@@ -16,6 +26,7 @@ export function jsonOf(r: LitmusReport): LitmusJson {
     seed: r.seed,
     outcomes: r.outcomes.map((o) => ({ outcome: o.outcome, count: o.count, expect: o.expect, desc: o.desc })),
     violations: r.violations,
+    timing: timingOfReport(r),
   };
 }
 
@@ -30,8 +41,11 @@ export function formatLitmus(name: string, path: string, design: string, r: Litm
   if (r.measured > 0)
     out.push(
       `  timing (${num(r.measured)} measured samples): ops overlapped in ${pct(r.overlap)}, an op started inside another actor's siglock window in ${pct(r.inWindow)}, ` +
-        `siglock asked for while the other held it in ${pct(r.contended)}; mean start spread ${r.meanSkewUs.toFixed(2)} us`,
+        `siglock asked for while the other held it in ${pct(r.contended)}; mean start spread ${r.meanSkewUs.toFixed(2)} us, ` +
+        `mean op ${r.meanOpUs.toFixed(2)} us (skew bounds ${r.skewBoundNs.map((x) => (x / 1000).toFixed(2)).join('/')} us); spin starts asleep ${pct(r.startSleeps)}`,
     );
+  const timing = timingOfReport(r);
+  if (timing.note) out.push(`  NOT RACING (overlap under ${RACING_MIN_OVERLAP_PCT}%): ${timing.note}`);
   const w = Math.max(7, ...r.outcomes.map((o) => o.outcome.length));
   out.push(`  ${'count'.padStart(12)}  ${'freq'.padStart(8)}  ${'grade'.padEnd(11)}  ${'outcome'.padEnd(w)}  desc`);
   for (const o of r.outcomes)

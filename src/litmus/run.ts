@@ -28,7 +28,8 @@ export interface LitmusOptions {
   durationMs: number;
   /** largest stride tried (default: what the layout allows, at most 4096) */
   maxStride?: number;
-  maxSkew?: number;
+  /** a fixed bound of the per-copy start skew, ns (default: the mean op duration measured so far) */
+  skewNs?: number;
   progress?: (p: LitmusProgress) => void;
   interrupted?: () => boolean;
   /** end the run early once a forbidden outcome or a violation was counted (tests hunting a bug) */
@@ -60,9 +61,26 @@ export interface LitmusReport {
   contended: number;
   /** mean spread of the actors' op starts, microseconds */
   meanSkewUs: number;
+  /** mean op duration of the measured samples, microseconds; the skew bound of each actor in the last round, ns */
+  meanOpUs: number;
+  skewBoundNs: number[];
+  /** the per-copy spin starts: how many, the share that had to sleep, looks spent spinning per start */
+  starts: number;
+  startSleeps: number;
+  looksPerStart: number;
+  /** where the actors' time went, ms, mean over the actors (audit: the leader's) */
+  phases: LitmusPhases;
   resetWordsPerCopy: number;
   prepareMs: number;
   interrupted: boolean;
+}
+
+export interface LitmusPhases {
+  runMs: number;
+  gradeMs: number;
+  resetMs: number;
+  barrierMs: number;
+  auditMs: number;
 }
 
 const GRADE_ORDER: Record<Grade, number> = { forbidden: 0, interesting: 1, acceptable: 2 };
@@ -107,7 +125,7 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?
     durationMs: o.durationMs,
     candidates,
     calibrationMs: Math.min(400, o.durationMs * 0.2),
-    maxSkew: o.maxSkew ?? 1024,
+    skewNs: o.skewNs ?? null,
     design: o.design,
     bug: o.bug,
     scope: o.scope,
@@ -166,6 +184,12 @@ export async function runLitmus(s: ConcurrentScenario, o: LitmusOptions, shared?
     inWindow: frac(STAT.IN_WINDOW),
     contended: frac(STAT.CONTENDED),
     meanSkewUs: measured > 0 ? (sum(STAT.SKEW_SUM) * 1000) / measured : 0,
+    meanOpUs: measured > 0 ? (sum(STAT.OP_SUM) * 1000) / measured : 0,
+    skewBoundNs: s.actorNames.map((_, a) => Atomics.load(c, LH.SKEW_NS + a)),
+    starts: sum(STAT.STARTS),
+    startSleeps: sum(STAT.STARTS) > 0 ? sum(STAT.SLEEPS) / sum(STAT.STARTS) : 0,
+    looksPerStart: sum(STAT.STARTS) > 0 ? sum(STAT.LOOKS) / sum(STAT.STARTS) : 0,
+    phases: { runMs: sum(STAT.RUN_MS) / n, gradeMs: sum(STAT.GRADE_MS) / n, resetMs: sum(STAT.RESET_MS) / n, barrierMs: sum(STAT.BARRIER_MS) / n, auditMs: sum(STAT.AUDIT_MS) },
     resetWordsPerCopy: lead.stride > 0 ? Math.round(lead.resetWords / lead.stride) : 0,
     prepareMs,
     interrupted,

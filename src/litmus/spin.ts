@@ -1,11 +1,19 @@
 /**
  * The two bounded waits of the litmus actors: the round barrier and the per-copy
- * spin start. Both spin on Atomics.load first (a wake costs 8-10 us, far more than a
+ * spin start. Both spin on Atomics.load first (a wake costs 10-50 us, far more than a
  * sample), then, if the other actor is not there after a while (it may be
  * descheduled: the cores are shared), sleep in Atomics.wait until the last arriver
  * wakes them; the arriver calls notify only when someone said it sleeps, so the fast
  * path has no notify. Past SPIN_BOUND_MS of waiting they throw a LabFault naming who
  * waited for what (the other actor never came: a lab fault, exit 3, never a hang).
+ *
+ * The spin start's budget is a time, not a count of looks: a look costs 5-20 ns
+ * depending on the machine and on whether the partner just wrote the line, and the
+ * budget must stay far above what a partner on its own core needs to arrive (its op
+ * plus the seeded skew: a few microseconds) and above the latency of a wake (~30-50 us),
+ * or the actors fall into a regime where every copy ends in a sleep and a wake and
+ * the ops never overlap: one actor sleeps, the other wakes it and runs ahead to the
+ * next copy, where it gives up spinning before the sleeper is back, and so on.
  */
 import { LH } from './ctl.ts';
 
@@ -15,10 +23,12 @@ export class LabFault extends Error {
 
 /** Long enough for a lock watchdog (2 s) to fire in the other actor first. */
 export const SPIN_BOUND_MS = 20_000;
-/** Looks at the word before going to sleep (~20 ns each), for the barrier. */
-const SPINS = 1024;
+/** How long the round barrier spins before it sleeps (an actor still grading or resetting, or auditing). */
+const BARRIER_SPIN_MS = 0.2;
 const NAP_MS = 5;
 const SLEEPER = 0x10000;
+/** The clock is read once per this many looks while spinning (performance.now() costs ~100 ns). */
+const CLOCK_EVERY = 64;
 const COUNT = 0xffff;
 
 /** All `n` actors meet; `what` names the barrier in the fault. */
@@ -29,7 +39,15 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
     if (Atomics.load(c, LH.BARRIER_SLEEP) !== 0) Atomics.notify(c, LH.BARRIER);
     return;
   }
-  for (let i = 0; i < SPINS; i++) if (Atomics.load(c, LH.BARRIER) >= target) return;
+  let until = 0;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(c, LH.BARRIER) >= target) return;
+    if (i % CLOCK_EVERY === 0) {
+      const now = performance.now();
+      if (until === 0) until = now + BARRIER_SPIN_MS;
+      else if (now >= until) break;
+    }
+  }
   Atomics.add(c, LH.BARRIER_SLEEP, 1);
   try {
     let waited = 0;
@@ -45,24 +63,38 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
   }
 }
 
+
 /**
- * How long the per-copy start spins before sleeping. A wait that succeeded while
- * spinning moves the limit towards 4x the moving average of successful waits; a wait
- * that had to sleep halves it (the partner was descheduled: spinning longer would only
- * have stolen its CPU). On idle cores the partner comes within a few hundred looks and
- * the limit settles above that; on an oversubscribed machine it drops to MIN.
+ * How long the per-copy start spins before sleeping, in microseconds. Every round
+ * starts at MAX_US. A wait that had to sleep halves it (the partner was descheduled:
+ * spinning longer would only have stolen CPU from it on an oversubscribed machine),
+ * never below MIN_US; a wait that succeeded while spinning grows it back by an eighth.
+ * On idle cores a partner comes within a few microseconds and a sleep is rare (a GC
+ * pause, an interrupt): after one, the budget is still far above a wake's latency, so
+ * the partner that woke the sleeper finds it back while spinning, and the actors are
+ * in step again at the next copy. With more actors than free cores nearly every
+ * start sleeps; the budget falls to MIN_US within a few copies and each copy then
+ * costs a couple of microseconds of spinning before the actor gives its core away;
+ * the next round probes with MAX_US again (a few hundred microseconds per round).
  */
 export class SpinBudget {
-  static readonly MIN = 256;
-  static readonly MAX = 4096;
-  private avg = 64;
-  limit = 1024;
-  success(spins: number): void {
-    this.avg += (spins - this.avg) / 16;
-    this.limit = Math.max(SpinBudget.MIN, Math.min(SpinBudget.MAX, Math.ceil(this.avg * 4), this.limit * 2));
+  static readonly MIN_US = 2;
+  static readonly MAX_US = 400;
+  limitUs = SpinBudget.MAX_US;
+  /** a new round: spin generously again (the machine may have become idle) */
+  fresh(): void {
+    this.limitUs = SpinBudget.MAX_US;
+  }
+  /** figures for the report: spin starts, those that slept, looks spent spinning */
+  starts = 0;
+  sleeps = 0;
+  looks = 0;
+  success(): void {
+    if (this.limitUs < SpinBudget.MAX_US) this.limitUs = Math.min(SpinBudget.MAX_US, this.limitUs + this.limitUs / 8);
   }
   slept(): void {
-    this.limit = Math.max(SpinBudget.MIN, this.limit >> 1);
+    this.sleeps++;
+    this.limitUs = Math.max(SpinBudget.MIN_US, this.limitUs / 2);
   }
 }
 
@@ -71,17 +103,28 @@ export class SpinBudget {
  * false when some actor aborted the stride (LH.ABORT) meanwhile.
  */
 export function spinStart(c: Int32Array, at: number, n: number, actor: number, copy: number, budget: SpinBudget): boolean {
+  budget.starts++;
   const old = Atomics.add(c, at, 1);
   if ((old & COUNT) + 1 === n) {
     if (old >= SLEEPER) Atomics.notify(c, at);
     return true;
   }
-  const limit = budget.limit;
-  for (let i = 0; i < limit; i++)
+  let until = 0;
+  for (let i = 1; ; i++) {
     if ((Atomics.load(c, at) & COUNT) >= n) {
-      budget.success(i);
+      budget.looks += i;
+      budget.success();
       return true;
     }
+    if (i % CLOCK_EVERY === 0) {
+      const now = performance.now();
+      if (until === 0) until = now + budget.limitUs / 1000;
+      else if (now >= until) {
+        budget.looks += i;
+        break;
+      }
+    }
+  }
   budget.slept();
   let cur = Atomics.add(c, at, SLEEPER) + SLEEPER;
   let waited = 0;
@@ -101,4 +144,19 @@ export function skewSpin(n: number): void {
   let x = sink;
   for (let i = 0; i < n; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
   sink = x;
+}
+
+/** Iterations of skewSpin per microsecond on this thread (measured once per worker, ~2 ms). */
+export function skewIterationsPerUs(): number {
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const n = 100_000;
+    const t0 = performance.now();
+    skewSpin(n);
+    const us = (performance.now() - t0) * 1000;
+    if (us > 0) rates.push(n / us);
+  }
+  rates.sort((a, b) => a - b);
+  // the fastest but one: the JIT warms up on the first, a preemption slows any
+  return rates.length ? rates[Math.max(0, rates.length - 2)]! : 500;
 }
