@@ -278,6 +278,52 @@ export class LockSystem implements DporSystem {
     return [acc];
   }
 
+  /** The whole state, for the explorer to come back to (histories are append-only: their lengths suffice). */
+  checkpoint(): unknown {
+    return this.snapshot();
+  }
+
+  private snapshot() {
+    return {
+      mem: this.real.slice(),
+      st: this.st.map((x) => ({ ...x, histLen: x.hist.length, window: new Map(x.window), clock: x.clock.slice(), announced: x.announced.slice(), entered: x.entered.slice() })),
+      queues: new Map(this.queues),
+      syncClock: new Map(this.syncClock),
+      lastWrite: new Map(this.lastWrite),
+      reads: new Map(this.reads),
+      writersIn: this.writersIn,
+      readersIn: this.readersIn,
+      inside: this.inside.slice(),
+      halted: this.halted,
+      steps: this.steps,
+      findings: this.findings.slice(),
+      logLen: this.log.length,
+    };
+  }
+
+  rollback(token: unknown): void {
+    const c = token as ReturnType<LockSystem['snapshot']>;
+    this.real.set(c.mem);
+    this.st = c.st.map((x, a) => {
+      const hist = this.st[a]!.hist;
+      hist.length = x.histLen;
+      const { histLen: _h, ...rest } = x;
+      void _h;
+      return { ...rest, hist, window: new Map(x.window), clock: x.clock.slice(), announced: x.announced.slice(), entered: x.entered.slice() };
+    });
+    this.queues = new Map(c.queues);
+    this.syncClock = new Map(c.syncClock);
+    this.lastWrite = new Map(c.lastWrite);
+    this.reads = new Map(c.reads);
+    this.writersIn = c.writersIn;
+    this.readersIn = c.readersIn;
+    this.inside = c.inside.slice();
+    this.halted = c.halted;
+    this.steps = c.steps;
+    this.findings = c.findings.slice();
+    this.log.length = c.logLen;
+  }
+
   // ---- what the prover reads -----------------------------------------------------------
 
   /** After a blocked end: a lost wake-up or a deadlock (null when halted on a finding). */
