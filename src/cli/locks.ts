@@ -13,9 +13,11 @@ import { formatLockBench } from '../bench/lock-report.ts';
 import { intFlag } from '../shared/flags.ts';
 import { checkUserLock, formatLockCheck } from '../lock-lab/check.ts';
 import { preloadUserLocks } from '../locks/user.ts';
+import { formatProve, formatReplay, proveLock, replaySchedule, PROVE_DEFAULTS } from '../explore/prove/prove.ts';
 
 export const help = `usage: tsync-lab locks [--kinds LIST] [--runs N] [--ms N] [--pairs N] [--json FILE]
        tsync-lab locks --check ./my-lock.mjs [--json FILE]
+       tsync-lab locks --prove KIND|./my-lock.mjs [--threads N] [--acquisitions K] [--json] [--schedule S]
 
 Benchmarks every lock kind on real worker threads: uncontended acquire+release ns
 (1 worker), 2-worker contended acquisitions/s with a tiny critical section and
@@ -35,13 +37,28 @@ stderr. Native is measured by a child node started with --harmony-struct.
                  properties hold: mutual exclusion; reader-writer exclusion (rw kinds); FIFO (kinds
                  with static fair = true); no lost wake-up. Every scenario is bounded (10 s).
 
-exit: 0 ok (--check: every applicable property holds), 1 --check: a property is broken
-or could not be established, 2 bad input (a bad lock module: one line)
+  --prove LOCK   instead of benchmarking, model-check a lock (a built-in kind but native, or a
+                 module) by itself: N actors each take and release it K times (rw kinds: a read/write
+                 mix), every Atomics operation and plain access a step, explored by DPOR (one
+                 execution per Mazurkiewicz trace). Checks mutual exclusion, reader-writer exclusion
+                 (rw kinds), deadlock freedom, no lost wake-up, FIFO (fair kinds: static fair = true;
+                 ticket, mcs) and no data race. A broken property prints its minimal schedule and the
+                 interleaving table. Deterministic: no clock, no randomness.
+  --threads N        --prove: actors (1..4, default ${PROVE_DEFAULTS.threads})
+  --acquisitions K   --prove: acquisitions per actor (1..9, default ${PROVE_DEFAULTS.acquisitions})
+  --max-executions N --prove: a bound on executions (default ${PROVE_DEFAULTS.maxExecutions}); the output says when it cut the search
+  --schedule S       --prove: replay one schedule (as printed, e.g. 2x2:00011101) and print its table
+  --json             --prove: print the report as JSON on stdout instead of the console form
+
+exit: 0 ok (--check/--prove: every applicable property holds), 1 --check/--prove: a property is
+broken (--check: or could not be established), 2 bad input (a bad lock module: one line)
 
 example:
   npx tsync-lab locks --runs 3 --json locks.json
   npx tsync-lab locks --kinds ttas,ticket,./my-lock.mjs --runs 3
   npx tsync-lab locks --check ./my-lock.mjs
+  npx tsync-lab locks --prove ticket --threads 3
+  npx tsync-lab locks --prove ./my-lock.mjs --json
 `;
 
 function parseKinds(raw: string | undefined): LockKind[] {
@@ -58,6 +75,9 @@ async function writeJsonAtomically(file: string, value: unknown): Promise<void> 
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // --prove --json prints to stdout: a bare --json (last, or before another flag) takes no file
+  if (argv.some((a) => a === '--prove' || a.startsWith('--prove=')))
+    argv = argv.map((a, i) => (a === '--json' && (i === argv.length - 1 || argv[i + 1]!.startsWith('--')) ? '--json=' : a));
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -67,11 +87,20 @@ export async function run(argv: string[]): Promise<number> {
       pairs: { type: 'string' },
       json: { type: 'string' },
       check: { type: 'string' },
+      prove: { type: 'string' },
+      threads: { type: 'string' },
+      acquisitions: { type: 'string' },
+      'max-executions': { type: 'string' },
+      schedule: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
+  if (values.prove !== undefined) return runProve(values);
+  for (const f of ['threads', 'acquisitions', 'max-executions', 'schedule'] as const)
+    if (values[f] !== undefined) throw new UsageError(`--${f} is for --prove`);
   if (values.check !== undefined) {
+    if (values.json === '') throw new UsageError('--json needs a file name');
     if (values.kinds !== undefined) throw new UsageError('--check takes one lock module; --kinds is for the benchmark');
     const report = await checkUserLock(values.check, { onProgress: (msg) => process.stderr.write(`locks --check: ${msg}\n`) });
     process.stdout.write(formatLockCheck(report));
@@ -96,4 +125,45 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(formatLockBench(report));
   if (values.json !== undefined) await writeJsonAtomically(values.json, report.rows);
   return 0;
+}
+
+interface ProveFlags {
+  prove?: string;
+  kinds?: string;
+  check?: string;
+  runs?: string;
+  ms?: string;
+  pairs?: string;
+  json?: string;
+  threads?: string;
+  acquisitions?: string;
+  'max-executions'?: string;
+  schedule?: string;
+}
+
+/** locks --prove: the report (console or --json on stdout); exit 0 every applicable property holds, 1 one is broken. */
+async function runProve(values: ProveFlags): Promise<number> {
+  const spec = values.prove!;
+  if (spec === '') throw new UsageError('--prove needs a lock kind or a lock module path');
+  for (const f of ['kinds', 'check', 'runs', 'ms', 'pairs'] as const) if (values[f] !== undefined) throw new UsageError(`--${f} does not go with --prove`);
+  if (values.json !== undefined && values.json !== '') {
+    throw new UsageError('--prove --json prints to stdout and takes no file name (redirect it: > report.json)');
+  }
+  const json = values.json !== undefined;
+  const threads = values.threads === undefined ? undefined : intFlag('threads', values.threads, PROVE_DEFAULTS.threads, 1, 4);
+  const acquisitions = values.acquisitions === undefined ? undefined : intFlag('acquisitions', values.acquisitions, PROVE_DEFAULTS.acquisitions, 1, 9);
+  if (values.schedule !== undefined) {
+    const r = await replaySchedule(spec, values.schedule, { threads, acquisitions });
+    if (json) process.stdout.write(JSON.stringify({ lock: r.lock, schedule: r.schedule, replays: r.error === null, error: r.error, findings: r.findings.map((f) => ({ property: f.property, detail: f.detail })) }, null, 2) + '\n');
+    else process.stdout.write(formatReplay(r, threads ?? 0));
+    if (r.error !== null) throw new UsageError(`--schedule ${values.schedule}: ${r.error}`);
+    return r.findings.length > 0 ? 1 : 0;
+  }
+  const maxExecutions = intFlag('max-executions', values['max-executions'], PROVE_DEFAULTS.maxExecutions, 1, 100_000_000);
+  const r = await proveLock(spec, { threads, acquisitions, maxExecutions, onProgress: (msg) => process.stderr.write(`locks --prove: ${msg}\n`) });
+  if (json) {
+    const { lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, properties, blocked, sleepBlocked, cutBy } = r;
+    process.stdout.write(JSON.stringify({ lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, properties, blocked, sleepBlocked, cutBy }, null, 2) + '\n');
+  } else process.stdout.write(formatProve(r));
+  return r.properties.some((p) => p.status === 'broken') ? 1 : 0;
 }

@@ -1,0 +1,151 @@
+/**
+ * locks --prove (src/explore/prove): every built-in kind proved exhaustively, the broken
+ * fixtures refuted with schedules that replay, negative controls for every property,
+ * and the CLI contract (--json keys, exit codes). Deterministic: execution counts, no clocks.
+ */
+import test from 'ava';
+import { proveLock, replaySchedule, type ProveReport } from '../src/explore/prove/prove.ts';
+import { cli } from './helpers/cli.ts';
+
+const status = (r: ProveReport, p: string): string => r.properties.find((x) => x.property === p)!.status;
+const allHold = (r: ProveReport): boolean => r.properties.every((p) => p.status === 'holds' || p.status === 'n/a');
+
+for (const [kind, traces] of [
+  ['tas', 84],
+  ['ttas', 100],
+  ['ticket', 422],
+] as const) {
+  test.serial(`${kind} 2x2: every property holds, exhaustively (${traces} traces)`, async (t) => {
+    const r = await proveLock(kind);
+    t.true(r.exhaustive);
+    t.is(r.traces, traces);
+    t.true(allHold(r), JSON.stringify(r.properties));
+  });
+}
+
+for (const kind of ['mcs', 'rw', 'futex']) {
+  test.serial(`${kind} 2x2: every property holds, exhaustively`, async (t) => {
+    const r = await proveLock(kind);
+    t.true(r.exhaustive, r.cutBy ?? '');
+    t.true(allHold(r), JSON.stringify(r.properties));
+    if (kind === 'rw') t.is(status(r, 'reader-writer exclusion'), 'holds');
+    if (kind === 'mcs') t.is(status(r, 'FIFO'), 'holds');
+  });
+}
+
+test.serial('adaptive 2x1: holds, exhaustively (its 1024-look optimistic spin is run ahead, then it sleeps)', async (t) => {
+  const r = await proveLock('adaptive', { acquisitions: 1 });
+  t.true(r.exhaustive);
+  t.true(allHold(r), JSON.stringify(r.properties));
+});
+
+test.serial('ticket 3x1 and tas 3x1: hold, exhaustively', async (t) => {
+  for (const kind of ['ticket', 'tas']) {
+    const r = await proveLock(kind, { threads: 3, acquisitions: 1 });
+    t.true(r.exhaustive, kind);
+    t.true(allHold(r), `${kind} ${JSON.stringify(r.properties)}`);
+  }
+});
+
+test.serial('the example ticket lock (spins, then timed waits) holds, FIFO included', async (t) => {
+  const r = await proveLock('./docs/examples/locks/ticket-lock.mjs');
+  t.true(r.exhaustive);
+  t.true(allHold(r), JSON.stringify(r.properties));
+  t.is(status(r, 'FIFO'), 'holds');
+});
+
+async function refuted(t: import('ava').ExecutionContext, path: string, property: string, opts = {}): Promise<ProveReport> {
+  const r = await proveLock(path, opts);
+  const p = r.properties.find((x) => x.property === property)!;
+  t.is(p.status, 'broken', `${path}: ${JSON.stringify(r.properties)}`);
+  t.truthy(p.schedule);
+  const replay = await replaySchedule(path, p.schedule!);
+  t.is(replay.error, null);
+  t.true(
+    replay.findings.some((f) => f.property === property),
+    `the schedule ${p.schedule} replays to ${JSON.stringify(replay.findings)}`,
+  );
+  return r;
+}
+
+test.serial('check-then-store (docs example): mutual exclusion broken, both holders inside in the replayed table', async (t) => {
+  const r = await refuted(t, './docs/examples/locks/check-then-store.mjs', 'mutual exclusion');
+  const s = r.properties.find((x) => x.property === 'mutual exclusion')!.schedule!;
+  const replay = await replaySchedule('./docs/examples/locks/check-then-store.mjs', s);
+  t.is((replay.table.match(/enters the critical section/g) ?? []).length, 2);
+  t.notRegex(replay.table, /leaves the critical section/);
+});
+
+test.serial('lost-wakeup fixture: no lost wake-up broken (the sleeper and the free lock), mutual exclusion holds', async (t) => {
+  const r = await refuted(t, './test/fixtures/locks/lost-wakeup.mjs', 'no lost wake-up');
+  t.is(status(r, 'mutual exclusion'), 'holds');
+  t.regex(r.properties.find((x) => x.property === 'no lost wake-up')!.detail, /sleeps in Atomics\.wait .* the lock .* is free/);
+});
+
+test.serial('ttas with a store instead of a CAS: mutual exclusion broken with a 6-step schedule', async (t) => {
+  const r = await refuted(t, './test/fixtures/locks/ttas-store-not-cas.mjs', 'mutual exclusion');
+  const s = r.properties.find((x) => x.property === 'mutual exclusion')!.schedule!;
+  // load, load, store, enter, store, enter: the minimal interleaving
+  t.is(s.split(':')[1]!.length, 6);
+});
+
+test.serial('ttas with a plain store: a data race on the lock word', async (t) => {
+  await refuted(t, './test/fixtures/locks/ttas-plain-store.mjs', 'no data race');
+});
+
+test.serial('ticket lock taking its ticket with load + store: mutual exclusion broken', async (t) => {
+  await refuted(t, './test/fixtures/locks/ticket-load-store.mjs', 'mutual exclusion');
+});
+
+test.serial('negative control, FIFO: a TAS lock that says it is fair is refuted', async (t) => {
+  await refuted(t, './test/fixtures/locks/tas-says-fair.mjs', 'FIFO');
+});
+
+test.serial('negative control, deadlock freedom: a release that does not unlock is a livelock naming the word', async (t) => {
+  const r = await refuted(t, './test/fixtures/locks/never-unlocks.mjs', 'deadlock freedom', { acquisitions: 1 });
+  t.regex(r.properties.find((x) => x.property === 'deadlock freedom')!.detail, /livelock: actor \d spins in acquire\(\) #1, re-reading w0 = \d/);
+});
+
+test.serial('a bound that cuts the search is reported, never silent', async (t) => {
+  const r = await proveLock('ticket', { maxExecutions: 10 });
+  t.false(r.exhaustive);
+  t.regex(r.cutBy ?? '', /execution budget 10/);
+});
+
+test.serial('CLI: --json prints exactly the contract keys; exit 0 when everything holds', async (t) => {
+  const r = await cli(['locks', '--prove', 'tas', '--json']);
+  t.is(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  for (const k of ['lock', 'threads', 'acquisitions', 'exhaustive', 'traces', 'elapsedMs', 'properties']) t.true(k in j, k);
+  t.is(j['lock'], 'tas');
+  t.is(j['traces'], 84);
+  t.true(j['exhaustive']);
+  const props = j['properties'] as { property: string; status: string; schedule: string | null; detail: string }[];
+  t.deepEqual(Object.keys(props[0]!), ['property', 'status', 'schedule', 'detail']);
+});
+
+test.serial('CLI: a broken lock exits 1 with the minimal schedule and the table; --schedule replays it', async (t) => {
+  const r = await cli(['locks', '--prove', './test/fixtures/locks/ttas-store-not-cas.mjs']);
+  t.is(r.code, 1);
+  t.regex(r.stdout, /mutual exclusion broken: minimal schedule (2x2:\d+)/);
+  const s = /minimal schedule (2x2:\d+)/.exec(r.stdout)![1]!;
+  const replay = await cli(['locks', '--prove', './test/fixtures/locks/ttas-store-not-cas.mjs', '--schedule', s]);
+  t.is(replay.code, 1);
+  t.regex(replay.stdout, /mutual exclusion broken/);
+  t.regex(replay.stdout, /actor 0 +actor 1/);
+});
+
+test.serial('CLI: bad input exits 2 with one line', async (t) => {
+  for (const args of [
+    ['--prove', 'nope'],
+    ['--prove', 'native'],
+    ['--prove', 'tas', '--threads', '9'],
+    ['--prove', 'tas', '--schedule', '2x2:07'],
+    ['--prove', 'tas', '--json', 'out.json'],
+    ['--threads', '2'],
+  ]) {
+    const r = await cli(['locks', ...args]);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
