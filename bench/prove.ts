@@ -7,8 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { writeJsonAtomic } from '../src/engine/report.ts';
-import { intFlag } from '../src/cli/flags.ts';
+import { writeJsonAtomic } from '../src/stress/report.ts';
+import { intFlag } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 import { proveLock } from '../src/explore/prove/prove.ts';
 
