@@ -15,7 +15,7 @@ import { cli } from './helpers/cli.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tsync-api-'));
 
 test.serial('stress(options) resolves to the report stress --json writes for the same flags', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const flags = { duration: '300ms', workers: 2, groups: 2, lock: ['siglock=mcs'], seed: 21, 'max-depth': 40 };
   const lines: string[] = [];
   const api = await stress({ ...flags, onProgress: (l) => lines.push(l) });
@@ -49,7 +49,7 @@ test.serial('bad options reject with TsyncLabError and the CLI line; unknown opt
 });
 
 test.serial('an AbortSignal stops a stress run early; the report says interrupted', async (t) => {
-  t.timeout(150_000);
+  t.timeout(300_000);
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 300);
   const r = await stress({ duration: '120s', workers: 2, signal: ac.signal });
@@ -58,7 +58,7 @@ test.serial('an AbortSignal stops a stress run early; the report says interrupte
 });
 
 test.serial('runScenario and experiment resolve to their --json objects', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const s = await runScenario('test/scenarios/TSYNC_first.json', { design: 'merged' });
   const viaCli = await cli(['scenario', 'test/scenarios/TSYNC_first.json', '--json']);
   t.deepEqual(s, JSON.parse(viaCli.stdout));
@@ -71,7 +71,7 @@ const CLONE = 'test/concurrent/tsync_vs_clone.json';
 const RW_SPIN = 'test/fixtures/locks/rw-spin.ts';
 
 test.serial('explore and replay resolve to exactly their --json objects; onProgress gets the header', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const lines: string[] = [];
   const e = await explore(CLONE, { bug: 'clone-copy-early', seed: 1, onProgress: (l) => lines.push(l) });
   const viaCli = JSON.parse((await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json'])).stdout) as typeof e;
@@ -87,7 +87,7 @@ test.serial('explore and replay resolve to exactly their --json objects; onProgr
 });
 
 test.serial('explore and litmus take a user lock kind from a module and stay clean', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const e = await explore({ threads: 2, ops: 2, preemptions: 1, seed: 3, lock: [`siglock=${RW_SPIN}`, `tasklist=${RW_SPIN}`] });
   t.like(e, { found: false, violation: null, schedule: null });
   t.true(e.iterations > 1);
@@ -109,7 +109,7 @@ test.serial('explore and litmus take a user lock kind from a module and stay cle
 });
 
 test.serial('explore, replay and litmus: bad options reject with TsyncLabError and the CLI line', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   for (const [p, line] of [
     [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, got "bfs"'],
     [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind'],

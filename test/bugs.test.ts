@@ -41,7 +41,7 @@ for (const design of DESIGN_NAMES) {
     t.false(r.found, `${r.violation?.kind}: ${r.violation?.message}`);
   });
   test.serial(`control: design ${design} without a bug stays clean on real threads`, async (t) => {
-    t.timeout(60_000);
+    t.timeout(300_000);
     const cfg = stressConfigFrom({ design, duration: '2s', workers: '2', groups: '2', 'audit-every': '250ms', watchdog: '5s', livelock: '10s' });
     const r = await runStress(cfg);
     t.log(`seed ${cfg.seed}, ${r.durationMs} ms, ${Object.values(r.ops).reduce((a, b) => a + b, 0)} ops`);

@@ -124,7 +124,7 @@ test('use-after-free on a task slot: a double free_task', (t) => {
 });
 
 test.serial('livelock: an op that never finishes is named, and the run still ends', async (t) => {
-  t.timeout(150_000);
+  t.timeout(300_000);
   const r = await runStress(stressConfigFrom({ inject: 'stall@300', livelock: '400ms', duration: '120s', workers: '2' }));
   t.is(r.exitCode, 1);
   t.is(r.violations[0]?.kind, 'livelock');
@@ -133,7 +133,7 @@ test.serial('livelock: an op that never finishes is named, and the run still end
 });
 
 test.serial('lock-held and deadlock: an op that returns holding siglock; the waiter names the holder', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await runStress(stressConfigFrom({ inject: 'lock-leak@300', watchdog: '300ms', 'max-violations': '0', duration: '10s', workers: '2' }));
   const kinds = r.violations.map((v) => v.kind);
   t.true(kinds.includes('lock-held'), kinds.join(','));
@@ -156,7 +156,7 @@ test('lock-contract: a model function run without the lock it asserts is a viola
 });
 
 test.serial('lock-contract in a stress run: reported with the op, exit 1 (--inject unlocked)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await runStress(stressConfigFrom({ inject: 'unlocked@300', duration: '10s', workers: '2', 'stop-on': 'lock-contract' }));
   const v = r.violations.find((x) => x.kind === 'lock-contract');
   t.truthy(v, r.violations.map((x) => x.kind).join(','));

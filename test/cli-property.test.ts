@@ -3,7 +3,7 @@
  * files valid, truncated, of wrong types, with unknown keys, huge; flag sets for
  * scenario, stress, kernel, diff and experiment) run in-process. Each exits 0, 1
  * or 2 (2 whenever a flag is bad), prints at most one error line, never a stack
- * trace, and answers within 30 s. `npm run fuzz:cli -- --runs 10000` runs more.
+ * trace, and answers within 120 s (a hang detector, with a margin for an oversubscribed machine). `npm run fuzz:cli -- --runs 10000` runs more.
  */
 import test from 'ava';
 import { checkCli } from './helpers/cli-property.ts';

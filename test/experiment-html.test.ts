@@ -37,7 +37,7 @@ test.serial('a browser is there without any system package: system chromium or t
 });
 
 test.serial('HTML report renders every chart in headless chromium without console errors', async (t) => {
-  t.timeout(90_000);
+  t.timeout(300_000);
   const x = await tinyExperiment();
   t.is(x.cells.length, 2);
   const file = `${ARTIFACTS}experiment.html`;
@@ -59,7 +59,7 @@ test.serial('HTML report renders every chart in headless chromium without consol
 });
 
 test.serial('HTML report marks a cell whose checkers fired', async (t) => {
-  t.timeout(90_000);
+  t.timeout(300_000);
   const x = structuredClone(await tinyExperiment());
   const c = x.cells[1]!;
   c.summary.status = 'violations';
@@ -76,7 +76,7 @@ test.serial('HTML report marks a cell whose checkers fired', async (t) => {
 });
 
 test.serial('HTML report of caller loops: the retry charts render, and a design that cannot fail is named instead of plotted', async (t) => {
-  t.timeout(90_000);
+  t.timeout(300_000);
   const axes = [parseVary('design=merged,force-compose')];
   const cells = planCells(axes, { duration: '400ms', workers: '2', mix: 'tsync_retry=2,tsync=0,tsync_esrch=0,attach=0', diverge: '0.05' });
   const x = await runExperiment({ command: 'tsync-lab experiment (test)', preset: null, axes, cells, repeat: 1, duration: '400ms', durationMs: 400, baseSeed: 11 });

@@ -62,7 +62,7 @@ test('--shard I/N parses strictly; the split is deterministic, balanced and cove
 });
 
 test('two real shards merged: the same cells, configs and seeds as the unsharded run; shard files valid', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const dir = mkdtempSync(join(tmpdir(), 'tsync-shard-'));
   // the two shards as two machines would run them (here one after the other)
   const a = await cli(['experiment', ...FLAGS, '--shard', '1/2', '--json', join(dir, 's1.json')]);
@@ -88,7 +88,7 @@ test('two real shards merged: the same cells, configs and seeds as the unsharded
 });
 
 test('merging an unsharded result split into shards gives it back exactly, HDR histograms included', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const x = await unsharded();
   const { identity } = plan();
   for (const n of [2, 3]) {

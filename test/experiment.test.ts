@@ -129,7 +129,7 @@ test('a cell with violations or a crash is marked, not summarised as clean', (t)
 });
 
 test('CLI: a tiny experiment (2 cells) writes JSON matching its schema and an HTML file, prints seeds and tables', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const dir = mkdtempSync(join(tmpdir(), 'tsync-experiment-'));
   const json = join(dir, 'x.json');
   const html = join(dir, 'x.html');

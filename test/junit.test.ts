@@ -74,7 +74,7 @@ test('the writer: counts, failure message and body, skipped, and text that would
 });
 
 test('stress --junit: a clean run is one passing testcase; a violation is a failure with the full report as body', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const own = mkdtempSync(join(dir, 'stress-')); // a folder of its own: the other tests write beside it meanwhile
   const file = join(own, 'stress.xml');
   const json = join(own, 'stress.json');
@@ -96,7 +96,7 @@ test('stress --junit: a clean run is one passing testcase; a violation is a fail
 });
 
 test('stress --junit: a crashed worker (--inject crash) is a failure naming the worker and op', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'crash.xml');
   const r = await cli(['stress', '--duration', '10s', '--workers', '2', '--inject', 'crash@500', '--quiet', '--junit', file]);
   t.is(r.code, 3, r.stderr);
@@ -106,7 +106,7 @@ test('stress --junit: a crashed worker (--inject crash) is a failure naming the 
 });
 
 test('experiment --junit: one testcase per cell; a cell whose checker fired is a failure with its replay command', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'x.xml');
   const json = join(dir, 'x.json');
   const r = await cli(['experiment', '--vary', 'groups=1,2', '--duration', '250ms', '--repeat', '1', '--workers', '2', '--seed', '3', '--quiet', '--json', json, '--junit', file]);
@@ -132,7 +132,7 @@ test('experiment --junit: one testcase per cell; a cell whose checker fired is a
 });
 
 kernelTest(`diff --junit (the conformance run): one testcase per scenario; a seeded model bug makes failures${why}`, async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'diff.xml');
   const ok = await cli(['diff', 'test/scenarios', '--junit', file]);
   t.is(ok.code, 0, ok.stderr);
@@ -152,7 +152,7 @@ kernelTest(`diff --junit (the conformance run): one testcase per scenario; a see
 });
 
 test('explore --junit: a found violation is one failing testcase whose body has the schedule and the interleaving table; a clean search passes', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const own = mkdtempSync(join(dir, 'explore-'));
   const file = join(own, 'explore.xml');
   const r = await cli(['explore', 'test/concurrent/tsync_vs_clone.json', '--bug', 'clone-copy-early', '--seed', '1', '--junit', file]);
@@ -184,7 +184,7 @@ test('explore --junit: a found violation is one failing testcase whose body has 
 });
 
 test('litmus --junit: one testcase per file, skipped files skipped; a forbidden outcome or a violation is a failure with the histogram', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const own = mkdtempSync(join(dir, 'litmus-'));
   const file = join(own, 'litmus.xml');
   const json = join(own, 'litmus.json');

@@ -49,7 +49,7 @@ for (const [name, args, re] of BAD)
   });
 
 test.serial('--json prints exactly the contract; the seed line is printed; exit 0 on a clean file', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await cli(['litmus', CLONE, '--duration', '300ms', '--seed', '42', '--max-stride', '256', '--json']);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /seed 42/);
@@ -74,7 +74,7 @@ test.serial('--json prints exactly the contract; the seed line is printed; exit 
 });
 
 test.serial('a directory runs every file; files whose designs exclude the design are skipped with a line', async (t) => {
-  t.timeout(90_000);
+  t.timeout(300_000);
   const r = await cli(['litmus', DIR, '--design', 'separate-sync', '--duration', '150ms', '--max-stride', '256']);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stderr, /tsync_vs_clone\.json: skipped: applies to merged, force-compose, not separate-sync/);
@@ -85,14 +85,14 @@ test.serial('a directory runs every file; files whose designs exclude the design
 });
 
 test.serial('a seeded bug the file targets: exit 1, the violation printed in full', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await cli(['litmus', CLONE, '--bug', 'clone-copy-early', '--duration', '3s', '--max-stride', '1024']);
   t.is(r.code, 1, r.stdout + r.stderr);
   t.regex(r.stdout, /VIOLATION (escape|inheritance|mode-head|filter-count)|FAIL: [1-9]/);
 });
 
 test.serial('SIGINT stops the run and still prints what was counted', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const child = spawn(process.execPath, [BIN, 'litmus', CLONE, '--duration', '60s', '--max-stride', '256'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -29,7 +29,7 @@ const failures = (r: LitmusReport) => [
 ];
 
 test.serial('every file in test/concurrent/ is clean under merged, separate-sync and force-compose where it applies; some file shows two acceptable outcomes', async (t) => {
-  t.timeout(120_000);
+  t.timeout(300_000);
   let varied = 0;
   let runs = 0;
   for (const f of FILES) {
@@ -49,7 +49,7 @@ test.serial('every file in test/concurrent/ is clean under merged, separate-sync
 });
 
 test.serial('a seeded bug the file targets produces a forbidden outcome or a violation: clone-copy-early on TSYNC vs clone', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const s = readConcurrentFile(join(DIR, 'tsync_vs_clone.json')).scenario;
   const r = await runLitmus(s, opts('merged', { bug: 'clone-copy-early', durationMs: 20_000, stopOnFailure: true }), pool);
   t.true(failures(r).length > 0, `not caught in ${r.samples} samples`);
@@ -57,7 +57,7 @@ test.serial('a seeded bug the file targets produces a forbidden outcome or a vio
 });
 
 test.serial('the correct model under the same long hunt stays clean (negative control of the bug test)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const s = readConcurrentFile(join(DIR, 'tsync_vs_clone.json')).scenario;
   const r = await runLitmus(s, opts('merged', { durationMs: 1000, stopOnFailure: true }), pool);
   t.deepEqual(failures(r), []);
@@ -68,7 +68,7 @@ for (const [file, design] of [
   ['sync_vs_sibling_attach.json', 'separate-sync'],
 ] as const) {
   test.serial(`litmus and explore agree on ${file} (${design}): every outcome litmus observed is one explore's DFS enumerates`, async (t) => {
-    t.timeout(60_000);
+    t.timeout(300_000);
     const cf = readConcurrentFile(join(DIR, file));
     const dfs = await explore(new ScenarioWorkload(cf), { design, bug: null, scope: 'siglock', plan: DEFAULT_LOCK_PLAN }, { strategy: 'dfs', iterations: 1e6, preemptions: 3, depth: 3, seed: 1 });
     t.false(dfs.found);
@@ -83,7 +83,7 @@ for (const [file, design] of [
 }
 
 test.serial('an interrupt before the first round (as during the stride calibration) still counts one round and reports it', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const s = readConcurrentFile(join(DIR, 'tsync_vs_clone.json')).scenario;
   // interrupted from the start: the main thread raises the stop request at its first look (50 ms),
   // typically before the workers have even started; the leader honours it after one counted round

@@ -35,7 +35,7 @@ test('locks --kinds nope names the kinds', async (t) => {
 });
 
 test.serial('locks: a tiny run prints the table and writes the JSON rows', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const dir = await mkdtemp(join(tmpdir(), 'tsync-locks-'));
   try {
     const file = join(dir, 'locks.json');

@@ -151,7 +151,7 @@ for (const kind of SPLIT_KINDS) {
 }
 
 test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): exclusion, watchdog, scoped only', async (t) => {
-  t.timeout(30_000);
+  t.timeout(300_000);
   const script = new URL('../src/lock-lab/native-check.ts', import.meta.url);
   const child = await runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 25_000 });
   const r = child.value as NativeCheck | undefined;

@@ -125,7 +125,7 @@ test('probe: a tryLock that throws is refused, not a crash', (t) => {
 });
 
 test.serial(`stress with native siglock, cred_guard and arena on this node (${process.version}): exit 0, no violation, no crash`, async (t) => {
-  t.timeout(120_000);
+  t.timeout(300_000);
   const dir = await mkdtemp(join(tmpdir(), 'tsync-native-'));
   try {
     const file = join(dir, 'stress.json');

@@ -12,7 +12,7 @@ const expected = process.env['TSYNC_LAB_EXPECT_NODE'];
 
 test('the suite runs on the node it was asked for', async (t) => {
   t.log(`suite node: ${process.version} (${process.execPath})`);
-  const { stdout } = await promisify(execFile)('node', ['-p', 'process.version + " " + process.execPath'], { timeout: 30_000 });
+  const { stdout } = await promisify(execFile)('node', ['-p', 'process.version + " " + process.execPath'], { timeout: 300_000 });
   const [pathVersion = '', pathNode = ''] = stdout.trim().split(' ');
   t.log(`PATH's node: ${pathVersion} (${pathNode})`);
   if (expected === undefined) return t.pass();

@@ -82,7 +82,7 @@ const e = await explore({ threads: 2, ops: 1, preemptions: 1, seed: 2 });
 console.log(JSON.stringify({ explored: Object.keys(e).join(' ') + ' ' + e.found + ' ' + (e.iterations > 0), exitCode: r.exitCode, seed: r.seed, siglock: r.config.locks.siglock, ops: r.opsPerSecond > 0, lines: lines.length, bad, scenarioSteps: s.steps.length, fns: [typeof experiment, typeof diff, typeof merge, typeof checkLock, typeof explore, typeof replay, typeof litmus] }));
 `,
   );
-  const { stdout, stderr } = await run(process.execPath, ['use.mjs'], { cwd: dir, timeout: 120_000 });
+  const { stdout, stderr } = await run(process.execPath, ['use.mjs'], { cwd: dir, timeout: 300_000 });
   t.is(stderr, '', 'nothing printed without onProgress');
   const out = JSON.parse(stdout) as Record<string, unknown>;
   t.like(out, { explored: 'found schedule minimal iterations elapsedMs violation false true', exitCode: 0, seed: 9, siglock: 'mcs', ops: true, bad: { isTyped: true, message: '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"' }, scenarioSteps: 2 });
@@ -93,10 +93,10 @@ console.log(JSON.stringify({ explored: Object.keys(e).join(' ') + ' ' + e.found 
 test.serial('npx tsync-lab works from the installed tarball', async (t) => {
   t.timeout(300_000);
   const dir = await installed();
-  const help = await run('npx', ['--no-install', 'tsync-lab', '--help'], { cwd: dir, timeout: 60_000 });
+  const help = await run('npx', ['--no-install', 'tsync-lab', '--help'], { cwd: dir, timeout: 300_000 });
   t.regex(help.stdout, /usage: tsync-lab <command>/);
   const json = join(dir, 'r.json');
-  await run('npx', ['--no-install', 'tsync-lab', 'stress', '--duration', '300ms', '--workers', '2', '--quiet', '--json', json], { cwd: dir, timeout: 60_000 });
+  await run('npx', ['--no-install', 'tsync-lab', 'stress', '--duration', '300ms', '--workers', '2', '--quiet', '--json', json], { cwd: dir, timeout: 300_000 });
   t.is(JSON.parse(readFileSync(json, 'utf8')).exitCode, 0);
 });
 
@@ -122,7 +122,7 @@ export async function f(): Promise<number> {
   );
   // the negative control, in the same compilation: only this file may have errors
   writeFileSync(join(dir, 'bad.ts'), `import { stress } from 'tsync-lab';\nexport const p = stress({ duration: true });\n`);
-  const out = await run(process.execPath, [TSC, '-p', '.'], { cwd: dir, timeout: 120_000 }).then(
+  const out = await run(process.execPath, [TSC, '-p', '.'], { cwd: dir, timeout: 300_000 }).then(
     () => '',
     (e: { stdout: string }) => e.stdout,
   );

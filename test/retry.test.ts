@@ -129,7 +129,7 @@ const stress = (extra: Record<string, string>) =>
   stressConfigFrom({ duration: '2s', workers: '2', groups: '3', threads: '2..6', 'audit-every': '500ms', mix: 'tsync_retry=3,tsync=0,tsync_esrch=0,attach=0', diverge: '0.03', ...extra });
 
 test.serial('stress: force-compose never gives up and always takes exactly 1 attempt', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const cfg = stress({ design: 'force-compose' });
   t.log(`seed ${cfg.seed}`);
   const r = await runStress(cfg);
@@ -145,7 +145,7 @@ test.serial('stress: force-compose never gives up and always takes exactly 1 att
 });
 
 test.serial('stress: merged adds exactly one filter per success to every thread (kill policy)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const cfg = stress({ design: 'merged', 'retry-policy': 'kill' });
   t.log(`seed ${cfg.seed}`);
   const r = await runStress(cfg);
@@ -161,7 +161,7 @@ test.serial('stress: merged adds exactly one filter per success to every thread 
 });
 
 test.serial('stress: the retry postcondition fires on retry-tid-as-success', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const cfg = stressConfigFrom({ duration: '3s', workers: '2', groups: '2', bug: 'retry-tid-as-success', 'stop-on': 'tsync-postcondition' });
   t.log(`seed ${cfg.seed}`);
   const r = await runStress(cfg);

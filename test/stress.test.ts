@@ -18,7 +18,7 @@ const validate = new Ajv({ strict: false }).compile(stressReportSchema);
 
 for (const design of DESIGN_NAMES) {
   test.serial(`stress: design ${design} runs clean and its report validates`, async (t) => {
-    t.timeout(60_000);
+    t.timeout(300_000);
     const cfg = stressConfigFrom({ design, duration: '1500ms', workers: '2', groups: '3', threads: '2..6', 'audit-every': '300ms' });
     t.log(`seed ${cfg.seed}`);
     const r = await runStress(cfg);

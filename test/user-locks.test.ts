@@ -54,7 +54,7 @@ for (const [args, message] of [
 }
 
 test.serial('locks --check: a fair ticket lock has mutual exclusion, FIFO and no lost wake-up; a TS rw lock has rw exclusion', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const ticket = await checkUserLock(TICKET, { iterations: 5000 });
   t.deepEqual(ticket.properties.map((p) => [p.property, p.status]), [['mutual exclusion', 'holds'], ['reader-writer exclusion', 'n/a'], ['FIFO', 'holds'], ['no lost wake-up', 'holds']]);
   t.true(ticket.ok);
@@ -63,7 +63,7 @@ test.serial('locks --check: a fair ticket lock has mutual exclusion, FIFO and no
 });
 
 test.serial('locks --check negative controls: check-then-store breaks mutual exclusion; a missing notify is a lost wake-up (bounded)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   let broken = false;
   for (let i = 0; i < 3 && !broken; i++) {
     const r = await checkUserLock(CHECK_THEN_STORE, { iterations: 5000 });
@@ -78,7 +78,7 @@ test.serial('locks --check negative controls: check-then-store breaks mutual exc
 });
 
 test.serial('locks --check through the CLI: the report, its JSON, exit 0 when every property holds', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await cli(['locks', '--check', TICKET, '--json', join(dir, 'check.json')]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^locks --check .*ticket-lock\.mjs: class TicketLock \(exclusive, says it is fair\)$/m);
@@ -88,7 +88,7 @@ test.serial('locks --check through the CLI: the report, its JSON, exit 0 when ev
 });
 
 test.serial('stress with a check-then-store user siglock: the lab\'s wrapper sees two holders (mutual-exclusion violation, exit 1)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   for (let i = 0; i < 4; i++) {
     const file = join(dir, `cts-${i}.json`);
     const r = await cli(['stress', '--duration', '3s', '--workers', '2', '--lock', `siglock=${CHECK_THEN_STORE}`, '--quiet', '--json', file]);
@@ -105,7 +105,7 @@ test.serial('stress with a check-then-store user siglock: the lab\'s wrapper see
 });
 
 test.serial('a user lock whose acquire never returns: a livelock report names the lock and the method, exit 1, no hang', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'never.json');
   const r = await cli(['stress', '--duration', '3s', '--workers', '2', '--livelock', '1s', '--watchdog', '500ms', '--lock', `cred_guard=${FIX('never-returns.mjs')}`, '--quiet', '--json', file]);
   t.is(r.code, 1, r.stderr);
@@ -117,7 +117,7 @@ test.serial('a user lock whose acquire never returns: a livelock report names th
 });
 
 test.serial('stress with user locks that are correct (a .mjs siglock, a .ts rw tasklist) is clean; stats recorded', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'ok.json');
   const r = await cli(['stress', '--duration', '1s', '--workers', '2', '--lock', `siglock=${TICKET}`, '--lock', `tasklist=${RW_TS}`, '--quiet', '--json', file]);
   t.is(r.code, 0, r.stderr);
@@ -133,7 +133,7 @@ test.serial('experiment: a lock module is a value of the siglock axis', (t) => {
 });
 
 test.serial('locks --kinds tas,./lock.mjs benchmarks the user kind beside a built-in one', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const file = join(dir, 'bench.json');
   const r = await cli(['locks', '--kinds', `tas,${TICKET}`, '--runs', '1', '--ms', '10', '--pairs', '1000', '--json', file]);
   t.is(r.code, 0, r.stderr);
@@ -143,7 +143,7 @@ test.serial('locks --kinds tas,./lock.mjs benchmarks the user kind beside a buil
 });
 
 test.serial('explore: a user lock that never returns in one actor is a livelock finding naming the lock and method (exit 1), not a hang', async (t) => {
-  t.timeout(90_000);
+  t.timeout(300_000);
   const file = at('test/concurrent/tsync_vs_clone.json');
   const r = await cli(['explore', file, '--strategy', 'dfs', '--lock', `siglock=${FIX('stuck-in-worker-1.mjs')}`]);
   t.is(r.code, 1, r.stderr);

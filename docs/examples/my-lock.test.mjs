@@ -21,7 +21,7 @@ function tsyncLab(args) {
 }
 
 test('locks --prove: my ticket lock has mutual exclusion, FIFO, no deadlock and no lost wake-up in every execution', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const { code, stdout } = await tsyncLab(['locks', '--prove', MY_LOCK, '--json']);
   const r = JSON.parse(stdout);
   t.log(`${r.threads} actors x ${r.acquisitions} acquisitions: ${r.traces} executions, exhaustive: ${r.exhaustive}, ${r.elapsedMs} ms`);
@@ -32,7 +32,7 @@ test('locks --prove: my ticket lock has mutual exclusion, FIFO, no deadlock and 
 });
 
 test('locks --prove refutes a broken lock with a schedule that replays', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const broken = fileURLToPath(new URL('./locks/check-then-store.mjs', import.meta.url));
   const { code, stdout } = await tsyncLab(['locks', '--prove', broken, '--acquisitions', '1', '--json']);
   t.is(code, 1);
@@ -44,7 +44,7 @@ test('locks --prove refutes a broken lock with a schedule that replays', async (
 });
 
 test('my ticket lock serialises TSYNC and clone as siglock under stress', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const report = await stress({ duration: '1s', workers: 2, groups: 2, lock: [`siglock=${MY_LOCK}`] });
   t.log(`seed ${report.seed}: ${report.opsPerSecond} ops/s, siglock ${report.locks.siglock.acquisitions} acquisitions`);
   t.deepEqual(report.violations.map((v) => `${v.kind}: ${v.message}`), [], `replay: npx tsync-lab stress --seed ${report.seed} --lock siglock=${MY_LOCK}`);
@@ -53,7 +53,7 @@ test('my ticket lock serialises TSYNC and clone as siglock under stress', async 
 });
 
 test('my ticket lock has mutual exclusion, FIFO and no lost wake-up', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const check = await checkLock(MY_LOCK);
   for (const p of check.properties) t.log(`${p.property}: ${p.status}: ${p.detail}`);
   t.true(check.ok);
@@ -63,7 +63,7 @@ test('my ticket lock has mutual exclusion, FIFO and no lost wake-up', async (t) 
 // Under explore the scheduler grants siglock itself: my lock's own code runs at each grant but its
 // waiting is never exercised there (locks --prove above is where its interleavings are explored).
 test('explore: every schedule of 2 threads x 3 ops within 1 preemption is clean with my lock as siglock (granted by the scheduler)', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const r = await explore({ threads: 2, ops: 3, preemptions: 1, seed: 1, lock: [`siglock=${MY_LOCK}`] });
   t.log(`${r.iterations} schedules in ${r.elapsedMs} ms`);
   t.false(r.found, r.violation ? `${r.violation.kind}: ${r.violation.message}` : '');
@@ -71,7 +71,7 @@ test('explore: every schedule of 2 threads x 3 ops within 1 preemption is clean 
 });
 
 test('explore hunts a seeded race (clone copies the filter too early) down to a minimal schedule that replays', async (t) => {
-  t.timeout(60_000);
+  t.timeout(300_000);
   const lock = [`siglock=${MY_LOCK}`];
   const r = await explore({ bug: 'clone-copy-early', strategy: 'pct', seed: 1, lock });
   t.true(r.found, 'the race is found');

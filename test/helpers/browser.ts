@@ -95,7 +95,7 @@ export async function renderReport(htmlFile: string, o: RenderOptions = {}): Pro
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     page.on('request', (r) => void (r.url().startsWith('file:') || r.url().startsWith('data:') || requests.push(r.url())));
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset['ready'] !== undefined, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset['ready'] !== undefined, undefined, { timeout: 120_000 });
     const info = await inspect(page);
     if (o.screenshot) {
       if (o.element) await page.locator(o.element).screenshot({ path: o.screenshot });

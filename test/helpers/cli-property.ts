@@ -34,8 +34,8 @@ export async function checkCli(o: { runs: number; seed: number; hangMs?: number;
     const details = await fc.check(
       fc.asyncProperty(cliCaseArb, async (c: CliCase) => {
         const argv = materialize(c, dir, n++);
-        const r = await runInProcess(argv, o.hangMs ?? 30_000);
-        if (r === 'hang') throw new Error(`no answer after ${o.hangMs ?? 30_000} ms: tsync-lab ${argv.join(' ')}`);
+        const r = await runInProcess(argv, o.hangMs ?? 120_000);
+        if (r === 'hang') throw new Error(`no answer after ${o.hangMs ?? 120_000} ms: tsync-lab ${argv.join(' ')}`);
         const broken = contractBroken(c, r);
         if (broken) throw new Error(`${broken}: tsync-lab ${argv.join(' ').slice(0, 400)} -> exit ${r.code}\nstdout: ${r.stdout.slice(0, 800)}\nstderr: ${r.stderr.slice(0, 1500)}`);
         if (counted < o.runs) {
