@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { runStress } from '../src/stress/run.ts';
 import { stressConfigFrom } from '../src/stress/options.ts';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { BUGS } from '../src/seccomp/bug-registry.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';

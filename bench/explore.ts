@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { BUGS, bugDesigns } from '../src/seccomp/bug-registry.ts';
 import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag } from '../src/shared/flags.ts';
 import { median } from '../src/bench/stats.ts';
 import { Session } from '../src/explore/session.ts';
