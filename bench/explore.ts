@@ -11,7 +11,7 @@ import { BUGS, bugDesigns } from '../src/seccomp/bug-registry.ts';
 import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 import { Session } from '../src/explore/session.ts';
 import { ScenarioWorkload, StressWorkload } from '../src/explore/workloads.ts';
 import { search } from '../src/explore/explore.ts';

@@ -23,7 +23,7 @@ import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { runLitmus } from '../src/litmus/run.ts';
 import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 
 const { values } = parseArgs({ options: { stride: { type: 'string', default: '1024' }, rounds: { type: 'string', default: '60' }, duration: { type: 'string', default: '2s' }, json: { type: 'string' } } });
 const stride = intFlag('stride', values.stride, 1024, 1, 4096);

@@ -17,7 +17,7 @@ import { runStress } from '../src/stress/run.ts';
 import { stressConfigFrom } from '../src/stress/options.ts';
 import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 import { Layout } from '../src/shared/layout.ts';
 import { makeCtx } from '../src/seccomp/world.ts';
 import { ListReporter } from '../src/seccomp/violations.ts';
