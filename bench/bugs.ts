@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { runStress } from '../src/stress/run.ts';
 import { stressConfigFrom } from '../src/stress/options.ts';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { BUGS } from '../src/seccomp/bug-registry.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' }, budget: { type: 'string', default: '10s' }, json: { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {

@@ -12,7 +12,7 @@ import { kernelAvailability, runOnKernel } from '../src/kernel/runner.ts';
 import { planArb, toScenario } from '../src/scenario/generate.ts';
 import { runScenario } from '../src/scenario/run.ts';
 import { intFlag } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, rounds: { type: 'string' }, 'max-steps': { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {

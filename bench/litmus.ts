@@ -30,9 +30,9 @@ import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { litmusPool, runLitmus, type LitmusReport } from '../src/litmus/run.ts';
 import { workerPool } from '../src/workers/pool.ts';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag, parseDuration } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 import type { HandoffResult, HandoffTask } from './litmus-handoff-worker.ts';
 
 const { values } = parseArgs({

@@ -7,9 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { intFlag } from '../src/shared/flags.ts';
-import { median } from '../src/bench/stats.ts';
+import { median } from '../src/shared/stats.ts';
 import { proveLock } from '../src/explore/prove/prove.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, budget: { type: 'string' }, kinds: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' } } });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { writeJsonAtomic } from '../src/stress/report.ts';
+import { writeJsonAtomic } from '../src/shared/json-file.ts';
 import { parseDuration } from '../src/shared/flags.ts';
 import { MUTATIONS } from './sweep-mutations.ts';
 

@@ -1,5 +1,5 @@
 /** `experiment(options)`: the `tsync-lab experiment` command as a function. */
-import { writeJsonAtomic } from '../stress/report.ts';
+import { writeJsonAtomic } from '../shared/json-file.ts';
 import { UsageError } from '../shared/usage-error.ts';
 import { NATIVE_UNAVAILABLE } from '../locks/kinds.ts';
 import { nativeAvailable } from '../locks/native.ts';

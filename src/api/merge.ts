@@ -1,5 +1,5 @@
 /** `merge(files, options)`: the `tsync-lab merge` command as a function. */
-import { writeJsonAtomic } from '../stress/report.ts';
+import { writeJsonAtomic } from '../shared/json-file.ts';
 import { readShardFile, mergeShards } from '../experiment/merge.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import type { ExperimentResult } from '../experiment/types.ts';

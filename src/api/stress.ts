@@ -1,7 +1,8 @@
 /** `stress(options)`: the `tsync-lab stress` command as a function. */
 import { STRESS_OPTIONS, stressConfigFrom, type StressValues } from '../stress/options.ts';
 import { runStress } from '../stress/run.ts';
-import { formatProgress, writeJsonAtomic, type StressReport } from '../stress/report.ts';
+import { formatProgress, type StressReport } from '../stress/report.ts';
+import { writeJsonAtomic } from '../shared/json-file.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { stressSuite } from '../stress/junit.ts';

@@ -4,7 +4,7 @@
  * shared buffer. V8 calls these rather than inlining them (≈ 15–20 ns each here,
  * where C pays ≈ 3), so this, not the hardware, bounds every lab lock.
  */
-import { nsPer } from './stats.ts';
+import { nsPer } from '../shared/stats.ts';
 
 export function floorNsPerPair(m: Int32Array, at: number, pairs: number): number {
   const t0 = performance.now();

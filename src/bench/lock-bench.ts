@@ -10,7 +10,7 @@ import { createNativeMutex, nativeAvailable, type NativeMutex } from '../locks/n
 import { workerPool } from '../workers/pool.ts';
 import { runJsonChildWithHarmonyStruct } from '../workers/reexec.ts';
 import { BENCH_SCRATCH_WORDS, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
-import { median } from './stats.ts';
+import { median } from '../shared/stats.ts';
 
 export interface BenchOptions {
   kinds: readonly LockKind[];

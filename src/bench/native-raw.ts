@@ -4,7 +4,7 @@
  * show what the wrapper costs on top of V8.
  */
 import { mutexClass, type NativeMutex } from '../locks/native.ts';
-import { nsPer } from './stats.ts';
+import { nsPer } from '../shared/stats.ts';
 
 export function nativeRawNs(mutex: NativeMutex, pairs: number): number {
   const M = mutexClass();

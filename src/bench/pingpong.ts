@@ -5,7 +5,7 @@
  * lock handoff between them.
  */
 import { SyncTimeoutError } from '../shared/barrier.ts';
-import { nsPer } from './stats.ts';
+import { nsPer } from '../shared/stats.ts';
 
 function spinFor(m: Int32Array, at: number, v: number, deadline: number): void {
   let n = 0;

@@ -7,7 +7,7 @@
 import type { Layout } from '../shared/layout.ts';
 import { Seam, type Hook } from '../shared/seam.ts';
 import type { Lock } from '../locks/lock.ts';
-import { nsPer } from './stats.ts';
+import { nsPer } from '../shared/stats.ts';
 import type { SeamResult } from './bench-task.ts';
 
 const NOOP_HOOK: Hook = {

@@ -5,7 +5,7 @@
  * worker so the JIT sees only that kind at these call sites (no megamorphic calls).
  */
 import type { Lock } from '../locks/lock.ts';
-import { nsPer } from './stats.ts';
+import { nsPer } from '../shared/stats.ts';
 import { floorNsPerPair } from './floor.ts';
 import type { UncontendedResult } from './bench-task.ts';
 

@@ -1,5 +1,5 @@
 /** The files an experiment result is written to (`experiment` and `merge`): JSON, HTML, JUnit, each atomically. */
-import { writeJsonAtomic } from '../stress/report.ts';
+import { writeJsonAtomic } from '../shared/json-file.ts';
 import { writeHtmlAtomic } from '../experiment/html.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { experimentSuite } from '../experiment/junit.ts';

@@ -7,7 +7,7 @@ import { latencySummary } from '../stress/report.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { Axis } from './axes.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
-import { median } from '../bench/stats.ts';
+import { median } from '../shared/stats.ts';
 import type { AxisRow, CellRetry, CellStatus, CellSummary, CellResult, LatencySummary, RetryPerSuccess, RunResult, Stat } from './types.ts';
 import { CALLER_LOOPS } from '../seccomp/retry.ts';
 

@@ -3,7 +3,6 @@
  * (versioned, documented in docs/stress-report.md, schema below) atomically.
  * Other tools read it: keep the top-level keys.
  */
-import { writeFileSync, renameSync } from 'node:fs';
 import * as hdr from 'hdr-histogram-js';
 import type { Layout } from '../shared/layout.ts';
 import { readLockStats } from '../locks/lock.ts';
@@ -298,13 +297,6 @@ function retryReport(cfg: StressConfig, t: RetryTotals, h: { attempts: hdr.Histo
     divergeAttaches: t.divergeAttaches,
     lifetimeExits: t.lifetimeExits,
   };
-}
-
-/** Write JSON atomically: a temp file in the same folder, then rename. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, path);
 }
 
 const fmtN = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n));
