@@ -102,7 +102,7 @@ export function skewBoundsNs(ms: Float64Array, stride: number, count: number, n:
   for (let a = 0; a < n; a++) {
     let others = 0;
     for (let b = 0; b < n; b++) if (b !== a) others += med[b]!;
-    const ns = ((others / (n - 1)) * 1e6 * SKEW_OF_OP);
+    const ns = (others / (n - 1)) * 1e6 * SKEW_OF_OP;
     if (ns > 0) out[a] = Math.max(1, Math.min(1_000_000, Math.round(ns)));
   }
 }
@@ -185,7 +185,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
         times[at + TIME.SIG_REL] = 0;
       }
       if (!spinStart(c, k.start(copy), n, actor, copy, budget)) break;
-      if (r % n === actor) skewSpin(Math.round(((r >>> 8) % skewMod) * skewPerNs));
+      if (n > 1 && r % n === actor) skewSpin(Math.round(((r >>> 8) % skewMod) * skewPerNs));
       const t = spec.handles[copy * T + self]!;
       if (measured) {
         clock.at = at;
