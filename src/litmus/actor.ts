@@ -211,7 +211,10 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
         times[at + TIME.OP_END] = performance.now();
         clock.at = -1;
       }
-      ctx.seam.takeLeaked(); // an op that threw may have left locks on the stack
+      // an op that threw (or a seeded bug) may have left locks on the stack; takeLeaked
+      // clears a count per lock id of the whole layout (~20k for 4096 copies: ~0.5 us), so
+      // only when something is left (the counts mirror the stack: an empty stack, all zero)
+      if (ctx.seam.held.length !== 0) ctx.seam.takeLeaked();
       if (threw) break;
     }
     tb = performance.now();
