@@ -12,7 +12,7 @@ import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
 import { createNativeMutex, mutexClass, nativeProbe, type NativeMutex } from '../locks/native.ts';
 import { Layout } from '../shared/layout.ts';
-import { median, nsPer } from './stats.ts';
+import { median, nsPer } from '../shared/stats.ts';
 
 interface WithTimeout {
   lockWithTimeout?: (m: NativeMutex, fn: () => void, ms: number) => unknown;
