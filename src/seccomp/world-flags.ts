@@ -10,9 +10,9 @@ import { SCOPES, type Scope } from './context.ts';
 export function parseLockPlan(entries: string[] | undefined, base: LockPlan = DEFAULT_LOCK_PLAN): LockPlan {
   const plan = { ...base };
   for (const e of entries ?? []) {
-    const m = /^([a-z_]+)=(\S+)$/.exec(e.trim()); // KIND: a built-in name or a lock module path
-    if (!m) throw new UsageError(`--lock: expected ROLE=KIND (e.g. siglock=mcs), got "${e}"`);
-    plan[parseLockRole(m[1]!)] = parseLockKind(m[2]!);
+    const match = /^([a-z_]+)=(\S+)$/.exec(e.trim()); // KIND: a built-in name or a lock module path
+    if (!match) throw new UsageError(`--lock: expected ROLE=KIND (e.g. siglock=mcs), got "${e}"`);
+    plan[parseLockRole(match[1]!)] = parseLockKind(match[2]!);
   }
   return plan;
 }
