@@ -19,16 +19,18 @@ const validate = new Ajv({ strict: false }).compile(stressReportSchema);
 for (const design of DESIGN_NAMES) {
   test.serial(`stress: design ${design} runs clean and its report validates`, async (t) => {
     t.timeout(300_000);
-    const cfg = stressConfigFrom({ design, duration: '1500ms', workers: '2', groups: '3', threads: '2..6', 'audit-every': '300ms' });
+    // a budget of operations, not of time: the same run on an idle and on a busy machine
+    const cfg = stressConfigFrom({ design, ops: '20000', duration: '120s', workers: '2', groups: '3', threads: '2..6', 'audit-every': '20ms' });
     t.log(`seed ${cfg.seed}`);
     const r = await runStress(cfg);
     t.true(validate(r), JSON.stringify(validate.errors));
     t.deepEqual(r.violations.map((v) => `${v.kind}: ${v.message}`), []);
     t.is(r.exitCode, 0);
     t.true(r.leakChecked, 'the final leak check ran');
-    t.true(r.audits >= 3);
+    t.true(r.audits >= 1 || r.durationMs < 200, `${r.audits} audits in ${r.durationMs} ms`);
     const total = Object.values(r.ops).reduce((a, b) => a + b, 0);
-    t.true(total > 1000, `ops ${total}`);
+    t.true(total >= 20000, `ops ${total}: the budget was run`);
+    t.true(r.durationMs < 120_000, 'the budget, not the duration cap, ended the run');
     t.true(r.tsync.ok > 0 && r.tsync.failed > 0, `TSYNC both succeeds and fails: ${JSON.stringify(r.tsync)}`);
     t.true(r.clone.ok > 0 && r.exits > 0);
   });

@@ -30,6 +30,8 @@ summary; the first violation is printed in full.
   --groups N           processes (default 4)
   --threads LOW..HIGH  threads per process kept between the marks (default 2..8)
   --duration D         e.g. 500ms, 10s, 2m (default 10s)
+  --ops N              stop once N ops have run in all: a budget of operations, the same
+                       on an idle and a busy machine (--duration stays the cap)
   --seed N             seed of every random choice (default: random, printed)
   --mix K=W,...        op weights; kinds: ${OP_KINDS.join(', ')};
                        or a named mix, optionally with overrides: kernel-race[,K=W...]

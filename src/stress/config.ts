@@ -13,6 +13,8 @@ export interface StressConfig {
   threadsLow: number;
   threadsHigh: number;
   durationMs: number;
+  /** a budget of operations: stop once the workers finished this many ops in all (0: none; --duration stays a cap) */
+  opsBudget: number;
   seed: number;
   mix: Mix;
   locks: LockPlan;

@@ -48,7 +48,7 @@ export class Monitors {
   /** One tick; `finished[w]` is true once worker w has returned. */
   tick(now: number, elapsed: number, finished: readonly boolean[]): void {
     const { m, cfg } = this.world;
-    if (Atomics.load(m, HDR.STOP) === 0 && (elapsed >= cfg.durationMs || this.io.interrupted?.())) {
+    if (Atomics.load(m, HDR.STOP) === 0 && (elapsed >= cfg.durationMs || this.io.interrupted?.() || this.budgetSpent())) {
       this.interrupted = !!this.io.interrupted?.() && elapsed < cfg.durationMs;
       Atomics.store(m, HDR.STOP, 1);
     }
@@ -62,6 +62,15 @@ export class Monitors {
       this.io.progress?.(readTotals(m, this.world.L, cfg.workers), elapsed);
     }
     this.watchLivelock(now, finished);
+  }
+
+  /** --ops: the workers have finished the budget of operations (a stop that does not depend on the clock) */
+  private budgetSpent(): boolean {
+    const { m, L, cfg } = this.world;
+    if (cfg.opsBudget === 0) return false;
+    let done = 0;
+    for (const n of Object.values(readTotals(m, L, cfg.workers).ops)) done += n;
+    return done >= cfg.opsBudget;
   }
 
   /** Stop the world (workers park at the barrier between ops), audit, let them go. */

@@ -60,6 +60,7 @@ export const stressReportSchema = {
         noise: num,
         lockdep: { type: 'boolean' },
         durationMs: int,
+        opsBudget: int,
         maxViolations: int,
         stopOn: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }] },
       },

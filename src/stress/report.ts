@@ -133,6 +133,8 @@ export interface StressReport {
     noise: number;
     lockdep: boolean;
     durationMs: number;
+    /** --ops: the budget of operations (0: none) */
+    opsBudget: number;
     maxViolations: number;
     stopOn: string[] | null;
   };
@@ -213,6 +215,7 @@ export function buildReport(a: {
       noise: cfg.noise,
       lockdep: cfg.lockdep,
       durationMs: cfg.durationMs,
+      opsBudget: cfg.opsBudget,
       maxViolations: cfg.maxViolations,
       stopOn: cfg.stopOn,
     },
