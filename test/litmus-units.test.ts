@@ -232,7 +232,7 @@ test("skew bounds: each actor's is half the other's median timed op; too few tim
   t.deepEqual(keep, [777, 777], 'no duration: keep the previous bounds');
 });
 
-test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed, and every round starts at the ceiling', (t) => {
+test('spin budget: starts at its ceiling, halves per sleep down to its floor (never lower), grows back on spins that succeed; a round after a calm one starts at the ceiling, after a sleepy one only to probe', (t) => {
   const b = new SpinBudget();
   t.is(b.limitUs, SpinBudget.MAX_US);
   t.true(SpinBudget.MAX_US >= 200, 'the ceiling stays far above a wake (~50 us): one sleep must not start a cascade of sleeps');
@@ -243,8 +243,29 @@ test('spin budget: starts at its ceiling, halves per sleep down to its floor (ne
   t.is(b.sleeps, 21);
   for (let i = 0; i < 100; i++) b.success();
   t.is(b.limitUs, SpinBudget.MAX_US);
+  // sleepy rounds (every start slept): the next round keeps the low budget, except to probe
+  b.round(0); // 21 sleeps, no start: not calm, and never probed before: a probe
+  t.is(b.limitUs, SpinBudget.MAX_US);
+  for (let i = 0; i < 20; i++) {
+    b.starts++;
+    b.slept();
+  }
+  b.round(10);
+  t.is(b.limitUs, SpinBudget.MIN_US, 'sleepy, probed 10 ms ago: stays low');
+  for (let i = 0; i < 20; i++) {
+    b.starts++;
+    b.slept();
+  }
+  b.round(SpinBudget.PROBE_EVERY_MS);
+  t.is(b.limitUs, SpinBudget.MAX_US, 'a probe every PROBE_EVERY_MS');
+  // a calm round (1 sleep in 2000 starts): the next starts at the ceiling
   for (let i = 0; i < 20; i++) b.slept();
-  b.fresh();
+  b.starts += 200;
+  b.round(SpinBudget.PROBE_EVERY_MS + 1);
+  t.is(b.limitUs, SpinBudget.MIN_US, '20 sleeps in 200 starts is not calm');
+  b.starts += 2000;
+  b.sleeps += 1;
+  b.round(SpinBudget.PROBE_EVERY_MS + 2);
   t.is(b.limitUs, SpinBudget.MAX_US);
 });
 

@@ -166,13 +166,13 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
       Atomics.store(c, LH.CMD, stop ? 0 : picker.next(elapsed));
     }
     let tb = performance.now();
-    barrier(c, n, actor, 'B0 (round start)');
+    barrier(c, n, actor, 'B0 (round start)', budget.limitUs);
     const tr = performance.now();
     barrierMs += tr - tb;
     stride = Atomics.load(c, LH.CMD);
     if (stride === 0) break;
     const skewMod = Atomics.load(c, LH.SKEW_NS + actor) + 1;
-    budget.fresh();
+    budget.round(tr);
     // ---- run: this actor's ops on every copy of the stride ----
     for (let copy = 0; copy < stride; copy++) {
       const r = rng.u32();
@@ -219,7 +219,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
     }
     tb = performance.now();
     runMs += tb - tr;
-    barrier(c, n, actor, 'B1 (stride done)');
+    barrier(c, n, actor, 'B1 (stride done)', budget.limitUs);
     const tg = performance.now();
     barrierMs += tg - tb;
     const aborted = Atomics.load(c, LH.ABORT) !== 0;
@@ -271,7 +271,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
     // every actor reads the bumps before anyone resets them
     const ranges = aborted ? [] : usedRanges(reset, m, stride);
     tb = performance.now();
-    barrier(c, n, actor, 'B2 (graded)');
+    barrier(c, n, actor, 'B2 (graded)', budget.limitUs);
     const tz = performance.now();
     barrierMs += tz - tb;
     if (aborted) break;

@@ -23,16 +23,20 @@ export class LabFault extends Error {
 
 /** Long enough for a lock watchdog (2 s) to fire in the other actor first. */
 export const SPIN_BOUND_MS = 20_000;
-/** How long the round barrier spins before it sleeps (an actor still grading or resetting, or auditing). */
-const BARRIER_SPIN_MS = 0.2;
+/** How long the round barrier spins at most before it sleeps (an actor still grading or resetting, or auditing). */
+const BARRIER_SPIN_US = 200;
 const NAP_MS = 5;
 const SLEEPER = 0x10000;
 /** The clock is read once per this many looks while spinning (performance.now() costs ~100 ns). */
 const CLOCK_EVERY = 64;
 const COUNT = 0xffff;
 
-/** All `n` actors meet; `what` names the barrier in the fault. */
-export function barrier(c: Int32Array, n: number, actor: number, what: string): void {
+/**
+ * All `n` actors meet; `what` names the barrier in the fault. It spins for at most
+ * `spinUs` (the spin start's budget: little when the actors share cores with others,
+ * where a spinner only burns the time slice its partner needs) before it sleeps.
+ */
+export function barrier(c: Int32Array, n: number, actor: number, what: string, spinUs = BARRIER_SPIN_US): void {
   const v = Atomics.add(c, LH.BARRIER, 1) + 1;
   const target = Math.ceil(v / n) * n;
   if (v === target) {
@@ -44,7 +48,7 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
     if (Atomics.load(c, LH.BARRIER) >= target) return;
     if (i % CLOCK_EVERY === 0) {
       const now = performance.now();
-      if (until === 0) until = now + BARRIER_SPIN_MS;
+      if (until === 0) until = now + Math.min(BARRIER_SPIN_US, spinUs) / 1000;
       else if (now >= until) break;
     }
   }
@@ -65,25 +69,41 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string): 
 
 
 /**
- * How long the per-copy start spins before sleeping, in microseconds. Every round
- * starts at MAX_US. A wait that had to sleep halves it (the partner was descheduled:
- * spinning longer would only have stolen CPU from it on an oversubscribed machine),
- * never below MIN_US; a wait that succeeded while spinning grows it back by an eighth.
- * On idle cores a partner comes within a few microseconds and a sleep is rare (a GC
- * pause, an interrupt): after one, the budget is still far above a wake's latency, so
- * the partner that woke the sleeper finds it back while spinning, and the actors are
- * in step again at the next copy. With more actors than free cores nearly every
- * start sleeps; the budget falls to MIN_US within a few copies and each copy then
- * costs a couple of microseconds of spinning before the actor gives its core away;
- * the next round probes with MAX_US again (a few hundred microseconds per round).
+ * How long the per-copy start spins before sleeping, in microseconds. A wait that had
+ * to sleep halves it (the partner was descheduled: spinning longer would only have
+ * stolen CPU from it on an oversubscribed machine), never below MIN_US; a wait that
+ * succeeded while spinning grows it back by an eighth. On idle cores a partner comes
+ * within a few microseconds and a sleep is rare (a GC pause, an interrupt): after one,
+ * the budget is still far above a wake's latency, so the partner that woke the sleeper
+ * finds it back while spinning, and the actors are in step again at the next copy.
+ * With more actors than free cores nearly every start sleeps; the budget falls to
+ * MIN_US within a few copies and each copy then costs a couple of microseconds of
+ * spinning before the actor gives its core away.
+ *
+ * Low budgets are also how the sleep cascade starts (below a wake's latency, the actor
+ * that woke a sleeper gives up before the sleeper is back, and so on), so a round
+ * starts at MAX_US again when the last round hardly slept, and at least every
+ * PROBE_EVERY_MS anyway (the machine may have become idle): a cascade lasts at most
+ * that long, and an oversubscribed machine pays a few hundred microseconds per probe.
  */
 export class SpinBudget {
   static readonly MIN_US = 2;
   static readonly MAX_US = 400;
+  static readonly PROBE_EVERY_MS = 100;
   limitUs = SpinBudget.MAX_US;
-  /** a new round: spin generously again (the machine may have become idle) */
-  fresh(): void {
-    this.limitUs = SpinBudget.MAX_US;
+  /** starts and sleeps when the round began */
+  private markStarts = 0;
+  private markSleeps = 0;
+  private probedAt = -Infinity;
+  /** a new round at time `now` (ms): spin generously again if the last round hardly slept (<= 1%), or to probe */
+  round(now: number): void {
+    const calm = (this.sleeps - this.markSleeps) * 100 <= this.starts - this.markStarts;
+    if (calm || now - this.probedAt >= SpinBudget.PROBE_EVERY_MS) {
+      if (!calm) this.probedAt = now;
+      this.limitUs = SpinBudget.MAX_US;
+    }
+    this.markStarts = this.starts;
+    this.markSleeps = this.sleeps;
   }
   /** figures for the report: spin starts, those that slept, looks spent spinning */
   starts = 0;
