@@ -7,10 +7,19 @@
 import { SyncTimeoutError } from '../shared/barrier.ts';
 import { nsPer } from '../shared/stats.ts';
 
-function spinFor(m: Int32Array, at: number, v: number, deadline: number): void {
+/**
+ * Spin until the word reads `v`. The bound is per wait (it starts at the first clock look,
+ * after 65536 spins, so the fast path reads no clock): a run that progresses slowly on an
+ * oversubscribed machine finishes; a partner that never answers is a SyncTimeoutError.
+ */
+function spinFor(m: Int32Array, at: number, v: number, boundMs: number): void {
   let n = 0;
+  let deadline = 0;
   while (Atomics.load(m, at) !== v) {
-    if ((++n & 0xffff) === 0 && performance.now() > deadline) throw new SyncTimeoutError(`ping-pong: no answer (waiting for ${v})`);
+    if ((++n & 0xffff) !== 0) continue;
+    const now = performance.now();
+    if (deadline === 0) deadline = now + boundMs;
+    else if (now > deadline) throw new SyncTimeoutError(`ping-pong: no answer within ${boundMs} ms (waiting for ${v})`);
   }
 }
 
@@ -19,18 +28,17 @@ function spinFor(m: Int32Array, at: number, v: number, deadline: number): void {
  * Returns one-way ns (meaningful on side 0, which starts and ends the run).
  */
 export function pingPongRun(m: Int32Array, at: number, side: 0 | 1, base: number, trips: number, syncMs: number): number {
-  const deadline = performance.now() + syncMs;
   const t0 = performance.now();
   if (side === 0) {
     for (let i = 0; i < trips; i++) {
       const v = base + 2 * i;
       Atomics.store(m, at, v + 1);
-      spinFor(m, at, v + 2, deadline);
+      spinFor(m, at, v + 2, syncMs);
     }
   } else {
     for (let i = 0; i < trips; i++) {
       const v = base + 2 * i;
-      spinFor(m, at, v + 1, deadline);
+      spinFor(m, at, v + 1, syncMs);
       Atomics.store(m, at, v + 2);
     }
   }
