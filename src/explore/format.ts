@@ -37,6 +37,9 @@ export function exploreFinding(r: ExploreReport): string | null {
   return r.found && r.violation ? `found after ${r.iterations} schedule(s): ${formatFinding(r.violation)}` : null;
 }
 
+/** What a clean verdict does not cover: explore grants every lock itself (ControlledLock). */
+export const LOCKS_GRANTED = 'locks were granted by the scheduler: no lock\'s own code was explored (`npx tsync-lab locks --prove KIND|./lock.mjs` explores it)';
+
 /** The report explore prints on stdout; `file` is the FILE argument as given (for the replay line), undefined for the stress workload. */
 export function formatExplore(report: ExploreReport, file: string | undefined): string {
   const out: string[] = [];
@@ -57,6 +60,7 @@ export function formatExplore(report: ExploreReport, file: string | undefined): 
       for (const c of [...report.outcomes].sort((a, b) => b.count - a.count)) out.push(`  ${String(c.count).padStart(8)}  ${c.expect.padEnd(11)}  ${c.line}${c.desc ? `   (${c.desc})` : ''}`);
     }
     out.push('no violation, no forbidden outcome');
+    out.push(LOCKS_GRANTED);
   }
   return out.join('\n');
 }
