@@ -1,0 +1,159 @@
+/**
+ * `explore --strategy dpor` on the controlled scheduler (src/explore/strategies/dpor.ts):
+ * every seeded bug of FILE_HUNTS found with a minimal schedule that replays; every
+ * concurrent file exhaustive and clean under every design it applies to; trace counts
+ * against DFS on the window probes (windows are conservatively dependent with
+ * everything: DPOR may not explore more than DFS, and with nothing independent it
+ * explores exactly the same number); outcome sets against unbounded DFS; negative
+ * controls (a dependence that ignores the log misses a bug; a budget is not exhaustive).
+ * Budgets are executions, never time.
+ */
+import test from 'ava';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { BugName } from '../src/seccomp/bug.ts';
+import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
+import { Session, type World } from '../src/explore/session.ts';
+import { ProbeWorkload, ScenarioWorkload, type Workload } from '../src/explore/workloads.ts';
+import { DfsStrategy } from '../src/explore/strategies/dfs.ts';
+import { search, type ExploreOptions, type ExploreReport } from '../src/explore/explore.ts';
+import { decodeSchedule } from '../src/explore/schedule.ts';
+import { replayOn } from '../src/explore/replay.ts';
+import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
+import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
+import { FILE_HUNTS } from './helpers/hunts.ts';
+
+const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
+const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+const world = (design = 'merged', bug: BugName | null = null): World => ({ design, bug, scope: 'siglock', plan: DEFAULT_LOCK_PLAN });
+const DPOR: ExploreOptions = { strategy: 'dpor', iterations: 1e9, preemptions: 0, depth: 3, seed: 1 };
+
+async function withSession<T>(w: Workload, wd: World, fn: (s: Session) => Promise<T>): Promise<T> {
+  const s = await Session.open(w, wd);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** Every schedule DFS with at most P preemptions runs (budget: executions), the outcome lines, exhausted? */
+function dfsRun(s: Session, p: number, budget: number): { n: number; outcomes: Set<string>; exhausted: boolean; found: boolean } {
+  const dfs = new DfsStrategy(p, budget, 1);
+  const outcomes = new Set<string>();
+  let n = 0;
+  let found = false;
+  for (let e; (e = s.run(dfs)); ) {
+    n++;
+    if (e.outcome) outcomes.add(e.outcome.line);
+    if (e.failure) found = true;
+  }
+  return { n, outcomes, exhausted: dfs.exhausted, found };
+}
+
+const lines = (r: ExploreReport) => new Set(r.outcomes.map((o) => o.line));
+
+for (const [name, bug, kinds] of FILE_HUNTS) {
+  test.serial(`dpor finds ${bug} on ${name}; the found and minimal schedules replay to the same failure twice`, async (t) => {
+    const cf = readConcurrentFile(join(DIR, `${name}.json`));
+    await withSession(new ScenarioWorkload(cf), world(cf.scenario.designs?.[0] ?? 'merged', bug), async (session) => {
+      const r = await search(session, DPOR);
+      t.true(r.found, `dpor did not find ${bug}`);
+      t.false(r.exhaustive);
+      t.true(kinds.includes(r.violation!.kind), r.violation!.kind);
+      t.true(r.minimalPreemptions <= r.foundPreemptions);
+      for (const text of [r.schedule!, r.minimal!]) {
+        const sched = decodeSchedule(text);
+        const rep = replayOn(session, sched);
+        t.true(rep.reproduced, `${text}: ${rep.nondeterminism}`);
+        t.is(rep.violation?.kind, sched.failure!);
+      }
+    });
+  });
+}
+
+// Every file under every design it applies to. Measured on a loaded 2-core machine: the
+// whole matrix is a few thousand executions (tsync_vs_syscall, whose race window is
+// wild, is the largest: about 5,000 traces per design).
+for (const f of FILES) {
+  const cf = readConcurrentFile(join(DIR, f));
+  for (const design of cf.scenario.designs ?? DESIGN_NAMES) {
+    test.serial(`dpor: ${f} under ${design} is exhaustive and clean`, async (t) => {
+      const r = await withSession(new ScenarioWorkload(cf), world(design), (s) => search(s, DPOR));
+      t.false(r.found, r.violation ? `${r.violation.kind}: ${r.violation.message}` : '');
+      t.true(r.exhaustive, r.summary);
+      t.true(r.traces >= 1);
+      t.is(r.outcomes.reduce((a, o) => a + o.count, 0), r.traces, 'one outcome per trace');
+      t.log(`${f} ${design}: ${r.traces} traces, ${r.sleepBlocked} cut by sleep sets, ${r.outcomes.length} outcome(s)`);
+    });
+  }
+}
+
+// An actor of the probe has k+1 steps: its start up to its first window, which touches
+// nothing shared (so the actors' first steps commute with each other), then k wild
+// steps (a window is dependent with every step of another actor). Unbounded DFS runs
+// every interleaving: C(2(k+1), k+1) for 2 actors, 6!/(2!2!2!) = 90 for 3 actors with
+// k = 1. The Mazurkiewicz traces, counted by hand (interleavings up to swapping adjacent
+// first steps): 4, 14 and 36.
+test.serial('window probes: dpor runs no more than unbounded DFS, exactly one execution per trace', async (t) => {
+  for (const [k, actors, schedules, expected] of [
+    [1, 2, 6, 4],
+    [2, 2, 20, 14],
+    [1, 3, 90, 36],
+  ] as const) {
+    await withSession(new ProbeWorkload('windows', k, actors), world(), async (s) => {
+      const d = dfsRun(s, 64, 1e6);
+      t.true(d.exhausted);
+      const r = await search(s, DPOR);
+      t.true(r.exhaustive);
+      t.true(r.traces <= d.n, `dpor ${r.traces} > dfs ${d.n}`);
+      t.is(r.traces, expected, `k=${k}, ${actors} actors`);
+      t.is(d.n, schedules);
+    });
+  }
+});
+
+test.serial('the abba probe: dpor finds the deadlock, as DFS does', async (t) => {
+  await withSession(new ProbeWorkload('abba', 1, 2), world(), async (s) => {
+    t.true(dfsRun(s, 64, 1e6).found);
+    const r = await search(s, DPOR);
+    t.true(r.found);
+    t.is(r.violation!.kind, 'deadlock');
+    t.true(replayOn(s, decodeSchedule(r.minimal!)).reproduced);
+  });
+});
+
+// Outcome sets: DFS without a preemption bound is the reference. On the files where it
+// runs out within the budget the sets must be equal; elsewhere every outcome DFS saw
+// (unbounded within the budget, and every one of the exhaustive P=2 search) must be in
+// dpor's set, which is exhaustive.
+const DFS_BUDGET = 6000;
+for (const f of FILES) {
+  const cf = readConcurrentFile(join(DIR, f));
+  if (Object.keys(cf.scenario.actors).length !== 2) continue;
+  test.serial(`outcomes of ${f}: dpor's set contains unbounded DFS's and P=2 DFS's, and equals unbounded DFS's where DFS ends`, async (t) => {
+    const design = cf.scenario.designs?.[0] ?? 'merged';
+    await withSession(new ScenarioWorkload(cf), world(design), async (s) => {
+      const r = await search(s, DPOR);
+      t.true(r.exhaustive);
+      const mine = lines(r);
+      const unbounded = dfsRun(s, 64, DFS_BUDGET);
+      const p2 = dfsRun(s, 2, 1e6);
+      t.true(p2.exhausted);
+      for (const o of unbounded.outcomes) t.true(mine.has(o), `unbounded DFS saw ${o}, dpor did not`);
+      for (const o of p2.outcomes) t.true(mine.has(o), `P=2 DFS saw ${o}, dpor did not`);
+      if (unbounded.exhausted) t.deepEqual([...mine].sort(), [...unbounded.outcomes].sort());
+      t.true(r.traces <= (unbounded.exhausted ? unbounded.n : Infinity));
+      t.log(`${f}: dpor ${r.traces} traces; unbounded DFS ${unbounded.n}${unbounded.exhausted ? ' (exhausted)' : ` (budget ${DFS_BUDGET})`}; P=2 DFS ${p2.n}`);
+    });
+  });
+}
+
+test.serial('a budget is not exhaustive, and says so', async (t) => {
+  const cf = readConcurrentFile(join(DIR, 'tsync_vs_exit.json'));
+  const r = await withSession(new ScenarioWorkload(cf), world(), (s) => search(s, { ...DPOR, iterations: 3 }));
+  t.false(r.exhaustive);
+  t.is(r.iterations, 3);
+  t.regex(r.summary, /not exhaustive \(--iterations 3 reached\)/);
+});
