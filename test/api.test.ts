@@ -111,7 +111,7 @@ test.serial('explore and litmus take a user lock kind from a module and stay cle
 test.serial('explore, replay and litmus: bad options reject with TsyncLabError and the CLI line', async (t) => {
   t.timeout(60_000);
   for (const [p, line] of [
-    [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, got "bfs"'],
+    [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, dpor, got "bfs"'],
     [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind'],
     [() => explore({ json: true } as object), "Unknown option '--json' (see --help)"],
     [() => replay('ts1:nope'), 'schedule: bad field "nope" (expected a string printed by explore, "ts1:...")'],
@@ -123,5 +123,5 @@ test.serial('explore, replay and litmus: bad options reject with TsyncLabError a
     else t.regex(e!.message, line);
   }
   const viaCli = await cli(['explore', CLONE, '--strategy', 'bfs']);
-  t.is(viaCli.stderr.trim(), 'tsync-lab: --strategy: one of random, pct, dfs, got "bfs"', 'the same line as the CLI');
+  t.is(viaCli.stderr.trim(), 'tsync-lab: --strategy: one of random, pct, dfs, dpor, got "bfs"', 'the same line as the CLI');
 });

@@ -170,11 +170,16 @@ export interface DporCountsReport {
   exhaustive: boolean;
 }
 
-/** The full-branching depth of a sharded search: the smallest D with actors^D >= 8 N. */
-export function shardDepth(actors: number, count: number): number {
-  let d = 1;
-  while (Math.pow(actors, d) < 8 * count && d < 16) d++;
-  return d;
+/**
+ * The full-branching depth of a sharded search: 10 + 5 ceil(log2 N) steps. The first
+ * steps of the scenario actors mostly commute (they set up, or take different locks),
+ * so a shallow split puts almost every trace in the first subtree: measured on
+ * tsync_vs_clone_vs_exit (556 traces), 4 shards at depth 3 got 556/0/0/0, at depth 10
+ * 0/0/196/360, at depth 20 80/28/252/196 (each shard also probes ~280 subtree
+ * prefixes). Deeper means more probes; the counts add up exactly at every depth.
+ */
+export function shardDepth(count: number): number {
+  return 10 + 5 * Math.ceil(Math.log2(Math.max(1, count)));
 }
 
 export class DporStrategy implements Strategy {
@@ -202,7 +207,7 @@ export class DporStrategy implements Strategy {
     private readonly seed: number,
     readonly shard: ShardSpec | null = null,
   ) {
-    this.depth = shard ? shardDepth(nActors, shard.count) : 0;
+    this.depth = shard ? shardDepth(shard.count) : 0;
   }
 
   newExecution(c: Int32Array, k: CtlLayout): boolean {
