@@ -17,6 +17,7 @@ import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { Session, type World } from '../src/explore/session.ts';
 import { ProbeWorkload, ScenarioWorkload, type Workload } from '../src/explore/workloads.ts';
 import { DfsStrategy } from '../src/explore/strategies/dfs.ts';
+import { DporStrategy } from '../src/explore/strategies/dpor.ts';
 import { search, type ExploreOptions, type ExploreReport } from '../src/explore/explore.ts';
 import { decodeSchedule } from '../src/explore/schedule.ts';
 import { replayOn } from '../src/explore/replay.ts';
@@ -156,4 +157,25 @@ test.serial('a budget is not exhaustive, and says so', async (t) => {
   t.false(r.exhaustive);
   t.is(r.iterations, 3);
   t.regex(r.summary, /not exhaustive \(--iterations 3 reached\)/);
+});
+
+test.serial('negative controls: a dependence that sees no conflict misses a bug dpor finds; a prefix that does not replay is a lab fault, not a search', async (t) => {
+  const cf = readConcurrentFile(join(DIR, 'tsync_vs_exit.json'));
+  await withSession(new ScenarioWorkload(cf), world('merged', 'exit-release-unlocked'), async (s) => {
+    const blind = new DporStrategy(2, 1e9, 1, null, () => false);
+    let found = false;
+    let n = 0;
+    for (let e; (e = s.run(blind)); n++) if (e.failure) found = true;
+    t.false(found, 'with every step independent, no race is seen: one execution, no bug');
+    t.is(n, 1);
+    t.true((await search(s, DPOR)).found, 'the real relation finds it');
+  });
+  // the next execution's prefix replayed on another program (lock operations where windows were): caught, not explored
+  const st = new DporStrategy(2, 1e9, 1);
+  await withSession(new ProbeWorkload('windows', 2, 2), world(), async (s) => {
+    t.truthy(s.run(st));
+  });
+  await withSession(new ProbeWorkload('abba', 1, 2), world(), async (s) => {
+    t.throws(() => s.run(st), { message: /uncontrolled nondeterminism/ });
+  });
 });

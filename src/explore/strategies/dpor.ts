@@ -206,6 +206,8 @@ export class DporStrategy implements Strategy {
     private readonly iterations: number,
     private readonly seed: number,
     readonly shard: ShardSpec | null = null,
+    /** the main thread's dependence (tests break it on purpose: the negative control) */
+    private readonly dep: (a: StepAccess, b: StepAccess) => boolean = stepsDependent,
   ) {
     this.depth = shard ? shardDepth(shard.count) : 0;
   }
@@ -252,6 +254,8 @@ export class DporStrategy implements Strategy {
   }
 
   endExecution(c: Int32Array, k: CtlLayout): void {
+    // the prefix must replay exactly, or the search is not the one it claims to be (a lab fault)
+    if (c[H.NONDET] !== 0) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix did not replay at step ${c[H.NONDET]! - 1}`);
     const n = c[H.STEP]!;
     const endKind = c[H.END]!;
     if (!this.owned) this.probes++;
@@ -259,6 +263,14 @@ export class DporStrategy implements Strategy {
     else if (endKind === 4) this.sleepBlocked++;
     else if (endKind === 1) this.blocked++;
     const first = Math.max(0, this.prefixLen - 1);
+    // the kept prefix must have run as recorded: the same runnable actors and the same accesses at every step
+    for (let st = 0; st < Math.min(first, n); st++) {
+      const was = this.events[st]!.step;
+      const now = stepAccessOf(c, k, c[k.stepStart + st]!, c[k.stepStart + st + 1]!, st);
+      if (decMask(c[k.decisions + st]!) !== this.frames[st]!.enabled || was.wild !== now.wild || was.acc.length !== now.acc.length || was.acc.some((a, i) => a.word !== now.acc[i]!.word || a.kind !== now.acc[i]!.kind))
+        throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ran differently at step ${st}`);
+    }
+    if (n < first) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ended early, at step ${n}`);
     // the frames and events of the steps this execution took beyond the kept prefix
     this.frames.length = Math.min(this.frames.length, first + 1);
     this.events.length = first;
@@ -272,7 +284,7 @@ export class DporStrategy implements Strategy {
         if (st > 0) {
           const parent = this.frames[st - 1]!;
           const prev = this.events[st - 1]!;
-          for (const [q, qs] of parent.sleep) if (q !== prev.actor && !stepsDependent(qs, prev.step)) sleep.set(q, qs);
+          for (const [q, qs] of parent.sleep) if (q !== prev.actor && !this.dep(qs, prev.step)) sleep.set(q, qs);
         }
         const backtrack = new Set<number>([actor]);
         if (st < this.depth) for (let a = 0; a < this.nActors; a++) if ((enabled & (1 << a)) !== 0 && !sleep.has(a)) backtrack.add(a);
@@ -302,7 +314,7 @@ export class DporStrategy implements Strategy {
       const e = events[j]!;
       if (e.actor === actor) continue;
       if (clock[e.actor]! > e.local) continue; // already happens before
-      if (!stepsDependent(e.step, step)) continue;
+      if (!this.dep(e.step, step)) continue;
       racing.push(j);
       for (let a = 0; a < this.nActors; a++) if (e.clock[a]! > clock[a]!) clock[a] = e.clock[a]!;
     }
