@@ -75,7 +75,7 @@ test.serial('explore and replay resolve to exactly their --json objects; onProgr
   const lines: string[] = [];
   const e = await explore(CLONE, { bug: 'clone-copy-early', seed: 1, onProgress: (l) => lines.push(l) });
   const viaCli = JSON.parse((await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json'])).stdout) as typeof e;
-  t.deepEqual(Object.keys(e), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation']);
+  t.deepEqual(Object.keys(e), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked']);
   t.deepEqual({ ...e, elapsedMs: 0 }, { ...viaCli, elapsedMs: 0 }, 'the same search for the same flags and seed');
   t.true(e.found);
   t.is(lines[0], `tsync-lab explore ${CLONE}: design merged, bug clone-copy-early, strategy dfs, seed 1`);
@@ -111,7 +111,7 @@ test.serial('explore and litmus take a user lock kind from a module and stay cle
 test.serial('explore, replay and litmus: bad options reject with TsyncLabError and the CLI line', async (t) => {
   t.timeout(300_000);
   for (const [p, line] of [
-    [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, got "bfs"'],
+    [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, dpor, got "bfs"'],
     [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind'],
     [() => explore({ json: true } as object), "Unknown option '--json' (see --help)"],
     [() => replay('ts1:nope'), 'schedule: bad field "nope" (expected a string printed by explore, "ts1:...")'],
@@ -123,5 +123,5 @@ test.serial('explore, replay and litmus: bad options reject with TsyncLabError a
     else t.regex(e!.message, line);
   }
   const viaCli = await cli(['explore', CLONE, '--strategy', 'bfs']);
-  t.is(viaCli.stderr.trim(), 'tsync-lab: --strategy: one of random, pct, dfs, got "bfs"', 'the same line as the CLI');
+  t.is(viaCli.stderr.trim(), 'tsync-lab: --strategy: one of random, pct, dfs, dpor, got "bfs"', 'the same line as the CLI');
 });

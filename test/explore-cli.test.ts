@@ -87,7 +87,7 @@ test('explore --json prints exactly the contract; replay --json reproduces it', 
   const r = await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json']);
   t.is(r.code, 1, r.stderr);
   const j = JSON.parse(r.stdout) as Record<string, unknown>;
-  t.deepEqual(Object.keys(j), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation']);
+  t.deepEqual(Object.keys(j), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked']);
   t.true(j.found as boolean);
   const rep = await cli(['replay', CLONE, j.minimal as string, '--json']);
   t.is(rep.code, 0, rep.stderr);

@@ -23,9 +23,14 @@ Without FILE it explores the stress workload: one group of --threads threads
 (2..4, default 3), --ops ops per actor (1..8, default 3), op choices drawn
 from the schedule's own generator.
 
-  --strategy S       ${STRATEGY_NAMES.join(' | ')} (default dfs)
-  --iterations N     at most N schedules (default 100000)
-  --preemptions P    dfs: at most P preemptions per schedule (default 2)
+  --strategy S       ${STRATEGY_NAMES.join(' | ')} (default dfs); dpor: one execution per
+                     Mazurkiewicz trace, no preemption bound, "exhaustive: N traces, clean"
+                     or the minimal failing schedule (a race window counts as dependent
+                     with every other actor's step)
+  --iterations N     at most N schedules (default 100000; dpor: no limit)
+  --preemptions P    dfs: at most P preemptions per schedule (default 2); refused with dpor
+  --shard I/N        dpor: explore only part I of N of the search (disjoint; all N together are
+                     the whole search); merge the --json outputs with \`tsync-lab merge\`
   --depth D          pct: bug depth d, d-1 priority change points (default 3)
   --seed S           random and pct choices, stress-workload op choices (default: random, printed)
   --design NAME      ${DESIGN_NAMES.join(' | ')} (default: the file's first design, else merged)
@@ -35,7 +40,8 @@ from the schedule's own generator.
                      a lock module ./path/lock.mjs (docs/locks.md), taken only when the scheduler grants it
   --threads N        stress workload: threads = actors (2..4, default 3)
   --ops K            stress workload: ops per actor (1..8, default 3)
-  --json             print { found, schedule, minimal, iterations, elapsedMs, violation } only
+  --json             print { found, schedule, minimal, iterations, elapsedMs, violation,
+                     exhaustive, traces, sleepBlocked } (and shard, with --shard) only
   --junit FILE       write a JUnit XML report (one testcase; a violation or forbidden outcome is its
                      failure, with the schedule and the interleaving table)
 
@@ -44,6 +50,7 @@ exit: 0 nothing found, 1 a violation or forbidden outcome, 2 bad input, 3 intern
 examples:
   npx tsync-lab explore test/concurrent/tsync_vs_clone.json --bug clone-copy-early
   npx tsync-lab explore --bug partial-tsync --strategy pct --seed 1
+  npx tsync-lab explore test/concurrent/tsync_vs_clone_vs_exit.json --strategy dpor
 `;
 
 export { formatFinding } from '../explore/format.ts';

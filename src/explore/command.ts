@@ -14,6 +14,7 @@ import { replaySchedule, type ReplayReport } from './replay.ts';
 import { decodeSchedule, type Schedule } from './schedule.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
 import type { World } from './session.ts';
+import type { ShardSpec } from './strategies/dpor.ts';
 
 export const EXPLORE_OPTIONS = {
   ...WORLD_OPTIONS,
@@ -23,6 +24,7 @@ export const EXPLORE_OPTIONS = {
   depth: { type: 'string' },
   seed: { type: 'string' },
   junit: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 export const REPLAY_OPTIONS = { ...WORLD_OPTIONS } as const;
@@ -34,6 +36,16 @@ export interface ExploreValues extends WorldValues {
   depth?: string;
   seed?: string;
   junit?: string;
+  shard?: string;
+}
+
+/** `--shard I/N` (dpor only): 1 <= I <= N <= 4096. */
+export function parseExploreShard(text: string): ShardSpec {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || n > 4096 || i < 1 || i > n) throw new UsageError(`--shard: expected I/N with 1 <= I <= N <= 4096, got "${text}"`);
+  return { index: i, count: n };
 }
 
 export interface CommandHooks {
@@ -56,6 +68,10 @@ export async function exploreCommand(values: ExploreValues, positionals: readonl
   const strategy = values.strategy ?? 'dfs';
   if (!(STRATEGY_NAMES as readonly string[]).includes(strategy)) throw new UsageError(`--strategy: one of ${STRATEGY_NAMES.join(', ')}, got "${strategy}"`);
   checkOutputFlag('junit', values.junit);
+  if (strategy === 'dpor' && values.preemptions !== undefined)
+    throw new UsageError('--preemptions bounds dfs; dpor has no preemption bound (it explores every trace): drop --preemptions, or use --strategy dfs');
+  if (values.shard !== undefined && strategy !== 'dpor') throw new UsageError('--shard splits a dpor search: give it with --strategy dpor');
+  const shard = values.shard !== undefined ? parseExploreShard(values.shard) : null;
   const path = positionals[0];
   const file = readFileArg(path);
   const world = parseWorld(values, {}, file);
@@ -63,15 +79,17 @@ export async function exploreCommand(values: ExploreValues, positionals: readonl
   const seed = intFlag('seed', values.seed, randomSeed(), 0, 0x7fffffff);
   const o = {
     strategy: strategy as StrategyName,
-    iterations: intFlag('iterations', values.iterations, 100_000, 1, 1e9),
+    // dpor is meant to run to the end: no budget unless --iterations gives one
+    iterations: intFlag('iterations', values.iterations, strategy === 'dpor' ? 1e9 : 100_000, 1, 1e9),
     preemptions: intFlag('preemptions', values.preemptions, 2, 0, 64),
     depth: intFlag('depth', values.depth, 3, 1, 16),
     seed,
+    shard,
   };
   await preloadUserLocks(Object.values(world.plan)); // a bad lock module: one line, before anything starts
   const what = path ?? `the stress workload (${workload.header.slice(2)})`;
   const say = hooks.say;
-  say?.(`tsync-lab explore ${what}: design ${world.design}${world.bug ? `, bug ${world.bug}` : ''}, strategy ${o.strategy}, seed ${seed}`);
+  say?.(`tsync-lab explore ${what}: design ${world.design}${world.bug ? `, bug ${world.bug}` : ''}, strategy ${o.strategy}${shard ? ` shard ${shard.index}/${shard.count}` : ''}, seed ${seed}`);
   const report = await explore(workload, world, {
     ...o,
     ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}),

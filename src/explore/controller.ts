@@ -17,7 +17,7 @@
 import { POINT, POINT_NAMES, type Hook } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
 import { GuardMap, describeWord } from '../shared/guards.ts';
-import { CtlLayout, END, EVK, H, STATUS, appendText, packDecision } from './ctl.ts';
+import { ACC, CtlLayout, END, EVK, H, RNG_WORD, STATUS, appendText, lockWord, packAccess, packDecision } from './ctl.ts';
 import type { Decider } from './strategies/decider.ts';
 import { DECIDERS } from './strategies/index.ts';
 
@@ -89,7 +89,9 @@ export class Controller implements Hook {
       this.deadlock(false);
       return;
     }
-    this.give(this.choose(mask, true));
+    const choice = this.choose(mask, true);
+    if (choice < 0) this.abort(END.CUT, '', false);
+    else this.give(choice);
   }
 
   /** A worker threw something that is not a finding: tear the execution down. */
@@ -101,10 +103,39 @@ export class Controller implements Hook {
   // ---- Hook ----
 
   point(kind: number, arg: number): void {
-    if ((kind === POINT.LOAD || kind === POINT.STORE) && this.guards.guarded(this.m, arg, this.held)) return;
+    if ((kind === POINT.LOAD || kind === POINT.STORE) && this.guards.guarded(this.m, arg, this.held)) {
+      // not a point, but part of the running step: dpor sees it (strategies/dpor.ts)
+      if (this.c[H.RECORD] !== 0) this.log(packAccess(arg, kind === POINT.LOAD ? ACC.READ : ACC.WRITE));
+      return;
+    }
     if (this.aborting) throw new AbortExecution();
     this.trace(kind, arg);
     this.decide(false);
+    if (this.c[H.RECORD] !== 0) this.log(pointAccess(kind, arg));
+  }
+
+  /** The workload drew from the schedule's generator (an access to the pseudo-word RNG_WORD). */
+  drewRandom(): void {
+    if (this.c[H.RECORD] !== 0) this.log(packAccess(RNG_WORD, ACC.RMW));
+  }
+
+  /**
+   * Append an access of the running step to the access log (dpor). Exactly one actor
+   * runs, so the step is the last decision's. A repeat of one of the step's last few
+   * entries is dropped; on overflow the step, and every later one, counts as wild.
+   */
+  private log(e: number): void {
+    const c = this.c;
+    const k = this.k;
+    const n = c[H.LOGLEN]!;
+    const from = Math.max(c[k.stepStart + c[H.STEP]! - 1]!, n - 8);
+    for (let i = n - 1; i >= from; i--) if (c[k.accessLog + i] === e) return;
+    if (n >= k.accessCap) {
+      if (c[H.LOGFULL] === 0) c[H.LOGFULL] = c[H.STEP]!; // 1 + the running step
+      return;
+    }
+    c[k.accessLog + n] = e;
+    c[H.LOGLEN] = n + 1;
   }
 
   acquired(lock: number, write: boolean): void {
@@ -131,6 +162,8 @@ export class Controller implements Hook {
       c[H.BLOCKED + this.me] = id | (write ? 1 << 16 : 0);
       this.trace(EVK.BLOCK, id | (write ? 1 << 16 : 0));
       this.decide(true);
+      // a new step: the acquire attempt again
+      if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(id), ACC.RMW));
     }
     const at = this.k.locks + id * 2;
     if (write) c[at] = this.me + 1;
@@ -161,7 +194,9 @@ export class Controller implements Hook {
   private choose(mask: number, yielding: boolean): number {
     const c = this.c;
     const step = c[H.STEP]!;
+    c[this.k.stepStart + step] = c[H.LOGLEN]!;
     const choice = this.decider.nextTask(c, this.k, mask, this.me, yielding, step);
+    if (choice < 0) return choice; // the strategy cut the execution here (not a step)
     c[this.k.decisions + step] = packDecision(choice, mask, this.me);
     c[H.STEP] = step + 1;
     return choice;
@@ -173,6 +208,7 @@ export class Controller implements Hook {
     const mask = this.runnable();
     if (mask === 0) this.deadlock(true);
     const choice = this.choose(mask, yielding);
+    if (choice < 0) this.abort(END.CUT, '', true);
     if (choice === this.me) return;
     if ((mask & (1 << this.me)) !== 0) c[H.PREEMPTIONS]!++;
     this.give(choice);
@@ -220,7 +256,7 @@ export class Controller implements Hook {
     const c = this.c;
     if (c[H.ABORT] === 0) {
       c[H.END] = end;
-      appendText(c, this.k, text);
+      if (text !== '') appendText(c, this.k, text);
       Atomics.store(c, H.ABORT, 1);
       for (let a = 0; a < this.k.nActors; a++) if (a !== this.me && c[H.STATUS + a] !== STATUS.FINISHED) this.give(a);
     }
@@ -242,6 +278,25 @@ export class Controller implements Hook {
   violation(v: object): void {
     this.c[H.VIOLATIONS]!++;
     appendText(this.c, this.k, JSON.stringify({ ...v, actor: this.names[this.me] }));
+  }
+}
+
+/** The access a scheduling point's operation makes (the ACC encoding): a window's is unknown (wild). */
+function pointAccess(kind: number, arg: number): number {
+  switch (kind) {
+    case POINT.LOAD:
+    case POINT.ALOAD:
+      return packAccess(arg, ACC.READ);
+    case POINT.STORE:
+    case POINT.ASTORE:
+      return packAccess(arg, ACC.WRITE);
+    case POINT.ACQUIRE:
+    case POINT.RELEASE:
+      return packAccess(lockWord(arg), ACC.RMW);
+    case POINT.WINDOW:
+      return packAccess(0, ACC.WILD);
+    default:
+      return packAccess(arg, ACC.RMW); // cas (a failed one only reads: counted as rmw, an over-approximation), add
   }
 }
 

@@ -33,6 +33,9 @@ export const H = {
   NONDET: 15, //     1 + the step at which a recorded choice was not runnable (0 = none)
   MAX_STEPS: 16,
   INJECT: 17, //     test hook: the probes' uncontrolled choice is armed
+  LOGLEN: 18, //     entries in the access log (dpor)
+  RECORD: 19, //     1 = log every step's accesses (the dpor strategy asks for it)
+  LOGFULL: 21, //    1 + the step at which the access log overflowed (0 = it did not): that step on is wild
   OPRNG: 20, //      nextU64 state (the only source of randomness for workloads)
   TURN: 32, //       [atomic] per actor: 1 = it may run
   STATUS: 48, //     per actor: STATUS
@@ -41,7 +44,8 @@ export const H = {
 } as const;
 
 export const STATUS = { RUNNABLE: 0, BLOCKED: 1, FINISHED: 2 } as const;
-export const END = { NORMAL: 0, DEADLOCK: 1, CRASH: 2, STEP_LIMIT: 3 } as const;
+/** CUT: the strategy ended the execution early (dpor: sleep-set blocked, or a shard's probe reached its depth); not a finding */
+export const END = { NORMAL: 0, DEADLOCK: 1, CRASH: 2, STEP_LIMIT: 3, CUT: 4 } as const;
 
 /** Trace event kinds beyond the seam's POINT kinds (0-8). */
 export const EVK = {
@@ -60,6 +64,11 @@ export class CtlLayout {
   readonly decisions: number;
   readonly trace: number;
   readonly text: number;
+  /** dpor: per step, the index of its first entry in the access log */
+  readonly stepStart: number;
+  /** dpor: the accesses of every step, in order (ACC encoding) */
+  readonly accessLog: number;
+  readonly accessCap: number;
   readonly words: number;
   readonly traceCap: number;
   /** words of the strategy area: room for a choice at every step */
@@ -86,6 +95,11 @@ export class CtlLayout {
     at += this.traceCap * 2;
     this.text = at;
     at += textCap;
+    this.stepStart = at;
+    at += maxSteps + 2;
+    this.accessLog = at;
+    this.accessCap = maxSteps * 8 + 4096;
+    at += this.accessCap;
     this.words = at;
   }
 
@@ -104,6 +118,19 @@ export class CtlLayout {
     return new CtlLayout(c[H.NACTORS]!, nLocks, c[H.MAX_STEPS]!);
   }
 }
+
+/**
+ * An entry of the access log (dpor): (word << 2) | kind, kind ACC.READ/WRITE/RMW, or
+ * ACC.WILD (a step whose accesses are not known: dependent with every other step).
+ * Model words are their index in the lab buffer; a lock is the pseudo-word
+ * lockWord(id) (negative), the workload's generator (nextU64) the pseudo-word RNG_WORD.
+ */
+export const ACC = { READ: 0, WRITE: 1, RMW: 2, WILD: 3 } as const;
+export const RNG_WORD = -1;
+export const lockWord = (id: number): number => -2 - id;
+export const packAccess = (word: number, kind: number): number => (word << 2) | kind;
+export const accWord = (e: number): number => e >> 2;
+export const accKind = (e: number): number => e & 3;
 
 /** A decision in the log: chosen actor, runnable mask, current actor + 1 (0 = none). */
 export const packDecision = (chosen: number, mask: number, current: number): number => chosen | (mask << 4) | ((current + 1) << 12);

@@ -9,10 +9,13 @@ import type { Strategy } from './strategies/strategy.ts';
 import { RandomStrategy } from './strategies/random.ts';
 import { PctStrategy } from './strategies/pct.ts';
 import { DfsStrategy } from './strategies/dfs.ts';
+import { DporStrategy, type ShardSpec } from './strategies/dpor.ts';
 import type { StrategyName } from './strategies/index.ts';
 import { encodeSchedule, traceHash } from './schedule.ts';
 import { interleavingTable } from './table.ts';
 import { shrink, signature } from './shrink.ts';
+import { ReplayStrategy } from './strategies/replay.ts';
+import { END } from './ctl.ts';
 
 export interface ExploreOptions {
   strategy: StrategyName;
@@ -25,6 +28,8 @@ export interface ExploreOptions {
   interrupted?: () => boolean;
   /** shrink a found schedule (default true; the benchmark only counts) */
   shrink?: boolean;
+  /** dpor: explore only this shard of the search */
+  shard?: ShardSpec | null;
 }
 
 export interface OutcomeCount {
@@ -53,6 +58,28 @@ export interface ExploreReport {
   /** distinct outcomes seen (scenario files), with their grades */
   outcomes: OutcomeCount[];
   interrupted: boolean;
+  /** every execution was explored: only a dpor search that ran out of states (not cut, not stopped) */
+  exhaustive: boolean;
+  /** dpor: complete executions, one per Mazurkiewicz trace; other strategies: executions run */
+  traces: number;
+  /** dpor: executions cut by the sleep sets (0 for other strategies) */
+  sleepBlocked: number;
+  /** dpor with --shard: which shard, of a search cut below this depth; probes of other shards' subtrees */
+  shard: ShardReport | null;
+}
+
+/** What a shard's JSON says of itself: which part of which search (tsync-lab merge checks it). */
+export interface ShardReport {
+  index: number;
+  count: number;
+  /** the search is dealt in the subtrees below this many steps */
+  depth: number;
+  /** the search: workload (f=<file hash> or w=...), design, bug, scope, lock plan */
+  search: { workload: string; design: string; bug: string | null; scope: string; plan: Record<string, string> };
+  /** runs of the first `depth` steps of subtrees other shards own */
+  probes: number;
+  /** the outcomes of this shard's traces, with their counts */
+  outcomes: OutcomeCount[];
 }
 
 export function makeStrategy(o: ExploreOptions, nActors: number, varyOps: boolean): Strategy {
@@ -63,6 +90,8 @@ export function makeStrategy(o: ExploreOptions, nActors: number, varyOps: boolea
       return new PctStrategy(o.seed, o.iterations, o.depth, nActors, varyOps);
     case 'dfs':
       return new DfsStrategy(o.preemptions, o.iterations, o.seed);
+    case 'dpor':
+      return new DporStrategy(nActors, o.iterations, o.seed, o.shard ?? null);
   }
 }
 
@@ -122,6 +151,8 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     while (performance.now() < sliceEnd) {
       const e = session.run(strategy);
       if (!e) break outer;
+      // a shard's probe of a subtree another shard owns: that shard reports what it holds
+      if (strategy instanceof DporStrategy && !strategy.lastOwned()) continue;
       n++;
       if (e.outcome) {
         const c = outcomes.get(e.outcome.line);
@@ -161,7 +192,34 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     shrinkRuns: 0,
     outcomes: [...outcomes.values()],
     interrupted,
+    exhaustive: false,
+    traces: n,
+    sleepBlocked: 0,
+    shard: null,
   };
+  if (strategy instanceof DporStrategy) {
+    const k = strategy.counts();
+    report.exhaustive = k.exhaustive && !interrupted && failing === null;
+    report.traces = k.traces;
+    report.sleepBlocked = k.sleepBlocked;
+    if (strategy.shard) {
+      const w = session.world;
+      const plan: Record<string, string> = {};
+      for (const [role, kind] of Object.entries(w.plan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) plan[role] = String(kind);
+      report.shard = {
+        ...strategy.shard,
+        depth: strategy.depth,
+        search: { workload: session.workload.header, design: w.design, bug: w.bug, scope: w.scope, plan },
+        probes: k.probes,
+        outcomes: report.outcomes,
+      };
+    }
+  }
+  if (failing && failing.end === END.CUT) {
+    // dpor cut this execution (sleep sets) after its violation: run it to its end, so that its schedule replays
+    const full = session.run(new ReplayStrategy(failing.deviations, failing.opSeed));
+    if (full?.failure && signature(full.failure) === signature(failing.failure!)) failing = full;
+  }
   if (failing) {
     report.schedule = scheduleOf(session, failing);
     report.table = tableOf(session, failing);

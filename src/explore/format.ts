@@ -1,9 +1,15 @@
 /** The explore and replay reports as text (what the commands print) and as their JSON contracts. */
-import type { ExploreReport } from './explore.ts';
+import type { ExploreReport, ShardReport } from './explore.ts';
 import type { ReplayReport } from './replay.ts';
 import type { Finding } from './session.ts';
 
-/** `explore --json`, exactly: { found, schedule, minimal, iterations, elapsedMs, violation } */
+/**
+ * `explore --json`, exactly: { found, schedule, minimal, iterations, elapsedMs, violation,
+ * exhaustive, traces, sleepBlocked }, and `shard` when --shard was given.
+ * exhaustive: every trace was explored (dpor that ran to its end, nothing found); traces:
+ * dpor's complete executions (one per Mazurkiewicz trace), other strategies' executions;
+ * sleepBlocked: executions dpor's sleep sets cut (0 for other strategies).
+ */
 export interface ExploreJson {
   found: boolean;
   schedule: string | null;
@@ -11,6 +17,10 @@ export interface ExploreJson {
   iterations: number;
   elapsedMs: number;
   violation: Finding | null;
+  exhaustive: boolean;
+  traces: number;
+  sleepBlocked: number;
+  shard?: ShardReport;
 }
 
 /** `replay --json`, exactly: { reproduced, violation } */
@@ -20,8 +30,10 @@ export interface ReplayJson {
 }
 
 export function exploreJson(r: ExploreReport): ExploreJson {
-  const { found, schedule, minimal, iterations, elapsedMs, violation } = r;
-  return { found, schedule, minimal, iterations, elapsedMs: Math.round(elapsedMs), violation };
+  const { found, schedule, minimal, iterations, elapsedMs, violation, exhaustive, traces, sleepBlocked } = r;
+  const j: ExploreJson = { found, schedule, minimal, iterations, elapsedMs: Math.round(elapsedMs), violation, exhaustive, traces, sleepBlocked };
+  if (r.shard) j.shard = r.shard;
+  return j;
 }
 
 export function replayJson(r: ReplayReport): ReplayJson {
@@ -53,14 +65,23 @@ export function formatExplore(report: ExploreReport, file: string | undefined): 
     out.push(`minimal schedule: ${report.minimal}`);
     out.push(report.minimalTable!);
     out.push(`replay it: npx tsync-lab replay ${file ? `${file} ` : ''}${report.minimal}`);
+  } else if (report.exhaustive) {
+    // dpor ran to its end
+    out.push(`search: ${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} executions/s)`);
+    printOutcomes(report, out);
+    out.push(`exhaustive: ${report.traces} traces, clean${report.shard ? ` (shard ${report.shard.index}/${report.shard.count}: merge every shard's --json with tsync-lab merge)` : ''}`);
   } else {
     out.push(`${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} schedules/s)${report.interrupted ? ' — interrupted' : ''}`);
-    if (report.outcomes.length) {
-      out.push('outcomes:');
-      for (const c of [...report.outcomes].sort((a, b) => b.count - a.count)) out.push(`  ${String(c.count).padStart(8)}  ${c.expect.padEnd(11)}  ${c.line}${c.desc ? `   (${c.desc})` : ''}`);
-    }
+    printOutcomes(report, out);
     out.push('no violation, no forbidden outcome');
     out.push(LOCKS_GRANTED);
   }
   return out.join('\n');
+}
+
+function printOutcomes(report: { outcomes: ExploreReport['outcomes'] }, out: string[]): void {
+  if (report.outcomes.length) {
+    out.push('outcomes:');
+    for (const c of [...report.outcomes].sort((a, b) => b.count - a.count)) out.push(`  ${String(c.count).padStart(8)}  ${c.expect.padEnd(11)}  ${c.line}${c.desc ? `   (${c.desc})` : ''}`);
+  }
 }

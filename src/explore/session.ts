@@ -133,6 +133,7 @@ export class Session {
     for (let a = 0; a < MAX_ACTORS; a++) c[H.STATUS + a] = a < n ? STATUS.RUNNABLE : STATUS.FINISHED;
     c[H.DECIDER] = strategy.decider;
     c[H.INJECT] = inject ? 1 : 0;
+    c[k.stepStart] = 0;
     Atomics.store(c, H.ABORT, 0);
     Atomics.store(c, H.DONE, 0);
     Atomics.store(c, H.RUNNING, n);

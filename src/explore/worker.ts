@@ -68,7 +68,10 @@ function runExplore(task: ExploreTask): { executions: number } {
       c[at + 4] = r.child === 0 ? 0 : m[L.task(handleSlot(r.child)) + TASK.TID]!;
       ctl.trace(EVK.OP_END, i);
     },
-    nextU64: () => nextU64(c),
+    nextU64: () => {
+      ctl.drewRandom();
+      return nextU64(c);
+    },
     get inject() {
       return c[H.INJECT] !== 0;
     },
