@@ -35,7 +35,10 @@ async function single(name: string, bug: string | null = null) {
 async function shards(name: string, n: number, extra: string[] = []): Promise<string[]> {
   const files = Array.from({ length: n }, (_, i) => join(TMP, `${name}${extra.join('')}-${i + 1}of${n}.json`));
   const runs = await Promise.all(files.map((_, i) => cli(['explore', join(DIR, `${name}.json`), '--strategy', 'dpor', '--shard', `${i + 1}/${n}`, '--json', ...extra], LONG)));
-  runs.forEach((r, i) => writeFileSync(files[i]!, r.stdout));
+  runs.forEach((r, i) => {
+    if (r.stdout.trim() === '') throw new Error(`shard ${i + 1}/${n} printed nothing (exit ${r.code}): ${r.stderr}`);
+    writeFileSync(files[i]!, r.stdout);
+  });
   return files;
 }
 

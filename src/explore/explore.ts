@@ -151,8 +151,9 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     while (performance.now() < sliceEnd) {
       const e = session.run(strategy);
       if (!e) break outer;
-      // a shard's probe of a subtree another shard owns: that shard reports what it holds
-      if (strategy instanceof DporStrategy && !strategy.lastOwned()) continue;
+      // dpor: an execution cut by the sleep sets (its trace is explored elsewhere), or a shard's
+      // probe of a subtree another shard owns: not counted, and not a finding here
+      if (strategy instanceof DporStrategy && !strategy.lastCounts()) continue;
       n++;
       if (e.outcome) {
         const c = outcomes.get(e.outcome.line);

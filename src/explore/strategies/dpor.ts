@@ -44,7 +44,10 @@
  * The two halves: the decider (in the worker holding the turn) replays the prefix the
  * main thread prepared, then continues with the non-preemptive default among the
  * actors that are awake, keeping the sleep set up to date from the access log; when
- * only sleeping actors can run it ends the execution (END.CUT: sleep-set blocked).
+ * only sleeping actors can run, the execution is cut there (sleep-set blocked): the
+ * main thread reads nothing past that step, and the execution runs on to its end in
+ * the default order, uncounted (tearing it down mid-operation would leave the workers'
+ * own lock objects in a state the next execution does not start from).
  * The main thread (DporStrategy) reads the decision and access logs, computes
  * happens-before by vector clocks, adds backtrack points for races, and picks the
  * next prefix: the deepest state with a backtrack actor not yet explored.
@@ -55,7 +58,8 @@
  * and the subtrees rooted at depth D are independent searches. They are numbered in
  * the order the search meets them and dealt round-robin; a shard runs the subtrees it
  * owns fully, and for the others only the first D steps (a probe, END.CUT at step D),
- * which is what it needs to know the sleep sets above D. So N shards together run
+ * which is what it needs to know the sleep sets above D (cut there like a sleep-set
+ * blocked execution). So N shards together run
  * exactly the whole search, and their trace counts add up to the single run's.
  *
  * Strategy area: [prefixLen, stopAt, nSleep, asleepMask, -, -, -, -, prefix..., then per
@@ -101,9 +105,14 @@ function encode(a: Access): number {
 export const dporDecider: Decider = {
   nextTask(c, k, runnable, current, _isYielding, step) {
     const s = k.strategy;
+    // past the cut the execution only runs to its end (the default order), to be discarded
+    if (c[s + 4] !== 0) return defaultChoice(runnable, current);
     const prefixLen = c[s]!;
     const stopAt = c[s + 1]!;
-    if (stopAt > 0 && step >= stopAt) return -1;
+    if (stopAt > 0 && step >= stopAt) {
+      c[s + 4] = step + 1;
+      return defaultChoice(runnable, current);
+    }
     if (step < prefixLen) {
       const a = c[s + PREFIX + step]!;
       if ((runnable & (1 << a)) !== 0) return a;
@@ -133,7 +142,13 @@ export const dporDecider: Decider = {
       c[s + 3] = asleep;
     }
     const awake = runnable & ~asleep;
-    if (awake === 0) return -1; // sleep-set blocked: every runnable actor's step was explored from here
+    if (awake === 0) {
+      // sleep-set blocked: every runnable actor's step was explored from here. The execution
+      // is cut at this step (the main thread reads nothing past it) but runs to its end:
+      // tearing it down mid-operation would leave the workers' own lock state behind.
+      c[s + 4] = step + 1;
+      return defaultChoice(runnable, current);
+    }
     return defaultChoice(awake, current);
   },
 };
@@ -241,6 +256,7 @@ export class DporStrategy implements Strategy {
     }
     c[s + 2] = n;
     c[s + 3] = mask;
+    c[s + 4] = 0;
     c[H.RECORD] = 1;
     c[H.OPRNG] = this.seed;
     this.prefixLen = P;
@@ -248,26 +264,31 @@ export class DporStrategy implements Strategy {
     return true;
   }
 
-  /** Is the execution just run part of this shard's search (false: a probe of another shard's subtree)? */
-  lastOwned(): boolean {
-    return this.owned;
+  /** 1 + the step at which the last execution was cut (0: it was not) */
+  private cutAt = 0;
+
+  /** Does the execution just run count (false: cut by the sleep sets, or a probe of another shard's subtree)? */
+  lastCounts(): boolean {
+    return this.owned && this.cutAt === 0;
   }
 
   endExecution(c: Int32Array, k: CtlLayout): void {
     // the prefix must replay exactly, or the search is not the one it claims to be (a lab fault)
     if (c[H.NONDET] !== 0) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix did not replay at step ${c[H.NONDET]! - 1}`);
-    const n = c[H.STEP]!;
+    this.cutAt = c[k.strategy + 4]!;
+    const n = this.cutAt !== 0 ? this.cutAt - 1 : c[H.STEP]!;
     const endKind = c[H.END]!;
     if (!this.owned) this.probes++;
+    else if (this.cutAt !== 0 || endKind === 4) this.sleepBlocked++;
     else if (endKind === 0) this.traces++;
-    else if (endKind === 4) this.sleepBlocked++;
     else if (endKind === 1) this.blocked++;
     const first = Math.max(0, this.prefixLen - 1);
-    // the kept prefix must have run as recorded: the same runnable actors and the same accesses at every step
+    // the kept prefix must have run as recorded: the same runnable actors and the same writes at every step
+    // (reads are not compared: a worker may read an immutable word once and cache it, which conflicts with nothing)
+    const writesOf = (x: StepAccess): string => (x.wild ? 'wild' : x.acc.filter((y) => y.kind !== 'read').map((y) => `${y.word}${y.kind}`).sort().join());
     for (let st = 0; st < Math.min(first, n); st++) {
-      const was = this.events[st]!.step;
       const now = stepAccessOf(c, k, c[k.stepStart + st]!, c[k.stepStart + st + 1]!, st);
-      if (decMask(c[k.decisions + st]!) !== this.frames[st]!.enabled || was.wild !== now.wild || was.acc.length !== now.acc.length || was.acc.some((a, i) => a.word !== now.acc[i]!.word || a.kind !== now.acc[i]!.kind))
+      if (decMask(c[k.decisions + st]!) !== this.frames[st]!.enabled || writesOf(this.events[st]!.step) !== writesOf(now))
         throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ran differently at step ${st}`);
     }
     if (n < first) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ended early, at step ${n}`);
@@ -290,7 +311,7 @@ export class DporStrategy implements Strategy {
         if (st < this.depth) for (let a = 0; a < this.nActors; a++) if ((enabled & (1 << a)) !== 0 && !sleep.has(a)) backtrack.add(a);
         this.frames.push({ enabled, backtrack, done: new Set([actor]), sleep });
       }
-      const to = st + 1 < n ? c[k.stepStart + st + 1]! : logEnd;
+      const to = st + 1 < c[H.STEP]! ? c[k.stepStart + st + 1]! : logEnd;
       this.addEvent(actor, stepAccessOf(c, k, c[k.stepStart + st]!, to, st));
     }
     this.next = this.backtrack();
