@@ -20,7 +20,9 @@ import { Layout } from '../src/shared/layout.ts';
 import { explore } from '../src/explore/explore.ts';
 import { StressWorkload } from '../src/explore/workloads.ts';
 import { cli } from './helpers/cli.ts';
-import { FILE_HUNTS, OTHER_HUNTS, STRESS_BUDGET, STRESS_HUNTS } from './helpers/hunts.ts';
+import { DPOR_STRESS_HUNTS, FILE_HUNTS, OTHER_HUNTS, STRESS_BUDGET, STRESS_HUNTS } from './helpers/hunts.ts';
+import { decodeSchedule } from '../src/explore/schedule.ts';
+import { replaySchedule } from '../src/explore/replay.ts';
 
 test('every seeded bug has a deterministic hunt', (t) => {
   const hunted = new Set<string>([...FILE_HUNTS.map(([, b]) => b), ...STRESS_HUNTS.map(([b]) => b), ...Object.keys(OTHER_HUNTS)]);
@@ -32,6 +34,17 @@ for (const [bug, kinds] of STRESS_HUNTS) {
     const r = await explore(new StressWorkload(3, 3), { design: 'merged', bug, scope: 'siglock', plan: DEFAULT_LOCK_PLAN }, { strategy: 'random', iterations: STRESS_BUDGET, preemptions: 2, depth: 3, seed: 1 });
     t.true(r.found, `not found in ${STRESS_BUDGET} schedules`);
     t.true(kinds.includes(r.violation!.kind), r.violation!.kind);
+  });
+}
+
+for (const [bug, seed, kinds] of DPOR_STRESS_HUNTS) {
+  test.serial(`bug ${bug} is found by dpor on the stress workload (2 threads x 3 ops, seed ${seed}); its minimal schedule replays`, async (t) => {
+    const world = { design: 'merged', bug, scope: 'siglock' as const, plan: DEFAULT_LOCK_PLAN };
+    const r = await explore(new StressWorkload(2, 3), world, { strategy: 'dpor', iterations: 1e9, preemptions: 0, depth: 3, seed });
+    t.true(r.found, `dpor did not find ${bug}`);
+    t.true(kinds.includes(r.violation!.kind), r.violation!.kind);
+    const again = await replaySchedule(new StressWorkload(2, 3), world, decodeSchedule(r.minimal!));
+    t.true(again.reproduced, again.nondeterminism ?? '');
   });
 }
 

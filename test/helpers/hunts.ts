@@ -32,6 +32,12 @@ export const STRESS_HUNTS: [BugName, string[]][] = [
 ];
 export const STRESS_BUDGET = 500;
 
+/** The same bugs under `dpor` on the stress workload of 2 threads x 3 ops: the op choices come from the seed, dpor searches their interleavings. */
+export const DPOR_STRESS_HUNTS: [BugName, number, string[]][] = [
+  ['sync-missing-get', 2, ['use-after-free', 'refcount-underflow', 'refcount-mismatch']],
+  ['sync-missing-put', 2, ['refcount-mismatch', 'leak']],
+];
+
 /** Bugs covered by another deterministic test, named here (a test file and title). */
 export const OTHER_HUNTS: Partial<Record<BugName, string>> = {
   'retry-tid-as-success': 'test/retry.test.ts: the retry postcondition fires when a loop reports success early (retry-tid-as-success), deterministically',
