@@ -1,0 +1,26 @@
+/**
+ * The runtime's worker pool: tasks run on reused workers, and closing it lets every
+ * worker return and leave by itself (nothing terminated); the negative control is a
+ * task still running past the close bound, which is the one case that is terminated.
+ */
+import test from 'ava';
+import { WorkerPool } from '../src/workers/pool.ts';
+
+const SLEEPER = new URL('./fixtures/workers/sleeper.ts', import.meta.url);
+
+test('close lets a running task return, and no worker is terminated', async (t) => {
+  const pool = new WorkerPool(SLEEPER, 2);
+  t.deepEqual(await Promise.all([pool.run<number>({ ms: 1 }), pool.run<number>({ ms: 2 }), pool.run<number>({ ms: 3 })]), [1, 2, 3]);
+  const running = pool.run<number>({ ms: 200 }); // still running when close is called
+  t.is(await pool.close(60_000), 0, 'every worker left by itself');
+  t.is(await running, 200, 'the task finished before its worker left');
+  await t.throwsAsync(pool.run({ ms: 1 }), { message: /closed/ });
+});
+
+test('negative control: a task stuck past the close bound is the one thing terminated', async (t) => {
+  const pool = new WorkerPool(SLEEPER, 1);
+  const stuck = pool.run<number>({ ms: 120_000 }).catch((e: Error) => e.message);
+  await new Promise((r) => setTimeout(r, 500)); // let it start
+  t.is(await pool.close(300), 1, 'one worker terminated');
+  t.regex(String(await stuck), /exited/);
+});
