@@ -75,7 +75,7 @@ test.serial('explore and replay resolve to exactly their --json objects; onProgr
   const lines: string[] = [];
   const e = await explore(CLONE, { bug: 'clone-copy-early', seed: 1, onProgress: (l) => lines.push(l) });
   const viaCli = JSON.parse((await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json'])).stdout) as typeof e;
-  t.deepEqual(Object.keys(e), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked']);
+  t.deepEqual(Object.keys(e), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked', 'lockCode']);
   t.deepEqual({ ...e, elapsedMs: 0 }, { ...viaCli, elapsedMs: 0 }, 'the same search for the same flags and seed');
   t.true(e.found);
   t.is(lines[0], `tsync-lab explore ${CLONE}: design merged, bug clone-copy-early, strategy dfs, seed 1`);

@@ -77,8 +77,11 @@ test('the guard map names a guard for every field of the model records', (t) => 
 });
 
 test('schedule strings round-trip; a mangled one is one UsageError line', (t) => {
-  const s = { workload: 'f=0123456789ab', design: 'merged', bug: 'clone-copy-early', scope: 'siglock', seed: 7, steps: 99, hash: 0xdeadbeef, failure: 'escape', deviations: [{ step: 3, actor: 1 }, { step: 200, actor: 0 }, { step: 201, actor: 2 }] };
+  const s = { workload: 'f=0123456789ab', design: 'merged', bug: 'clone-copy-early', scope: 'siglock', seed: 7, steps: 99, hash: 0xdeadbeef, failure: 'escape', deviations: [{ step: 3, actor: 1 }, { step: 200, actor: 0 }, { step: 201, actor: 2 }], grantLocks: false };
   t.deepEqual(decodeSchedule(encodeSchedule(s)), s);
+  t.deepEqual(decodeSchedule(encodeSchedule({ ...s, grantLocks: true })), { ...s, grantLocks: true });
+  // a schedule printed before lock code was explored (no lc= field) replays with the scheduler granting locks
+  t.true(decodeSchedule(encodeSchedule(s).replace(':lc=real', '')).grantLocks);
   for (const bad of ['', 'ts2:x', 'ts1:f=1:d=merged', 'ts1:f=1:d=m:b=-:sc=s:s=x:n=1:h=0:v=-:c='])
     t.true(t.throws(() => decodeSchedule(bad)) instanceof UsageError, bad);
 });
@@ -87,7 +90,7 @@ test('explore --json prints exactly the contract; replay --json reproduces it', 
   const r = await cli(['explore', CLONE, '--bug', 'clone-copy-early', '--seed', '1', '--json']);
   t.is(r.code, 1, r.stderr);
   const j = JSON.parse(r.stdout) as Record<string, unknown>;
-  t.deepEqual(Object.keys(j), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked']);
+  t.deepEqual(Object.keys(j), ['found', 'schedule', 'minimal', 'iterations', 'elapsedMs', 'violation', 'exhaustive', 'traces', 'sleepBlocked', 'lockCode']);
   t.true(j.found as boolean);
   const rep = await cli(['replay', CLONE, j.minimal as string, '--json']);
   t.is(rep.code, 0, rep.stderr);
@@ -117,7 +120,7 @@ test('bad input: one line, exit 2', async (t) => {
     ['explore', CLONE, '--strategy', 'bfs'],
     ['explore', CLONE, '--lock', 'siglock=native'],
     ['explore', CLONE, '--design', 'separate-sync'],
-    ['explore', '--bug', 'racy-siglock'],
+    ['explore', '--bug', 'racy-siglock', '--grant-locks'],
     ['explore', 'no/such.json'],
     ['replay', CLONE, 'ts1:nope'],
     ['replay', 'ts1:f=000000000000:d=merged:b=-:sc=siglock:s=1:n=1:h=0:v=-:c='],

@@ -85,7 +85,7 @@ console.log(JSON.stringify({ explored: Object.keys(e).join(' ') + ' ' + e.found 
   const { stdout, stderr } = await run(process.execPath, ['use.mjs'], { cwd: dir, timeout: 300_000 });
   t.is(stderr, '', 'nothing printed without onProgress');
   const out = JSON.parse(stdout) as Record<string, unknown>;
-  t.like(out, { explored: 'found schedule minimal iterations elapsedMs violation exhaustive traces sleepBlocked false true', exitCode: 0, seed: 9, siglock: 'mcs', ops: true, bad: { isTyped: true, message: '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"' }, scenarioSteps: 2 });
+  t.like(out, { explored: 'found schedule minimal iterations elapsedMs violation exhaustive traces sleepBlocked lockCode false true', exitCode: 0, seed: 9, siglock: 'mcs', ops: true, bad: { isTyped: true, message: '--threads: need 1 <= LOW <= HIGH <= 4096, got "9..2"' }, scenarioSteps: 2 });
   t.true((out['lines'] as number) >= 1, 'onProgress got the lines');
   t.deepEqual(out['fns'], ['function', 'function', 'function', 'function', 'function', 'function', 'function']);
 });

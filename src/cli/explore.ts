@@ -12,10 +12,13 @@ export const help = `usage: tsync-lab explore [FILE] [options]
 
 Runs the actors of a concurrent scenario FILE (test/concurrent/*.json), one per
 real worker thread, under a controlled scheduler: exactly one actor runs at a
-time and every interleaving is chosen, recorded and replayable. Scheduling
-points: lock acquire/release, atomic accesses, named race windows, and plain
-accesses made without the lock that guards the word. A checker violation, a
-deadlock or a forbidden outcome prints the schedule string, its interleaving
+time and every interleaving is chosen, recorded and replayable. Every lock runs
+its own code (built-in kinds and lock modules alike): each Atomics operation
+and plain access a lock makes on a shared word is a scheduling point, spin loops
+wait for a write, Atomics.wait/notify follow ECMA-262. The model's points: atomic
+accesses, named race windows, and plain accesses made without the lock that
+guards the word. A checker violation, two holders inside a lock, a deadlock, a
+lost wake-up or a forbidden outcome prints the schedule string, its interleaving
 table, then shrinks it (fewer preemptions, then fewer steps) and prints the
 minimal schedule and its table. \`tsync-lab replay\` reproduces it.
 
@@ -36,12 +39,15 @@ from the schedule's own generator.
   --design NAME      ${DESIGN_NAMES.join(' | ')} (default: the file's first design, else merged)
   --bug NAME         run a seeded bug (see \`tsync-lab bugs\`)
   --scope S          siglock | tasklist | threadgroup (default siglock)
-  --lock ROLE=KIND   the real lock kind under the scheduler (native is refused); KIND may be
-                     a lock module ./path/lock.mjs (docs/locks.md), taken only when the scheduler grants it
+  --lock ROLE=KIND   the lock kind whose code runs under the scheduler (native is refused); KIND
+                     may be a lock module ./path/lock.mjs (docs/locks.md)
+  --grant-locks      faster: the scheduler grants locks itself and no lock's own code is explored
+                     (the output says so); the seeded bugs inside a lock (racy-siglock) are refused
   --threads N        stress workload: threads = actors (2..4, default 3)
   --ops K            stress workload: ops per actor (1..8, default 3)
   --json             print { found, schedule, minimal, iterations, elapsedMs, violation,
-                     exhaustive, traces, sleepBlocked } (and shard, with --shard) only
+                     exhaustive, traces, sleepBlocked, lockCode } (and shard, with --shard) only;
+                     lockCode: "real" (lock code explored) or "granted" (--grant-locks)
   --junit FILE       write a JUnit XML report (one testcase; a violation or forbidden outcome is its
                      failure, with the schedule and the interleaving table)
 
@@ -51,6 +57,7 @@ examples:
   npx tsync-lab explore test/concurrent/tsync_vs_clone.json --bug clone-copy-early
   npx tsync-lab explore --bug partial-tsync --strategy pct --seed 1
   npx tsync-lab explore test/concurrent/tsync_vs_clone_vs_exit.json --strategy dpor
+  npx tsync-lab explore test/concurrent/tsync_vs_clone.json --lock siglock=./my-lock.mjs --strategy dpor
 `;
 
 export { formatFinding } from '../explore/format.ts';

@@ -127,7 +127,7 @@ export async function replayCommand(values: WorldValues & { inject?: boolean }, 
   // --bug none: replay a bug's schedule on the correct model
   const asked = v.bug ?? s.bug;
   const bug = asked === NO_BUG ? null : asked;
-  const world = parseWorld({ ...v, bug: undefined }, { design: s.design, bug, scope: s.scope }, file);
+  const world = parseWorld({ ...v, bug: undefined }, { design: s.design, bug, scope: s.scope, grantLocks: s.grantLocks }, file);
   const workload = workloadFrom(v, file);
   await preloadUserLocks(Object.values(world.plan));
   const report = await replaySchedule(workload, world, s, values.inject === true);

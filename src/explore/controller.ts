@@ -17,7 +17,7 @@
 import { POINT, POINT_NAMES, type Hook } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
 import { GuardMap, describeWord } from '../shared/guards.ts';
-import { ACC, CtlLayout, END, EVK, H, RNG_WORD, STATUS, appendText, lockWord, packAccess, packDecision } from './ctl.ts';
+import { ACC, CtlLayout, END, EVK, H, LK_NAMES, NOT_ACQUIRING, RNG_WORD, STATUS, WAIT, WATCHDOG_WAIT_MS, WATCH_CAP, appendText, LK, lockWord, packAccess, packDecision } from './ctl.ts';
 import type { Decider } from './strategies/decider.ts';
 import { DECIDERS } from './strategies/index.ts';
 
@@ -25,6 +25,10 @@ import { DECIDERS } from './strategies/index.ts';
 export class AbortExecution extends Error {
   override readonly name = 'AbortExecution';
 }
+
+const EVK_SPIN = LK.SPIN;
+const EVK_SLEEP = LK.SLEEP;
+const EVK_WOKEN = LK.WOKEN;
 
 /** Spins on the turn word before sleeping in Atomics.wait (a hand-over is often quick). */
 const SPIN = 64;
@@ -44,6 +48,8 @@ export class Controller implements Hook {
     private readonly L: Layout,
     readonly me: number,
     private readonly names: readonly string[],
+    /** real-lock mode: lock code runs under the scheduler (lock-code.ts); false: the scheduler grants locks */
+    readonly real = false,
   ) {
     this.k = CtlLayout.of(c, L.nLocks);
     this.guards = new GuardMap(L);
@@ -84,7 +90,12 @@ export class Controller implements Hook {
       return;
     }
     if (this.aborting) return;
-    const mask = this.runnable();
+    if (this.real) this.expire(false);
+    let mask = this.runnable();
+    if (mask === 0 && this.real) {
+      this.expire(true);
+      mask = this.runnable();
+    }
     if (mask === 0) {
       this.deadlock(false);
       return;
@@ -103,6 +114,12 @@ export class Controller implements Hook {
   // ---- Hook ----
 
   point(kind: number, arg: number): void {
+    if (this.real && (kind === POINT.ACQUIRE || kind === POINT.RELEASE)) {
+      // real lock code: the lock's own Atomics operations are the steps; this only says what the actor is doing
+      if (this.aborting) throw new AbortExecution();
+      this.trace(kind, arg);
+      return;
+    }
     if ((kind === POINT.LOAD || kind === POINT.STORE) && this.guards.guarded(this.m, arg, this.held)) {
       // not a point, but part of the running step: dpor sees it (strategies/dpor.ts)
       if (this.c[H.RECORD] !== 0) this.log(packAccess(arg, kind === POINT.LOAD ? ACC.READ : ACC.WRITE));
@@ -139,11 +156,157 @@ export class Controller implements Hook {
   }
 
   acquired(lock: number, write: boolean): void {
-    if (!this.aborting) this.trace(EVK.ACQUIRED, lock | (write ? 1 << 16 : 0));
+    if (this.aborting) return;
+    this.trace(EVK.ACQUIRED, lock | (write ? 1 << 16 : 0));
+    if (this.real) this.holdReal(lock, write);
   }
 
   releasing(lock: number, write: boolean): void {
-    if (!this.aborting) this.trace(EVK.RELEASING, lock | (write ? 1 << 16 : 0));
+    if (this.aborting) return;
+    this.trace(EVK.RELEASING, lock | (write ? 1 << 16 : 0));
+    if (this.real) {
+      const c = this.c;
+      const at = this.k.locks + lock * 2;
+      if (write) {
+        if (c[at] === this.me + 1) c[at] = 0;
+      } else c[at + 1]! &= ~(1 << this.me);
+    }
+  }
+
+  // ---- real lock code (lock-code.ts): the scheduler watches, the lock's code decides ----
+
+  /** This actor's lock code is about to acquire `id` (for the reports: who waits for what). */
+  acquiring(id: number, write: boolean): void {
+    this.c[H.BLOCKED + this.me] = id | (write ? 1 << 16 : 0);
+  }
+
+  /** The lock's code let this actor in: record it, and check exclusion against the other holders. */
+  private holdReal(id: number, write: boolean): void {
+    const c = this.c;
+    const at = this.k.locks + id * 2;
+    c[H.BLOCKED + this.me] = NOT_ACQUIRING;
+    const others: string[] = [];
+    if (c[at]! > 0 && c[at] !== this.me + 1) others.push(`${this.names[c[at]! - 1]} (write)`);
+    if (write) for (let a = 0; a < this.k.nActors; a++) if (a !== this.me && (c[at + 1]! & (1 << a)) !== 0) others.push(`${this.names[a]} (read)`);
+    if (others.length > 0) {
+      const what = write ? 'mutual exclusion' : 'reader-writer exclusion';
+      this.violation({ kind: write ? 'mutual-exclusion' : 'rw-exclusion', message: `${what} broken: ${this.names[this.me]} acquired ${this.L.lockName(id)}${write ? '' : ' for read'} while ${others.join(', ')} held it`, op: '' });
+    }
+    if (write) c[at] = this.me + 1;
+    else c[at + 1]! |= 1 << this.me;
+  }
+
+  /** A lock-code operation on a shared word: a scheduling point (its access is logged by lockEvent). */
+  lockStep(): void {
+    if (this.aborting) throw new AbortExecution();
+    this.decide(false);
+  }
+
+  /** The operation of the step just decided: traced, and its access logged for dpor. */
+  lockEvent(kind: number, word: number, acc: number): void {
+    this.trace(kind, word);
+    if (this.c[H.RECORD] !== 0) this.log(packAccess(word, acc));
+  }
+
+  /** An access inside the running step (a spin's re-read): logged, not traced. */
+  logAccess(word: number, acc: number): void {
+    if (this.aborting) throw new AbortExecution();
+    if (this.c[H.RECORD] !== 0) this.log(packAccess(word, acc));
+  }
+
+  /** This actor spins on `words` (unchanged since it read them): block until another actor writes one. */
+  spinBlock(words: number[], at: number): void {
+    if (this.aborting) throw new AbortExecution();
+    const c = this.c;
+    const n = Math.min(words.length, WATCH_CAP);
+    for (let i = 0; i < n; i++) c[this.k.watch + this.me * WATCH_CAP + i] = words[i]!;
+    c[H.WATCHN + this.me] = n;
+    c[H.WAITKIND + this.me] = WAIT.SPIN;
+    c[this.status] = STATUS.BLOCKED;
+    this.trace(EVK_SPIN, at);
+    this.decide(true);
+  }
+
+  /** Virtual time, µs: one per scheduling step, plus the jumps made while every actor waited. */
+  now(): number {
+    return this.c[H.STEP]! + this.c[H.TIMEOFS]!;
+  }
+
+  /**
+   * Atomics.wait found its value: sleep until a notify of `word` wakes this actor, or
+   * (timeoutMs finite, under WATCHDOG_WAIT_MS) until virtual time passes its deadline.
+   * Returns true when it timed out.
+   */
+  sleep(word: number, timeoutMs: number): boolean {
+    const c = this.c;
+    c[H.DEADLINE + this.me] = timeoutMs > 0 && timeoutMs < WATCHDOG_WAIT_MS ? this.now() + Math.max(1, Math.ceil(timeoutMs * 1000)) : 0;
+    c[H.TIMEDOUT]! &= ~(1 << this.me);
+    c[H.WAITWORD + this.me] = word;
+    c[H.SLEEPAT + this.me] = ++c[H.SLEEPSEQ]!;
+    c[H.WAITKIND + this.me] = WAIT.SLEEP;
+    c[this.status] = STATUS.BLOCKED;
+    this.trace(EVK_SLEEP, word);
+    this.decide(true);
+    this.trace(EVK_WOKEN, word);
+    if (c[H.RECORD] !== 0) this.log(packAccess(word, ACC.RMW));
+    return (c[H.TIMEDOUT]! & (1 << this.me)) !== 0;
+  }
+
+  /**
+   * Timed sleepers whose deadline has passed can run (their wait returns "timed-out").
+   * With `jump` (no actor can run otherwise), time first jumps to the earliest deadline.
+   */
+  private expire(jump: boolean): void {
+    const c = this.c;
+    let earliest = 0;
+    for (let a = 0; a < this.k.nActors; a++) {
+      const d = c[H.DEADLINE + a]!;
+      if (d !== 0 && c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP && (earliest === 0 || d < earliest)) earliest = d;
+    }
+    if (earliest === 0) return;
+    if (jump && earliest > this.now()) c[H.TIMEOFS]! += earliest - this.now();
+    const now = this.now();
+    for (let a = 0; a < this.k.nActors; a++) {
+      const d = c[H.DEADLINE + a]!;
+      if (d !== 0 && d <= now && c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP) {
+        c[H.STATUS + a] = STATUS.RUNNABLE;
+        c[H.WAITKIND + a] = WAIT.LOCK;
+        c[H.DEADLINE + a] = 0;
+        c[H.TIMEDOUT]! |= 1 << a;
+      }
+    }
+  }
+
+  /** Atomics.notify: wake up to `count` sleepers of `word`, first asleep first. */
+  wake(word: number, count: number): number {
+    const c = this.c;
+    let woken = 0;
+    while (woken < count) {
+      let best = -1;
+      for (let a = 0; a < this.k.nActors; a++)
+        if (c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP && c[H.WAITWORD + a] === word && (best < 0 || c[H.SLEEPAT + a]! < c[H.SLEEPAT + best]!)) best = a;
+      if (best < 0) break;
+      c[H.STATUS + best] = STATUS.RUNNABLE;
+      c[H.WAITKIND + best] = WAIT.LOCK;
+      c[H.DEADLINE + best] = 0;
+      woken++;
+    }
+    return woken;
+  }
+
+  /** `word` was written: the spinners that read it can run again. */
+  wrote(word: number): void {
+    const c = this.c;
+    for (let a = 0; a < this.k.nActors; a++) {
+      if (a === this.me || c[H.STATUS + a] !== STATUS.BLOCKED || c[H.WAITKIND + a] !== WAIT.SPIN) continue;
+      const base = this.k.watch + a * WATCH_CAP;
+      for (let i = 0; i < c[H.WATCHN + a]!; i++)
+        if (c[base + i] === word) {
+          c[H.STATUS + a] = STATUS.RUNNABLE;
+          c[H.WAITKIND + a] = WAIT.LOCK;
+          break;
+        }
+    }
   }
 
   // ---- locks (ControlledLock) ----
@@ -205,7 +368,12 @@ export class Controller implements Hook {
   private decide(yielding: boolean): void {
     const c = this.c;
     if (c[H.STEP]! >= this.k.maxSteps) this.abort(END.STEP_LIMIT, JSON.stringify({ kind: 'livelock', message: `the execution did not end within ${this.k.maxSteps} scheduling steps` }), true);
-    const mask = this.runnable();
+    if (this.real) this.expire(false);
+    let mask = this.runnable();
+    if (mask === 0 && this.real) {
+      this.expire(true);
+      mask = this.runnable();
+    }
     if (mask === 0) this.deadlock(true);
     const choice = this.choose(mask, yielding);
     if (choice < 0) this.abort(END.CUT, '', true);
@@ -230,6 +398,7 @@ export class Controller implements Hook {
   }
 
   private deadlock(raise: boolean): void {
+    if (this.real) return this.stuck(raise);
     const c = this.c;
     const lines: string[] = [];
     const holders = (id: number): string => {
@@ -249,6 +418,54 @@ export class Controller implements Hook {
     const holds: string[] = [];
     for (let id = 0; id < this.L.nLocks; id++) if (c[this.k.locks + id * 2] !== 0 || c[this.k.locks + id * 2 + 1] !== 0) holds.push(`${this.L.lockName(id)}: ${holders(id)}`);
     this.abort(END.DEADLOCK, JSON.stringify({ kind: 'deadlock', message: lines.join('; '), holds }), raise);
+  }
+
+  /**
+   * Real lock code: no actor can run, some spin or sleep. Name each, the lock it is
+   * acquiring and who holds it. A sleeper whose lock is free is a lost wake-up; a
+   * spinner whose lock is free waits for a write nobody is left to make (livelock);
+   * otherwise it is a deadlock.
+   */
+  private stuck(raise: boolean): void {
+    const c = this.c;
+    const holders = (id: number): string[] => {
+      const at = this.k.locks + id * 2;
+      const out: string[] = [];
+      const who = (a: number) => `${this.names[a]}${c[H.STATUS + a] === STATUS.FINISHED ? ' (finished)' : ''}`;
+      if (c[at]! > 0) out.push(`${who(c[at]! - 1)} (write)`);
+      for (let a = 0; a < this.k.nActors; a++) if ((c[at + 1]! & (1 << a)) !== 0) out.push(`${who(a)} (read)`);
+      return out;
+    };
+    const lines: string[] = [];
+    let kind = 'deadlock';
+    for (let a = 0; a < this.k.nActors; a++) {
+      if (c[H.STATUS + a] !== STATUS.BLOCKED) continue;
+      const b = c[H.BLOCKED + a]!;
+      const id = b & 0xffff;
+      const acquiring = id !== NOT_ACQUIRING && id < this.L.nLocks;
+      const held = acquiring ? holders(id) : [];
+      const who = acquiring ? `${this.names[a]} waits for ${this.L.lockName(id)} (${b >>> 16 ? 'write' : 'read'}) ${held.length ? `held by ${held.join(', ')}` : 'which is free'}` : `${this.names[a]} (not acquiring a lock)`;
+      if (c[H.WAITKIND + a] === WAIT.SLEEP) {
+        const w = c[H.WAITWORD + a]!;
+        lines.push(`${who}: it sleeps in Atomics.wait on ${describeWord(this.L, w)} = ${Atomics.load(this.m, w)}`);
+        if (acquiring && held.length === 0) kind = 'lost-wakeup';
+      } else {
+        const ws: string[] = [];
+        for (let i = 0; i < c[H.WATCHN + a]!; i++) {
+          const w = c[this.k.watch + a * WATCH_CAP + i]!;
+          ws.push(`${describeWord(this.L, w)} = ${Atomics.load(this.m, w)}`);
+        }
+        lines.push(`${who}: it spins on ${ws.join(', ')}`);
+        if (acquiring && held.length === 0 && kind === 'deadlock') kind = 'livelock';
+      }
+    }
+    const holds: string[] = [];
+    for (let id = 0; id < this.L.nLocks; id++) {
+      const h = holders(id);
+      if (h.length) holds.push(`${this.L.lockName(id)}: ${h.join(', ')}`);
+    }
+    const head = kind === 'lost-wakeup' ? 'nobody is left to notify a sleeper whose lock is free: ' : kind === 'livelock' ? 'nobody is left to write what a spinner waits for: ' : '';
+    this.abort(END.DEADLOCK, JSON.stringify({ kind, message: `${head}${lines.join('; ')}`, holds }), raise);
   }
 
   /** Tear the execution down: every actor still in it wakes and unwinds. */
@@ -316,6 +533,7 @@ export function describeEvent(L: Layout, kind: number, arg: number): string {
     case POINT.WINDOW:
       return `window ${arg}`;
     default:
+      if (LK_NAMES[kind] !== undefined) return `${LK_NAMES[kind]} ${describeWord(L, arg)}`;
       return kind <= POINT.WINDOW ? `${POINT_NAMES[kind]} ${describeWord(L, arg)}` : `event ${kind}`;
   }
 }

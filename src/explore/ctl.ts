@@ -37,11 +37,29 @@ export const H = {
   RECORD: 19, //     1 = log every step's accesses (the dpor strategy asks for it)
   LOGFULL: 21, //    1 + the step at which the access log overflowed (0 = it did not): that step on is wild
   OPRNG: 20, //      nextU64 state (the only source of randomness for workloads)
+  REAL: 22, //       1 = lock code runs under the scheduler (every Atomics op of a lock a step); 0 = the scheduler grants locks
+  SLEEPSEQ: 23, //   sleeps so far (Atomics.wait under the scheduler): orders the sleepers, FIFO
   TURN: 32, //       [atomic] per actor: 1 = it may run
+  WAITKIND: 40, //   per actor, while BLOCKED: WAIT.LOCK (granted mode), WAIT.SPIN or WAIT.SLEEP (real lock code)
   STATUS: 48, //     per actor: STATUS
-  BLOCKED: 56, //    per actor: lock id | write << 16 it waits for
-  SIZE: 64,
+  BLOCKED: 56, //    per actor: lock id | write << 16 it waits for (granted), or it is acquiring (real: 0xffff = none)
+  WAITWORD: 64, //   per actor: the word it sleeps on (WAIT.SLEEP)
+  SLEEPAT: 72, //    per actor: its place among the sleepers (H.SLEEPSEQ when it went to sleep)
+  WATCHN: 80, //     per actor: how many words its spin watches (WAIT.SPIN; the words are in CtlLayout.watch)
+  DEADLINE: 88, //   per actor, asleep: the virtual time (µs) its timed wait expires at, 0 = none
+  TIMEOFS: 24, //    virtual time = STEP + TIMEOFS µs (TIMEOFS grows when time jumps: every actor waited)
+  TIMEDOUT: 25, //   bit per actor: its last wait ended by timing out
+  SIZE: 96,
 } as const;
+
+/** Why a BLOCKED actor is blocked. */
+export const WAIT = { LOCK: 0, SPIN: 1, SLEEP: 2 } as const;
+/** A timed wait at least this long (ms) is a watchdog's bound, not a sleep: it never expires under the scheduler. */
+export const WATCHDOG_WAIT_MS = 1000;
+/** Words a spinning actor can watch (its reads since its last write). */
+export const WATCH_CAP = 8;
+/** H.BLOCKED in real-lock mode: the actor is acquiring no lock. */
+export const NOT_ACQUIRING = 0xffff;
 
 export const STATUS = { RUNNABLE: 0, BLOCKED: 1, FINISHED: 2 } as const;
 /** CUT: the strategy ended the execution early (dpor: sleep-set blocked, or a shard's probe reached its depth); not a finding */
@@ -57,6 +75,51 @@ export const EVK = {
   FINISH: 21,
 } as const;
 
+/**
+ * Trace kinds of the operations lock code makes under the scheduler (real-lock mode),
+ * arg = the word. CAS_FAIL: a compareExchange that found another value (a read).
+ * SPIN: the actor spun (re-read unchanged words) and now waits for a write to one of
+ * them; WOKEN: a sleeper woken by a notify; SLEEP: it went to sleep in Atomics.wait.
+ */
+export const LK = {
+  LOAD: 32,
+  STORE: 33,
+  ADD: 34,
+  SUB: 35,
+  AND: 36,
+  OR: 37,
+  XOR: 38,
+  XCHG: 39,
+  CAS: 40,
+  CAS_FAIL: 41,
+  WAIT: 42,
+  NOTIFY: 43,
+  READ: 44,
+  WRITE: 45,
+  SPIN: 46,
+  SLEEP: 47,
+  WOKEN: 48,
+} as const;
+export const LK_NAMES: Record<number, string> = {
+  32: 'load',
+  33: 'store',
+  34: 'add',
+  35: 'sub',
+  36: 'and',
+  37: 'or',
+  38: 'xor',
+  39: 'exchange',
+  40: 'cas',
+  41: 'cas (failed)',
+  42: 'wait',
+  43: 'notify',
+  44: 'read',
+  45: 'write',
+  46: 'spins on',
+  47: 'sleeps on',
+  48: 'woken on',
+};
+
 export class CtlLayout {
   readonly results: number;
   readonly locks: number;
@@ -69,6 +132,8 @@ export class CtlLayout {
   /** dpor: the accesses of every step, in order (ACC encoding) */
   readonly accessLog: number;
   readonly accessCap: number;
+  /** real-lock mode: per actor, WATCH_CAP words its spin waits on */
+  readonly watch: number;
   readonly words: number;
   readonly traceCap: number;
   /** words of the strategy area: room for a choice at every step */
@@ -100,6 +165,8 @@ export class CtlLayout {
     this.accessLog = at;
     this.accessCap = maxSteps * 8 + 4096;
     at += this.accessCap;
+    this.watch = at;
+    at += MAX_ACTORS * WATCH_CAP;
     this.words = at;
   }
 

@@ -66,6 +66,8 @@ export interface ExploreReport {
   sleepBlocked: number;
   /** dpor with --shard: which shard, of a search cut below this depth; probes of other shards' subtrees */
   shard: ShardReport | null;
+  /** "real": every lock ran its own code under the scheduler; "granted": the scheduler granted locks (--grant-locks) */
+  lockCode: 'real' | 'granted';
 }
 
 /** What a shard's JSON says of itself: which part of which search (tsync-lab merge checks it). */
@@ -107,6 +109,7 @@ export function scheduleOf(session: Session, e: Execution): string {
     hash: traceHash(e.trace),
     failure: e.failure ? signature(e.failure).replace(/:.*$/, '') : null,
     deviations: e.deviations,
+    grantLocks: w.grantLocks === true,
   });
 }
 
@@ -197,6 +200,7 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     traces: n,
     sleepBlocked: 0,
     shard: null,
+    lockCode: session.world.grantLocks === true ? 'granted' : 'real',
   };
   if (strategy instanceof DporStrategy) {
     const k = strategy.counts();

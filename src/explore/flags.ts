@@ -19,6 +19,7 @@ export const WORLD_OPTIONS = {
   bug: { type: 'string' },
   scope: { type: 'string' },
   lock: { type: 'string', multiple: true },
+  'grant-locks': { type: 'boolean', default: false },
   threads: { type: 'string' },
   ops: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -32,40 +33,43 @@ export interface WorldValues {
   bug?: string;
   scope?: string;
   lock?: string[];
+  /** the scheduler grants locks: lock code is not explored (faster) */
+  'grant-locks'?: boolean;
   threads?: string;
   ops?: string;
   probe?: string;
 }
 
 /**
- * Why a seeded bug cannot be explored, or null: a bug that replaces a lock kind lives
- * inside the lock word's acquire, where the controlled scheduler has no point (it
- * grants locks itself).
+ * Why a seeded bug cannot be explored, or null: with --grant-locks, a bug that replaces
+ * a lock kind lives inside the lock word's acquire, where the scheduler has no point
+ * (it grants locks itself). By default lock code runs under the scheduler: every bug can.
  */
-function uncontrollable(bug: string): string | null {
-  return findBug(bug).locks !== undefined ? "its race is inside a lock word's acquire, where the controlled scheduler has no point (the scheduler grants locks itself); use stress" : null;
+function uncontrollable(bug: string, grantLocks: boolean): string | null {
+  return grantLocks && findBug(bug).locks !== undefined ? "its race is inside a lock word's acquire, which --grant-locks does not explore (the scheduler grants locks itself); drop --grant-locks" : null;
 }
 
 /** The explore command that hunts a stress run's violation under control, or null if its bug cannot be. */
 export function exploreCommandFor(o: { design: string; bug: string | null; scope: string; seed: number }): string | null {
-  if (o.bug && uncontrollable(o.bug)) return null;
+  if (o.bug && uncontrollable(o.bug, false)) return null;
   return `npx tsync-lab explore --design ${o.design}${o.bug ? ` --bug ${o.bug}` : ''}${o.scope !== 'siglock' ? ` --scope ${o.scope}` : ''} --strategy pct --seed ${o.seed}`;
 }
 
-export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: string | null; scope?: string }, file: ConcurrentFile | null): World {
+export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: string | null; scope?: string; grantLocks?: boolean }, file: ConcurrentFile | null): World {
+  const grantLocks = v['grant-locks'] === true || defaults.grantLocks === true;
   const design = findDesign(v.design ?? defaults.design ?? file?.scenario.designs?.[0] ?? 'merged').name;
   if (file?.scenario.designs && !file.scenario.designs.includes(design)) throw new UsageError(`${file.scenario.name}: the file applies to design(s) ${file.scenario.designs.join(', ')}, not ${design}`);
   const named = v.bug ?? defaults.bug ?? null;
   const bug: BugName | null = named ? findBug(named).name : null;
   if (bug) {
-    const why = uncontrollable(bug);
+    const why = uncontrollable(bug, grantLocks);
     if (why) throw new UsageError(`explore: bug "${bug}" cannot be explored: ${why}`);
   }
   const scope = parseScope(v.scope ?? defaults.scope ?? 'siglock');
   const plan = parseLockPlan(v.lock);
   for (const [role, kind] of Object.entries(plan))
     if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind`);
-  return { design, bug, scope, plan };
+  return { design, bug, scope, plan, grantLocks };
 }
 
 export function readFileArg(path: string | undefined): ConcurrentFile | null {

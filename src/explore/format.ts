@@ -20,6 +20,8 @@ export interface ExploreJson {
   exhaustive: boolean;
   traces: number;
   sleepBlocked: number;
+  /** "real": every lock ran its own code; "granted": --grant-locks */
+  lockCode: 'real' | 'granted';
   shard?: ShardReport;
 }
 
@@ -31,7 +33,7 @@ export interface ReplayJson {
 
 export function exploreJson(r: ExploreReport): ExploreJson {
   const { found, schedule, minimal, iterations, elapsedMs, violation, exhaustive, traces, sleepBlocked } = r;
-  const j: ExploreJson = { found, schedule, minimal, iterations, elapsedMs: Math.round(elapsedMs), violation, exhaustive, traces, sleepBlocked };
+  const j: ExploreJson = { found, schedule, minimal, iterations, elapsedMs: Math.round(elapsedMs), violation, exhaustive, traces, sleepBlocked, lockCode: r.lockCode };
   if (r.shard) j.shard = r.shard;
   return j;
 }
@@ -70,11 +72,12 @@ export function formatExplore(report: ExploreReport, file: string | undefined): 
     out.push(`search: ${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} executions/s)`);
     printOutcomes(report, out);
     out.push(`exhaustive: ${report.traces} traces, clean${report.shard ? ` (shard ${report.shard.index}/${report.shard.count}: merge every shard's --json with tsync-lab merge)` : ''}`);
+    if (report.lockCode === 'granted') out.push(LOCKS_GRANTED);
   } else {
     out.push(`${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} schedules/s)${report.interrupted ? ' — interrupted' : ''}`);
     printOutcomes(report, out);
     out.push('no violation, no forbidden outcome');
-    out.push(LOCKS_GRANTED);
+    if (report.lockCode === 'granted') out.push(LOCKS_GRANTED);
   }
   return out.join('\n');
 }

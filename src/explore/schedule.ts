@@ -26,6 +26,8 @@ export interface Schedule {
   hash: number;
   failure: string | null;
   deviations: Deviation[];
+  /** true: found with --grant-locks (the scheduler granted locks); absent from schedules printed before lock code was explored: granted */
+  grantLocks: boolean;
 }
 
 function varints(values: number[]): Buffer {
@@ -74,6 +76,7 @@ export function encodeSchedule(s: Schedule): string {
     `n=${s.steps}`,
     `h=${(s.hash >>> 0).toString(16).padStart(8, '0')}`,
     `v=${s.failure ?? '-'}`,
+    `lc=${s.grantLocks ? 'granted' : 'real'}`,
     `c=${varints(vals).toString('base64url')}`,
   ].join(':');
 }
@@ -108,7 +111,7 @@ export function decodeSchedule(text: string): Schedule {
     step += Math.floor(v / 8);
     return { step, actor: v % 8 };
   });
-  return { workload, design: f.d!, bug: f.b === '-' ? null : f.b!, scope: f.sc!, seed: num('s') | 0, steps: num('n'), hash: num('h', 16), failure: f.v === '-' ? null : f.v!, deviations };
+  return { workload, design: f.d!, bug: f.b === '-' ? null : f.b!, scope: f.sc!, seed: num('s') | 0, steps: num('n'), hash: num('h', 16), failure: f.v === '-' ? null : f.v!, deviations, grantLocks: f.lc !== 'real' };
 }
 
 /** FNV-1a over the trace words. */

@@ -17,7 +17,7 @@ import type { LockPlan } from '../locks/kinds.ts';
 import { workerPool } from '../workers/pool.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import type { ExploreTask } from './worker.ts';
-import { CtlLayout, END, H, MAX_ACTORS, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
+import { CtlLayout, END, H, MAX_ACTORS, NOT_ACQUIRING, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
 import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { Deviation } from './strategies/deviations.ts';
@@ -28,6 +28,8 @@ export interface World {
   bug: BugName | null;
   scope: Scope;
   plan: LockPlan;
+  /** true: the scheduler grants locks (lock code is not explored; faster); default: every lock runs its own code */
+  grantLocks?: boolean;
 }
 
 export interface Finding {
@@ -98,7 +100,7 @@ export class Session {
     this.c = this.k.create();
     this.pool = workerPool(new URL('./worker.ts', import.meta.url), this.n);
     this.tasks = workload.names.map((_, actor) => {
-      const t: ExploreTask = { m: this.m, c: this.c, actor, names: workload.names, spec, design: world.design, bug: world.bug, scope: world.scope, plan: world.plan };
+      const t: ExploreTask = { m: this.m, c: this.c, actor, names: workload.names, spec, design: world.design, bug: world.bug, scope: world.scope, plan: world.plan, grantLocks: world.grantLocks === true };
       return this.pool.run(t).catch((e: unknown) => {
         this.failed = e;
       });
@@ -130,7 +132,10 @@ export class Session {
     c.fill(0, k.results, k.strategy);
     c[H.NACTORS] = n;
     c[H.MAX_STEPS] = k.maxSteps;
-    for (let a = 0; a < MAX_ACTORS; a++) c[H.STATUS + a] = a < n ? STATUS.RUNNABLE : STATUS.FINISHED;
+    for (let a = 0; a < MAX_ACTORS; a++) {
+      c[H.STATUS + a] = a < n ? STATUS.RUNNABLE : STATUS.FINISHED;
+      c[H.BLOCKED + a] = NOT_ACQUIRING;
+    }
     c[H.DECIDER] = strategy.decider;
     c[H.INJECT] = inject ? 1 : 0;
     c[k.stepStart] = 0;

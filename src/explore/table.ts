@@ -6,7 +6,7 @@
  */
 import { POINT } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
-import { EVK } from './ctl.ts';
+import { EVK, LK_NAMES } from './ctl.ts';
 import { describeEvent } from './controller.ts';
 
 export interface TableInput {
@@ -51,7 +51,7 @@ export function interleavingTable(t: TableInput): string {
       accesses = 0;
     }
     last = '';
-    if (accesses > 0 && kind !== POINT.LOAD && kind !== POINT.STORE && kind !== POINT.ALOAD && kind !== POINT.ASTORE && kind !== POINT.CAS && kind !== POINT.ADD) {
+    if (accesses > 0 && LK_NAMES[kind] === undefined && kind !== POINT.LOAD && kind !== POINT.STORE && kind !== POINT.ALOAD && kind !== POINT.ASTORE && kind !== POINT.CAS && kind !== POINT.ADD) {
       lines.push(`(${accesses} access${accesses === 1 ? '' : 'es'})`);
       accesses = 0;
     }
@@ -78,8 +78,10 @@ export function interleavingTable(t: TableInput): string {
         last = describeEvent(t.L, kind, arg);
         break;
       default:
-        accesses++;
         last = describeEvent(t.L, kind, arg);
+        // lock code's own operations (real-lock mode) are listed: they are the lock's algorithm
+        if (LK_NAMES[kind] !== undefined) lines.push(last);
+        else accesses++;
     }
   }
   // the last run ends the execution: no switch

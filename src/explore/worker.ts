@@ -16,7 +16,9 @@ import { ControlledLock } from './controlled-lock.ts';
 import { EVK, H } from './ctl.ts';
 import { nextU64 } from './strategies/decider.ts';
 import { actorBody, type ActorIo, type WorkloadSpec } from './actors.ts';
-import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { anyUserLock, isUserLockKind, preloadUserLocks } from '../locks/user.ts';
+import { kindFor } from '../locks/kinds.ts';
+import { LockCode, WatchedLock, instrumentAtomics, virtualClock } from './lock-code.ts';
 
 export interface ExploreTask {
   m: Int32Array;
@@ -28,6 +30,8 @@ export interface ExploreTask {
   bug: BugName | null;
   scope: Scope;
   plan: LockPlan;
+  /** the scheduler grants locks (ControlledLock); false: every lock runs its own code (lock-code.ts) */
+  grantLocks: boolean;
 }
 
 export default function exploreWorker(task: ExploreTask): { executions: number } | Promise<{ executions: number }> {
@@ -39,19 +43,34 @@ export default function exploreWorker(task: ExploreTask): { executions: number }
 function runExplore(task: ExploreTask): { executions: number } {
   const { m, c, actor } = task;
   const L = Layout.of(m);
-  const ctl = new Controller(c, m, L, actor, task.names);
-  const ctx = makeCtx(m, actor, {
-    design: task.design,
-    bug: task.bug,
-    scope: task.scope,
-    plan: task.plan,
-    reporter: { report: (v) => ctl.violation({ kind: v.kind, message: v.message, op: v.op ?? '' }) },
-  });
-  // the seam's lock array is this worker's LockSet: put each lock under the scheduler
-  const locks = ctx.seam.locks as Lock[];
-  for (let id = 0; id < locks.length; id++) locks[id] = new ControlledLock(locks[id]!, ctl);
-  ctx.seam.hook = ctl;
-  ctl.bindHeld(ctx.seam.heldCount);
+  const real = !task.grantLocks;
+  const ctl = new Controller(c, m, L, actor, task.names, real);
+  let code: LockCode | null = null;
+  let clock: { reseed(): void } | null = null;
+  if (real) {
+    const userLocks = new Set<number>();
+    for (let id = 0; id < L.nLocks; id++) if (isUserLockKind(kindFor(L, id, task.plan, 'ttas'))) userLocks.add(id);
+    code = new LockCode(m, L, ctl, userLocks);
+    instrumentAtomics(code);
+    clock = virtualClock(() => c[H.STEP]! + c[H.TIMEOFS]!, actor);
+  }
+  const newCtx = () => {
+    const x = makeCtx(m, actor, {
+      ...(code ? { lockView: code.view } : {}),
+      design: task.design,
+      bug: task.bug,
+      scope: task.scope,
+      plan: task.plan,
+      reporter: { report: (v) => ctl.violation({ kind: v.kind, message: v.message, op: v.op ?? '' }) },
+    });
+    // the seam's lock array is this worker's LockSet: the scheduler grants each lock, or watches its code run
+    const locks = x.seam.locks as Lock[];
+    for (let id = 0; id < locks.length; id++) locks[id] = real ? new WatchedLock(locks[id]!, ctl) : new ControlledLock(locks[id]!, ctl);
+    x.seam.hook = ctl;
+    ctl.bindHeld(x.seam.heldCount);
+    return x;
+  };
+  let ctx = newCtx();
   const body = actorBody(task.spec, actor, task.names);
   const k = ctl.k;
   const io: ActorIo = {
@@ -80,7 +99,13 @@ function runExplore(task: ExploreTask): { executions: number } {
   let executions = 0;
   while (ctl.idle()) {
     executions++;
-    ctx.seam.takeLeaked(); // an aborted execution may have left locks on the stack
+    if (real) {
+      // lock handles hold worker-local state (a spin count, a user lock's fields): every
+      // execution starts from new ones, as the buffer starts from its snapshot
+      ctx = newCtx();
+      code!.reset();
+      clock!.reseed();
+    } else ctx.seam.takeLeaked(); // an aborted execution may have left locks on the stack
     ctx.op = '';
     if (!ctl.aborting) {
       try {

@@ -25,6 +25,9 @@ export interface WorldOptions {
   natives?: NativeTable;
   checking?: boolean;
   reporter: Reporter;
+  /** the array the lock handles are built over (default: the lab buffer itself); explore's
+   *  real-lock mode gives an instrumented view of the same buffer (src/explore/lock-code.ts) */
+  lockView?: Int32Array;
 }
 
 export function makeCtx(m: Int32Array, worker: number, o: WorldOptions): Ctx {
@@ -32,12 +35,13 @@ export function makeCtx(m: Int32Array, worker: number, o: WorldOptions): Ctx {
   if (bug) checkBugDesign(bug, o.design);
   const L = Layout.of(m);
   const lockOptions = o.lockOptions ?? DEFAULT_LOCK_OPTIONS;
-  const locks = new LockSet(m, L, worker, o.plan ?? DEFAULT_LOCK_PLAN, lockOptions, o.natives ?? []).locks;
+  const lm = o.lockView ?? m;
+  const locks = new LockSet(lm, L, worker, o.plan ?? DEFAULT_LOCK_PLAN, lockOptions, o.natives ?? []).locks;
   const replace = bug?.locks;
   if (replace) {
     for (let id = 0; id < L.nLocks; id++) {
       const make = replace[L.lockUse(id)];
-      if (make) locks[id] = make(m, L, id, worker, lockOptions);
+      if (make) locks[id] = make(lm, L, id, worker, lockOptions);
     }
   }
   const opts: CtxOptions = { design: findDesign(o.design), reporter: o.reporter };

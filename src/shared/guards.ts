@@ -10,7 +10,7 @@
  * points; plain accesses to words with no guard (atomic fields read or written plainly,
  * the header) always are.
  */
-import { ALLOC, GROUP, HDR, NODE, TASK, LOCK_ID, type Layout } from './layout.ts';
+import { ALLOC, GROUP, HDR, LOCK, NODE, QNODE, TASK, LOCK_ID, type Layout } from './layout.ts';
 
 /** Guard classes of a word. */
 export const GUARD = {
@@ -141,6 +141,9 @@ const ALLOC_FIELDS = FIELD_NAMES(ALLOC);
 const HDR_FIELDS = FIELD_NAMES(HDR);
 
 /** A readable name for a word, e.g. "task[2].HEAD", "node[5].REFS", "alloc.NODE_LIVE". */
+const LOCK_FIELDS = ['state', 'aux', 'owner', 'waiter'];
+const QNODE_FIELDS = ['locked', 'next'];
+
 export function describeWord(L: Layout, a: number): string {
   const rec = (base: number, size: number, n: number, names: string[], what: string): string | null => {
     if (a < base || a >= base + size * n) return null;
@@ -148,6 +151,19 @@ export function describeWord(L: Layout, a: number): string {
     return `${what}[${r}].${names[(a - base) % size] ?? `w${(a - base) % size}`}`;
   };
   if (a < HDR.SIZE) return `hdr.${HDR_FIELDS[a] ?? `w${a}`}`;
+  if (a >= L.locks && a < L.locks + L.nLocks * LOCK.SIZE) {
+    const id = Math.floor((a - L.locks) / LOCK.SIZE);
+    const f = a - L.lock(id);
+    return `${L.lockName(id)}.${LOCK_FIELDS[f] ?? `w${f}`}`;
+  }
+  if (a >= L.qnodes && a < L.qnodes + L.nLocks * L.cfg.workers * QNODE.SIZE) {
+    const r = Math.floor((a - L.qnodes) / QNODE.SIZE);
+    const id = Math.floor(r / L.cfg.workers);
+    const w = r % L.cfg.workers;
+    const f = a - L.qnode(id, w);
+    // worker 0's node line is also a user lock kind's 16 words
+    return `${L.lockName(id)}.qnode[${w}].${QNODE_FIELDS[f] ?? `w${f}`}`;
+  }
   if (a >= L.alloc && a < L.alloc + ALLOC.SIZE) return `alloc.${ALLOC_FIELDS[a - L.alloc] ?? `w${a - L.alloc}`}`;
   return rec(L.tasks, TASK.SIZE, L.cfg.maxTasks, TASK_FIELDS, 'task') ?? rec(L.groups, GROUP.SIZE, L.cfg.groups, GROUP_FIELDS, 'group') ?? rec(L.nodes, NODE.SIZE, L.cfg.maxFilters, NODE_FIELDS, 'node') ?? `word ${a}`;
 }
