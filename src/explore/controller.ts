@@ -90,12 +90,7 @@ export class Controller implements Hook {
       return;
     }
     if (this.aborting) return;
-    if (this.real) this.expire(false);
-    let mask = this.runnable();
-    if (mask === 0 && this.real) {
-      this.expire(true);
-      mask = this.runnable();
-    }
+    const mask = this.runnable();
     if (mask === 0) {
       this.deadlock(false);
       return;
@@ -167,6 +162,9 @@ export class Controller implements Hook {
     if (this.real) {
       const c = this.c;
       const at = this.k.locks + lock * 2;
+      // leaving the critical section is an access of the lock's pseudo-word, so that dpor
+      // orders it against another actor's entering (the exclusion check reads the holders)
+      if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(lock), write ? ACC.RMW : ACC.READ));
       if (write) {
         if (c[at] === this.me + 1) c[at] = 0;
       } else c[at + 1]! &= ~(1 << this.me);
@@ -185,6 +183,8 @@ export class Controller implements Hook {
     const c = this.c;
     const at = this.k.locks + id * 2;
     c[H.BLOCKED + this.me] = NOT_ACQUIRING;
+    // entering: an access of the lock's pseudo-word (a read for a reader: readers commute)
+    if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(id), write ? ACC.RMW : ACC.READ));
     const others: string[] = [];
     if (c[at]! > 0 && c[at] !== this.me + 1) others.push(`${this.names[c[at]! - 1]} (write)`);
     if (write) for (let a = 0; a < this.k.nActors; a++) if (a !== this.me && (c[at + 1]! & (1 << a)) !== 0) others.push(`${this.names[a]} (read)`);
@@ -227,54 +227,28 @@ export class Controller implements Hook {
     this.decide(true);
   }
 
-  /** Virtual time, µs: one per scheduling step, plus the jumps made while every actor waited. */
-  now(): number {
-    return this.c[H.STEP]! + this.c[H.TIMEOFS]!;
-  }
-
   /**
-   * Atomics.wait found its value: sleep until a notify of `word` wakes this actor, or
-   * (timeoutMs finite, under WATCHDOG_WAIT_MS) until virtual time passes its deadline.
-   * Returns true when it timed out.
+   * Atomics.wait found its value: sleep until a notify of `word` wakes this actor.
+   * A timed wait shorter than WATCHDOG_WAIT_MS (a sleep, a backoff) may also time out:
+   * its wake-up is a step the actor can take at any time (it stays runnable: so DPOR's
+   * enabled sets never depend on time), "timed-out" unless a notify came first. A longer
+   * timeout is a watchdog's bound: that sleeper only a notify wakes. Returns true when
+   * it timed out.
    */
   sleep(word: number, timeoutMs: number): boolean {
     const c = this.c;
-    c[H.DEADLINE + this.me] = timeoutMs > 0 && timeoutMs < WATCHDOG_WAIT_MS ? this.now() + Math.max(1, Math.ceil(timeoutMs * 1000)) : 0;
-    c[H.TIMEDOUT]! &= ~(1 << this.me);
+    const timed = timeoutMs > 0 && timeoutMs < WATCHDOG_WAIT_MS;
     c[H.WAITWORD + this.me] = word;
     c[H.SLEEPAT + this.me] = ++c[H.SLEEPSEQ]!;
     c[H.WAITKIND + this.me] = WAIT.SLEEP;
-    c[this.status] = STATUS.BLOCKED;
+    if (!timed) c[this.status] = STATUS.BLOCKED;
     this.trace(EVK_SLEEP, word);
-    this.decide(true);
+    this.decide(!timed);
+    const timedOut = c[H.WAITKIND + this.me] === WAIT.SLEEP;
+    c[H.WAITKIND + this.me] = WAIT.LOCK;
     this.trace(EVK_WOKEN, word);
     if (c[H.RECORD] !== 0) this.log(packAccess(word, ACC.RMW));
-    return (c[H.TIMEDOUT]! & (1 << this.me)) !== 0;
-  }
-
-  /**
-   * Timed sleepers whose deadline has passed can run (their wait returns "timed-out").
-   * With `jump` (no actor can run otherwise), time first jumps to the earliest deadline.
-   */
-  private expire(jump: boolean): void {
-    const c = this.c;
-    let earliest = 0;
-    for (let a = 0; a < this.k.nActors; a++) {
-      const d = c[H.DEADLINE + a]!;
-      if (d !== 0 && c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP && (earliest === 0 || d < earliest)) earliest = d;
-    }
-    if (earliest === 0) return;
-    if (jump && earliest > this.now()) c[H.TIMEOFS]! += earliest - this.now();
-    const now = this.now();
-    for (let a = 0; a < this.k.nActors; a++) {
-      const d = c[H.DEADLINE + a]!;
-      if (d !== 0 && d <= now && c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP) {
-        c[H.STATUS + a] = STATUS.RUNNABLE;
-        c[H.WAITKIND + a] = WAIT.LOCK;
-        c[H.DEADLINE + a] = 0;
-        c[H.TIMEDOUT]! |= 1 << a;
-      }
-    }
+    return timedOut;
   }
 
   /** Atomics.notify: wake up to `count` sleepers of `word`, first asleep first. */
@@ -284,11 +258,10 @@ export class Controller implements Hook {
     while (woken < count) {
       let best = -1;
       for (let a = 0; a < this.k.nActors; a++)
-        if (c[H.STATUS + a] === STATUS.BLOCKED && c[H.WAITKIND + a] === WAIT.SLEEP && c[H.WAITWORD + a] === word && (best < 0 || c[H.SLEEPAT + a]! < c[H.SLEEPAT + best]!)) best = a;
+        if (a !== this.me && c[H.STATUS + a] !== STATUS.FINISHED && c[H.WAITKIND + a] === WAIT.SLEEP && c[H.WAITWORD + a] === word && (best < 0 || c[H.SLEEPAT + a]! < c[H.SLEEPAT + best]!)) best = a;
       if (best < 0) break;
       c[H.STATUS + best] = STATUS.RUNNABLE;
       c[H.WAITKIND + best] = WAIT.LOCK;
-      c[H.DEADLINE + best] = 0;
       woken++;
     }
     return woken;
@@ -368,12 +341,7 @@ export class Controller implements Hook {
   private decide(yielding: boolean): void {
     const c = this.c;
     if (c[H.STEP]! >= this.k.maxSteps) this.abort(END.STEP_LIMIT, JSON.stringify({ kind: 'livelock', message: `the execution did not end within ${this.k.maxSteps} scheduling steps` }), true);
-    if (this.real) this.expire(false);
-    let mask = this.runnable();
-    if (mask === 0 && this.real) {
-      this.expire(true);
-      mask = this.runnable();
-    }
+    const mask = this.runnable();
     if (mask === 0) this.deadlock(true);
     const choice = this.choose(mask, yielding);
     if (choice < 0) this.abort(END.CUT, '', true);

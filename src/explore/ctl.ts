@@ -46,9 +46,6 @@ export const H = {
   WAITWORD: 64, //   per actor: the word it sleeps on (WAIT.SLEEP)
   SLEEPAT: 72, //    per actor: its place among the sleepers (H.SLEEPSEQ when it went to sleep)
   WATCHN: 80, //     per actor: how many words its spin watches (WAIT.SPIN; the words are in CtlLayout.watch)
-  DEADLINE: 88, //   per actor, asleep: the virtual time (µs) its timed wait expires at, 0 = none
-  TIMEOFS: 24, //    virtual time = STEP + TIMEOFS µs (TIMEOFS grows when time jumps: every actor waited)
-  TIMEDOUT: 25, //   bit per actor: its last wait ended by timing out
   SIZE: 96,
 } as const;
 

@@ -26,9 +26,11 @@
  *
  * Atomics.wait and notify as ECMA-262 defines them: the compare and the sleep are one
  * step, there is no spurious wake-up, notify wakes up to `count` sleepers of the word
- * in FIFO order and returns how many. Under the scheduler no time passes while every
- * actor sleeps: a timed wait does not time out (a timeout of 0 is a check, as in
- * ECMA-262), so a sleeper nobody is left to notify is a finding, not a timeout.
+ * in FIFO order and returns how many. A timed wait shorter than WATCHDOG_WAIT_MS (a
+ * sleep, a backoff) may time out at any step after it (its wake-up stays enabled); a
+ * longer one is a watchdog's bound and never expires: a sleeper nobody is left to
+ * notify is then a finding (a lost wake-up when its lock is free), not a timeout. The
+ * clock lock code reads is virtual (1 µs per scheduling step).
  *
  * Not seen: accesses through another view of the buffer (`view.buffer`, `subarray`),
  * and Atomics.waitAsync (refused).

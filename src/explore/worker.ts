@@ -52,7 +52,7 @@ function runExplore(task: ExploreTask): { executions: number } {
     for (let id = 0; id < L.nLocks; id++) if (isUserLockKind(kindFor(L, id, task.plan, 'ttas'))) userLocks.add(id);
     code = new LockCode(m, L, ctl, userLocks);
     instrumentAtomics(code);
-    clock = virtualClock(() => c[H.STEP]! + c[H.TIMEOFS]!, actor);
+    clock = virtualClock(() => c[H.STEP]!, actor);
   }
   const newCtx = () => {
     const x = makeCtx(m, actor, {
