@@ -17,6 +17,7 @@
 import { POINT, POINT_NAMES, type Hook } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
 import { GuardMap, describeWord } from '../shared/guards.ts';
+import type { Race } from './races.ts';
 import { ACC, CtlLayout, END, EVK, H, LK_NAMES, NOT_ACQUIRING, RNG_WORD, STATUS, WAIT, WATCHDOG_WAIT_MS, WATCH_CAP, appendText, LK, lockWord, packAccess, packDecision } from './ctl.ts';
 import type { Decider } from './strategies/decider.ts';
 import { DECIDERS } from './strategies/index.ts';
@@ -43,7 +44,8 @@ export class Controller implements Hook {
   private readonly status: number;
 
   constructor(
-    private readonly c: Int32Array,
+    /** the control buffer (lock-code.ts and races.ts keep their state in it too) */
+    readonly c: Int32Array,
     private readonly m: Int32Array,
     private readonly L: Layout,
     readonly me: number,
@@ -194,6 +196,13 @@ export class Controller implements Hook {
     }
     if (write) c[at] = this.me + 1;
     else c[at + 1]! |= 1 << this.me;
+  }
+
+  /** Lock code's access of `word` races with another actor's (races.ts): stop the execution there. */
+  dataRace(word: number, plain: boolean, write: boolean, r: Race): void {
+    const what = (p: boolean, w: boolean) => `${p ? 'plain' : 'atomic'} ${w ? 'write' : 'read'}`;
+    const message = `data race on ${describeWord(this.L, word)}: ${this.names[this.me]}'s ${what(plain, write)} and ${this.names[r.other]}'s ${what(r.otherPlain, r.otherWrite)} are not ordered by happens-before (no Atomics operation orders them), so ECMA-262 gives the value read no sequentially consistent meaning`;
+    this.abort(END.CRASH, JSON.stringify({ kind: 'data-race', message, actor: this.names[this.me] }), true);
   }
 
   /** A lock-code operation on a shared word: a scheduling point (its access is logged by lockEvent). */

@@ -53,6 +53,10 @@ export const H = {
 export const WAIT = { LOCK: 0, SPIN: 1, SLEEP: 2 } as const;
 /** A timed wait at least this long (ms) is a watchdog's bound, not a sleep: it never expires under the scheduler. */
 export const WATCHDOG_WAIT_MS = 1000;
+/** Words whose accesses by lock code are checked for data races (open addressing; a full table checks no more). */
+export const RACE_SLOTS = 512;
+/** word + 1, last write (actor + 1 | plain << 8), its clock, plain-read mask, read clocks [MAX_ACTORS], sync clock [MAX_ACTORS] */
+export const RACE_SLOT_WORDS = 4 + 2 * MAX_ACTORS;
 /** Words a spinning actor can watch (its reads since its last write). */
 export const WATCH_CAP = 8;
 /** H.BLOCKED in real-lock mode: the actor is acquiring no lock. */
@@ -120,6 +124,9 @@ export const LK_NAMES: Record<number, string> = {
 export class CtlLayout {
   readonly results: number;
   readonly locks: number;
+  /** real-lock mode, data races (races.ts): per-actor vector clocks, then the table of tracked words */
+  readonly clocks: number;
+  readonly raceTable: number;
   readonly strategy: number;
   readonly decisions: number;
   readonly trace: number;
@@ -148,6 +155,11 @@ export class CtlLayout {
     at += MAX_ACTORS * MAX_OPS * RESULT_WORDS;
     this.locks = at;
     at += nLocks * 2;
+    // reset with the results and lock holders at every execution (session.ts)
+    this.clocks = at;
+    at += MAX_ACTORS * MAX_ACTORS;
+    this.raceTable = at;
+    at += RACE_SLOTS * RACE_SLOT_WORDS;
     this.strategy = at;
     this.strategyWords = 2 * maxSteps + 64;
     at += this.strategyWords;

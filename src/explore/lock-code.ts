@@ -39,6 +39,7 @@ import { LOCK, LSTAT, WORKER, type Layout } from '../shared/layout.ts';
 import { runSplit, type Lock } from '../locks/lock.ts';
 import { ACC, LK } from './ctl.ts';
 import type { Controller } from './controller.ts';
+import { RaceDetector, type Race } from './races.ts';
 
 /** Unchanged re-reads run ahead inside one step before a spinner is blocked. */
 export const SPIN_PROBE = 1000;
@@ -56,6 +57,7 @@ export class LockCode {
   /** words read since this actor's last write, with the value it saw */
   private readonly window = new Map<number, number>();
   private spinRun = 0;
+  private readonly races: RaceDetector;
 
   constructor(
     private readonly m: Int32Array,
@@ -74,6 +76,7 @@ export class LockCode {
       if (userLocks.has(id)) passes[s + LOCK.AUX] = 1;
     }
     this.passes = passes;
+    this.races = new RaceDetector(ctl.c, ctl.k, ctl.me);
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const rt = this;
     this.view = new Proxy(m, {
@@ -135,6 +138,11 @@ export class LockCode {
     return false;
   }
 
+  /** A data race stops the execution at the access (its value is not explored). */
+  private check(r: Race | null, i: number, plain: boolean, write: boolean): void {
+    if (r) this.ctl.dataRace(i, plain, write, r);
+  }
+
   private wrote(i: number): void {
     this.window.clear();
     this.spinRun = 0;
@@ -146,8 +154,9 @@ export class LockCode {
     const m = this.m;
     if (this.passesAt(i) || !(i < m.length)) return m[i]!;
     if (this.enter(i, true)) return m[i]!;
-    const v = m[i]!;
     this.ctl.lockEvent(LK.READ, i, ACC.READ);
+    this.check(this.races.read(i, true), i, true, false);
+    const v = m[i]!;
     this.window.set(i, v);
     return v;
   }
@@ -160,6 +169,7 @@ export class LockCode {
     }
     this.enter(i, false);
     this.ctl.lockEvent(LK.WRITE, i, ACC.WRITE);
+    this.check(this.races.write(i, true), i, true, true);
     m[i] = v;
     this.wrote(i);
   }
@@ -169,8 +179,9 @@ export class LockCode {
     const m = this.m;
     if (this.passesAt(i)) return A.load(m, i);
     if (this.enter(i, true)) return A.load(m, i);
-    const v = A.load(m, i);
     this.ctl.lockEvent(LK.LOAD, i, ACC.READ);
+    this.check(this.races.read(i, false), i, false, false);
+    const v = A.load(m, i);
     this.window.set(i, v);
     return v;
   }
@@ -180,6 +191,7 @@ export class LockCode {
     if (this.passesAt(i)) return A.store(m, i, v);
     this.enter(i, false);
     this.ctl.lockEvent(LK.STORE, i, ACC.WRITE);
+    this.check(this.races.write(i, false), i, false, true);
     const r = A.store(m, i, v);
     this.wrote(i);
     return r;
@@ -190,6 +202,7 @@ export class LockCode {
     if (this.passesAt(i)) return op(m, i, v);
     this.enter(i, false);
     this.ctl.lockEvent(kind, i, ACC.RMW);
+    this.check(this.races.write(i, false, true), i, false, true);
     const r = op(m, i, v);
     this.wrote(i);
     return r;
@@ -202,6 +215,7 @@ export class LockCode {
     if (this.enter(i, A.load(m, i) !== (expected | 0))) return A.compareExchange(m, i, expected, replacement);
     const fails = A.load(m, i) !== (expected | 0);
     this.ctl.lockEvent(fails ? LK.CAS_FAIL : LK.CAS, i, fails ? ACC.READ : ACC.RMW);
+    this.check(fails ? this.races.read(i, false) : this.races.write(i, false, true), i, false, !fails);
     const old = A.compareExchange(m, i, expected, replacement);
     if (fails) this.window.set(i, old);
     else this.wrote(i);
@@ -212,17 +226,21 @@ export class LockCode {
     const m = this.m;
     this.enter(i, false);
     this.ctl.lockEvent(LK.WAIT, i, ACC.RMW);
+    this.check(this.races.read(i, false), i, false, false);
     this.window.clear();
     this.spinRun = 0;
     if (A.load(m, i) !== (value | 0)) return 'not-equal';
     const t = timeout === undefined ? Infinity : Number(timeout);
     if (!(t > 0)) return 'timed-out';
-    return this.ctl.sleep(i, t) ? 'timed-out' : 'ok';
+    const timedOut = this.ctl.sleep(i, t);
+    this.races.sync(i, false);
+    return timedOut ? 'timed-out' : 'ok';
   }
 
   notify(i: number, count: number | undefined): number {
     this.enter(i, false);
     this.ctl.lockEvent(LK.NOTIFY, i, ACC.RMW);
+    this.races.sync(i, true);
     this.window.clear();
     this.spinRun = 0;
     const n = count === undefined || count === Infinity ? 1 << 30 : Math.max(0, Math.floor(Number(count)));
