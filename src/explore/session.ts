@@ -6,6 +6,8 @@
  * decision, hands the turn to that actor and sleeps until the last actor is done.
  */
 import { FindingError } from '../shared/finding-error.ts';
+import type { Finding } from '../shared/finding.ts';
+import { LabFault } from '../shared/lab-fault.ts';
 import { isUserLockKind, userLockWhere } from '../locks/user.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import { Layout } from '../shared/layout.ts';
@@ -30,12 +32,8 @@ export interface World {
   plan: LockPlan;
 }
 
-export interface Finding {
-  kind: string;
-  message: string;
-  actor?: string;
-  op?: string;
-}
+/** explore's findings are the lab's one finding type: kind, message, actor and op */
+export type { Finding };
 
 export interface Execution {
   end: number;
@@ -56,11 +54,6 @@ export interface Execution {
   opKind(actor: number, i: number): number;
   /** the event trace, two words per event */
   trace: Int32Array;
-}
-
-/** The lab's own fault (exit 3): workers did not come back. */
-export class EngineFault extends Error {
-  override readonly name = 'EngineFault';
 }
 
 const MAX_STEPS = 20_000;
@@ -112,7 +105,7 @@ export class Session {
     try {
       while (Atomics.load(s.c, H.READY) < s.n) {
         if (s.failed) throw s.failed;
-        if (performance.now() > deadline) throw new EngineFault('explore: workers did not start within 60 s');
+        if (performance.now() > deadline) throw new LabFault('explore: workers did not start within 60 s', { waitedFor: 'the actors to start', boundMs: 60_000 });
         await new Promise((r) => setTimeout(r, 2));
       }
     } catch (e) {
@@ -156,7 +149,7 @@ export class Session {
           const where = userLockWhere(this.m, this.L, a, this.world.plan);
           if (where) throw new FindingError('livelock', `livelock: actor ${this.workload.names[a]} has not finished its step after ${bound / 1000} s${where}`);
         }
-        throw new EngineFault(`explore: execution ${this.executions} did not end within ${bound / 1000} s (a lab fault)`);
+        throw new LabFault(`explore: execution ${this.executions} did not end within ${bound / 1000} s (a lab fault)`, { waitedFor: `execution ${this.executions} to end`, boundMs: bound });
       }
     }
     strategy.endExecution?.(c, k);

@@ -15,11 +15,8 @@
  * the ops never overlap: one actor sleeps, the other wakes it and runs ahead to the
  * next copy, where it gives up spinning before the sleeper is back, and so on.
  */
+import { LabFault } from '../shared/lab-fault.ts';
 import { LH } from './ctl.ts';
-
-export class LabFault extends Error {
-  override readonly name = 'LabFault';
-}
 
 /** Long enough for a lock watchdog (2 s) to fire in the other actor first. */
 export const SPIN_BOUND_MS = 20_000;

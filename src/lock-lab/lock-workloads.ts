@@ -3,7 +3,8 @@
  * takes one worker's lock handle and the task; all waits are bounded (syncMs).
  */
 import { Layout, LOCK, LSTAT } from '../shared/layout.ts';
-import { SpinBarrier, SyncTimeoutError, waitFor, waitUntil } from '../shared/barrier.ts';
+import { SpinBarrier, waitFor, waitUntil } from '../shared/barrier.ts';
+import { LabFault } from '../shared/lab-fault.ts';
 import { DeadlockError, cpuRelax, type Lock } from '../locks/lock.ts';
 import { FutexLock } from '../locks/futex.ts';
 import { QW_WAITING } from '../locks/rw.ts';
@@ -90,10 +91,10 @@ export function entryRace(c: WorkloadEnv, t: EntryRaceTask): LockTaskResult {
   for (let i = 0; i < t.rounds; i++) {
     Atomics.add(m, ready, 1);
     if (t.worker === 0) {
-      for (let n = 0; Atomics.load(m, ready) < t.parties * (i + 1); n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: a party never arrived');
+      for (let n = 0; Atomics.load(m, ready) < t.parties * (i + 1); n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new LabFault('entry race: a party never arrived');
       if (performance.now() > end) Atomics.store(m, stop, 1);
       Atomics.store(m, go, i + 1);
-    } else for (let n = 0; Atomics.load(m, go) <= i; n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: the round never opened');
+    } else for (let n = 0; Atomics.load(m, go) <= i; n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new LabFault('entry race: the round never opened');
     if (Atomics.load(m, stop) !== 0) break;
     x ^= x << 13;
     x ^= x >>> 17;
@@ -218,7 +219,7 @@ export function rwShare(c: WorkloadEnv, t: RwShareTask): LockTaskResult {
     try {
       inner.arrive(t.innerMs); // only passable if every reader is inside at once
     } catch (e) {
-      if (!(e instanceof SyncTimeoutError)) throw e;
+      if (!(e instanceof LabFault)) throw e;
       shared = false;
     }
   });

@@ -2,25 +2,23 @@
  * Bounded spin synchronisation on words of the shared buffer: wait for a word to
  * reach a value, and a reusable (generation-counting) barrier that starts workers
  * together without sleeps. Every wait is bounded by a deadline and throws
- * `SyncTimeoutError` past it: a lost party must fail a test, not hang it.
+ * a `LabFault` (./lab-fault.ts) past it: a lost party must fail a test, not hang it.
  *
  * They spin (Atomics.load) rather than Atomics.wait: the point is to release all
  * parties at the same instant, and waking a sleeper costs ≈ 10 µs here.
  */
 
-export class SyncTimeoutError extends Error {
-  override readonly name = 'SyncTimeoutError';
-}
+import { LabFault } from './lab-fault.ts';
 
 /** Looks at the clock once per this many spins (performance.now is ≈ 30 ns). */
 const CLOCK_EVERY = 1024;
 
-/** Spin until `m[i] === v`; throws SyncTimeoutError after `timeoutMs`. */
+/** Spin until `m[i] === v`; throws a LabFault after `timeoutMs`. */
 export function waitFor(m: Int32Array, i: number, v: number, timeoutMs: number, what = `word ${i} == ${v}`): void {
   waitUntil(m, i, (x) => x === v, timeoutMs, what);
 }
 
-/** Spin until `pred(m[i])`; returns the value seen. Throws SyncTimeoutError after `timeoutMs`. */
+/** Spin until `pred(m[i])`; returns the value seen. Throws a LabFault after `timeoutMs`. */
 export function waitUntil(m: Int32Array, i: number, pred: (v: number) => boolean, timeoutMs: number, what = `word ${i}`): number {
   let v = Atomics.load(m, i);
   if (pred(v)) return v;
@@ -28,7 +26,7 @@ export function waitUntil(m: Int32Array, i: number, pred: (v: number) => boolean
   for (let n = 1; ; n++) {
     v = Atomics.load(m, i);
     if (pred(v)) return v;
-    if (n % CLOCK_EVERY === 0 && performance.now() > deadline) throw new SyncTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (n % CLOCK_EVERY === 0 && performance.now() > deadline) throw new LabFault(`timed out after ${timeoutMs} ms waiting for ${what}`, { waitedFor: what, boundMs: timeoutMs });
   }
 }
 

@@ -14,7 +14,7 @@ import { WorkerReporter } from './worker-reporter.ts';
 import { NoiseHook } from '../workers/noise.ts';
 import { LockdepHook } from '../workers/lockdep.ts';
 import { Rng, workerSeed } from '../shared/rng.ts';
-import { SyncTimeoutError } from '../shared/barrier.ts';
+import { LabFault } from '../shared/lab-fault.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
 import { retryWanted } from './retry.ts';
@@ -68,7 +68,7 @@ function runWorker(task: StressTask): StressWorkerResult {
     // the start gate: every worker begins together, when the main thread starts the clock
     const gateDeadline = performance.now() + 120_000;
     while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0) {
-      if (performance.now() > gateDeadline) throw new SyncTimeoutError('stress worker: the start gate never opened (main thread gone?)');
+      if (performance.now() > gateDeadline) throw new LabFault('stress worker: the start gate never opened (main thread gone?)');
       Atomics.wait(m, HDR.GO, 0, 100);
     }
     const attempts = retryWanted(cfg) ? newLatencyHistogram() : null;
