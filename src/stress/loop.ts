@@ -20,6 +20,7 @@ import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
 import type { Rng } from '../shared/rng.ts';
 import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
+import { boundedWait } from '../shared/wait.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
 /** How long a parked worker waits for the audit to finish before giving up, ms. */
@@ -79,11 +80,8 @@ export class StressLoop {
   private park(): void {
     const m = this.m;
     Atomics.add(m, HDR.BARRIER_HOLD, 1);
-    const deadline = performance.now() + PARK_BOUND_MS;
-    let n = 0;
-    while (Atomics.load(m, HDR.AUDIT_REQ) !== 0 && Atomics.load(m, HDR.STOP) === 0) {
-      if (++n % 1024 === 0 && performance.now() > deadline) break;
-    }
+    // past the bound the worker goes on: the main thread's audit gives up on its own bound
+    boundedWait(m, HDR.AUDIT_REQ, (req) => req === 0 || Atomics.load(m, HDR.STOP) !== 0, { what: 'the audit to end', ms: PARK_BOUND_MS, giveUp: true });
     Atomics.sub(m, HDR.BARRIER_HOLD, 1);
   }
 

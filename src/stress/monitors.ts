@@ -4,6 +4,7 @@
  * livelock watchdog (an op that makes no progress is named and stops the run).
  */
 import { HDR, WORKER } from '../shared/layout.ts';
+import { boundedWait } from '../shared/wait.ts';
 import { OP_KINDS } from './mix.ts';
 import type { Totals } from './report.ts';
 import { readTotals } from './totals.ts';
@@ -77,23 +78,21 @@ export class Monitors {
   private audit(): void {
     const { m } = this.world;
     Atomics.store(m, HDR.AUDIT_REQ, 1);
-    const deadline = performance.now() + BARRIER_BOUND_MS;
     let parked = false;
-    for (let n = 0; ; n++) {
+    // past the bound (a worker inside a long op) this audit is skipped, not a fault
+    const parkedOrStopped = (hold: number): boolean => {
       const active = Atomics.load(m, HDR.ACTIVE);
-      if (Atomics.load(m, HDR.BARRIER_HOLD) >= active) {
-        parked = active > 0;
-        break;
-      }
-      if (Atomics.load(m, HDR.STOP) !== 0 || (n % 256 === 0 && performance.now() > deadline)) break;
-    }
+      if (hold < active) return Atomics.load(m, HDR.STOP) !== 0;
+      parked = active > 0;
+      return true;
+    };
+    boundedWait(m, HDR.BARRIER_HOLD, parkedOrStopped, { what: 'the workers to park for an audit', ms: BARRIER_BOUND_MS, clockEvery: 256, giveUp: true });
     if (parked) {
       this.audits++;
       this.world.auditNow('audit');
     }
     Atomics.store(m, HDR.AUDIT_REQ, 0);
-    const until = performance.now() + BARRIER_BOUND_MS;
-    while (Atomics.load(m, HDR.BARRIER_HOLD) > 0 && performance.now() < until);
+    boundedWait(m, HDR.BARRIER_HOLD, (hold) => hold <= 0, { what: 'the workers to leave the audit barrier', ms: BARRIER_BOUND_MS, clockEvery: 1, giveUp: true });
     this.seqAt.fill(performance.now()); // the livelock clock does not run while workers were parked
   }
 

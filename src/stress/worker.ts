@@ -14,7 +14,7 @@ import { WorkerReporter } from './worker-reporter.ts';
 import { NoiseHook } from '../workers/noise.ts';
 import { LockdepHook } from '../workers/lockdep.ts';
 import { Rng, workerSeed } from '../shared/rng.ts';
-import { LabFault } from '../shared/lab-fault.ts';
+import { boundedWait } from '../shared/wait.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
 import { retryWanted } from './retry.ts';
@@ -66,11 +66,12 @@ function runWorker(task: StressTask): StressWorkerResult {
     const histogram = cfg.latency ? newLatencyHistogram() : null;
     Atomics.add(m, HDR.STARTED, 1);
     // the start gate: every worker begins together, when the main thread starts the clock
-    const gateDeadline = performance.now() + 120_000;
-    while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0) {
-      if (performance.now() > gateDeadline) throw new LabFault('stress worker: the start gate never opened (main thread gone?)');
-      Atomics.wait(m, HDR.GO, 0, 100);
-    }
+    boundedWait(m, HDR.GO, (go) => go !== 0 || Atomics.load(m, HDR.STOP) !== 0, {
+      what: 'the start gate (HDR.GO)',
+      ms: 120_000,
+      napMs: 100,
+      fault: 'stress worker: the start gate never opened (main thread gone?)',
+    });
     const attempts = retryWanted(cfg) ? newLatencyHistogram() : null;
     const toSuccess = attempts ? newLatencyHistogram() : null;
     const listeners: LoopListeners = {};
