@@ -25,6 +25,7 @@ import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { Deviation } from './strategies/deviations.ts';
 import type { Outcome, Workload } from './workloads.ts';
+import type { EncodedResult } from '../scenario/concurrent-ops.ts';
 
 export interface World {
   design: string;
@@ -53,6 +54,8 @@ export interface Execution {
   opSeed: number;
   /** the kind code of op i of actor a (workloads describe it) */
   opKind(actor: number, i: number): number;
+  /** the encoded result of op i of actor a, if it ended (src/scenario/concurrent-ops.ts decodes it) */
+  opResult(actor: number, i: number): EncodedResult;
   /** the event trace, two words per event */
   trace: Int32Array;
 }
@@ -181,6 +184,10 @@ export class Session {
       nondet: c[H.NONDET]!,
       opSeed,
       opKind: (a, i) => results[(a * MAX_OPS + i) * RESULT_WORDS + 3]!,
+      opResult: (a, i) => {
+        const at = (a * MAX_OPS + i) * RESULT_WORDS;
+        return { code: results[at]!, arg: results[at + 1]!, child: results[at + 2]! };
+      },
       get deviations() {
         return deviationsOf(decisions);
       },
