@@ -12,7 +12,10 @@ import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { Session, type World } from '../src/explore/session.ts';
 import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from '../src/explore/workloads.ts';
 import { DfsStrategy } from '../src/explore/strategies/dfs.ts';
-import { explore, search, scheduleOf } from '../src/explore/explore.ts';
+import { explore, search, scheduleOf, tableOf } from '../src/explore/explore.ts';
+import { RandomStrategy } from '../src/explore/strategies/random.ts';
+import { decodeResult, encodeResult } from '../src/scenario/concurrent-ops.ts';
+import { fail, tsyncFailed, type Errno } from '../src/seccomp/errors.ts';
 import { decodeSchedule } from '../src/explore/schedule.ts';
 import { replayOn, replaySchedule } from '../src/explore/replay.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
@@ -120,6 +123,42 @@ test.serial('the nondeterminism check fires on its negative control, and only th
     const armed = replayOn(s, sched, true);
     t.false(armed.reproduced);
     t.regex(armed.nondeterminism ?? '', /^nondeterminism at step \d+/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('one result encoder keeps the errno: every errno, a TSYNC refusal and ok decode to what was encoded', (t) => {
+  const errnos: Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
+  for (const errno of errnos) {
+    const e = encodeResult(fail(errno));
+    t.deepEqual(decodeResult(e.code, e.arg, String), { result: 'error', errno }, errno);
+  }
+  const r = encodeResult(tsyncFailed(7));
+  t.deepEqual(decodeResult(r.code, r.arg, (tid) => `tid${tid}`), { result: 'tsync_failed', thread: 'tid7' });
+  t.deepEqual(decodeResult(0, 0, String), { result: 'ok' });
+  // negative control: explore's former encoder wrote arg 0 for every errno, which reads back as EINVAL
+  t.deepEqual(decodeResult(1, 0, String), { result: 'error', errno: 'EINVAL' });
+});
+
+test.serial('the stress workload: an op that failed shows its errno in the interleaving table (it said "done" before, its errno dropped)', async (t) => {
+  // t1 and t3 start without no_new_privs in an unprivileged process: their attach or TSYNC is EACCES until a TSYNC spreads it
+  const s = await Session.open(new StressWorkload(2, 3), world());
+  try {
+    const st = new RandomStrategy(1, 200, true);
+    let seen = 0;
+    for (let e = s.run(st); e && seen === 0; e = s.run(st)) {
+      for (let a = 0; a < 2; a++)
+        for (let i = 0; i < 3; i++) {
+          const r = e.opResult(a, i);
+          if (r.code !== 1) continue;
+          const d = decodeResult(r.code, r.arg, String);
+          t.true(d.result === 'error' && d.errno === 'EACCES', JSON.stringify(d));
+          t.regex(tableOf(s, e), /◀ EACCES/);
+          seen++;
+        }
+    }
+    t.true(seen > 0, 'some execution had an op fail with an errno');
   } finally {
     await s.close();
   }

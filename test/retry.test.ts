@@ -8,13 +8,14 @@
  */
 import test from 'ava';
 import { Ajv } from 'ajv';
-import { Layout, TASK } from '../src/shared/layout.ts';
+import { Layout, handleSlot } from '../src/shared/layout.ts';
+import { LOOP, RunWords } from '../src/stress/run-words.ts';
 import { makeCtx } from '../src/seccomp/world.ts';
 import { ListReporter } from '../src/seccomp/violations.ts';
 import { createProcess } from '../src/seccomp/process.ts';
 import { exitThread } from '../src/seccomp/exit.ts';
 import { chainLabels } from '../src/seccomp/filter.ts';
-import { headOf, setNnp, taskAt, taskLive, tidOf } from '../src/seccomp/task.ts';
+import { headOf, setNnp, taskLive, tidOf } from '../src/seccomp/task.ts';
 import { CALLER_LOOPS } from '../src/seccomp/retry.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import { RetryLoop } from '../src/stress/retry.ts';
@@ -41,10 +42,12 @@ function world(design: string, policy: 'wait' | 'kill', bug: BugName | null = nu
   const counts = new Map<number, number>();
   const successes: number[] = [];
   let label = 0;
-  const loop = new RetryLoop(m, ctx, cfg, new Rng(1), () => ++label, (i, d = 1) => void counts.set(i, (counts.get(i) ?? 0) + d), { success: (n) => successes.push(n) });
-  const at = (t: number) => taskAt(ctx, t);
+  const run = new RunWords(L.cfg.maxTasks);
+  const loop = new RetryLoop(m, run, ctx, cfg, new Rng(1), () => ++label, (i, d = 1) => void counts.set(i, (counts.get(i) ?? 0) + d), { success: (n) => successes.push(n) });
+  /** a thread's loop record in the engine's run words */
+  const at = (t: number) => run.task(handleSlot(t));
   const attempt = () => loop.attempt(caller!, at(caller!), tidOf(ctx, caller!));
-  return { m, ctx, reporter, caller: caller!, lib: lib!, plain: plain!, loop, counts, successes, attempt, at };
+  return { m, r: run.r, ctx, reporter, caller: caller!, lib: lib!, plain: plain!, loop, counts, successes, attempt, at };
 }
 
 test('every design has a caller loop', (t) => {
@@ -86,9 +89,9 @@ for (const design of ['merged', 'separate-sync']) {
   test(`${design}, kill: a thread claimed elsewhere is marked and exits at its next op`, (t) => {
     const w = world(design, 'kill');
     const libAt = w.at(w.lib);
-    Atomics.store(w.m, libAt + TASK.CLAIM, 99); // running on another worker
+    Atomics.store(w.r, libAt + LOOP.CLAIM, 99); // running on another worker
     w.attempt();
-    Atomics.store(w.m, libAt + TASK.CLAIM, 0);
+    Atomics.store(w.r, libAt + LOOP.CLAIM, 0);
     t.true(taskLive(w.ctx, w.lib));
     t.is(w.counts.get(C.RETRY_KILL_MARKS), 1);
     t.is(w.counts.get(C.RETRY_KILLED_NOW), undefined);

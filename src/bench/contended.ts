@@ -6,7 +6,8 @@
  * every run together and fence the reset of STOP between runs.
  */
 import type { Lock } from '../locks/lock.ts';
-import { SpinBarrier, SyncTimeoutError } from '../shared/barrier.ts';
+import { SpinBarrier } from '../shared/barrier.ts';
+import { LabFault } from '../shared/lab-fault.ts';
 import { BSLOT, type ContendedRun } from './bench-task.ts';
 import { pingPongRun } from './pingpong.ts';
 
@@ -26,7 +27,7 @@ function runOver(m: Int32Array, stop: number, leader: boolean, end: number): boo
     Atomics.store(m, stop, 1);
     return true;
   }
-  if (!leader && now > end + FOLLOWER_GRACE_MS) throw new SyncTimeoutError(`contended run: no STOP from worker 0 ${FOLLOWER_GRACE_MS} ms after the end`);
+  if (!leader && now > end + FOLLOWER_GRACE_MS) throw new LabFault(`contended run: no STOP from worker 0 ${FOLLOWER_GRACE_MS} ms after the end`);
   return false;
 }
 

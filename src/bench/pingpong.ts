@@ -4,13 +4,13 @@
  * time is the cost of moving a cache line between the two cores: the limit for any
  * lock handoff between them.
  */
-import { SyncTimeoutError } from '../shared/barrier.ts';
+import { LabFault } from '../shared/lab-fault.ts';
 import { nsPer } from '../shared/stats.ts';
 
 /**
  * Spin until the word reads `v`. The bound is per wait (it starts at the first clock look,
  * after 65536 spins, so the fast path reads no clock): a run that progresses slowly on an
- * oversubscribed machine finishes; a partner that never answers is a SyncTimeoutError.
+ * oversubscribed machine finishes; a partner that never answers is a LabFault.
  */
 function spinFor(m: Int32Array, at: number, v: number, boundMs: number): void {
   let n = 0;
@@ -19,7 +19,7 @@ function spinFor(m: Int32Array, at: number, v: number, boundMs: number): void {
     if ((++n & 0xffff) !== 0) continue;
     const now = performance.now();
     if (deadline === 0) deadline = now + boundMs;
-    else if (now > deadline) throw new SyncTimeoutError(`ping-pong: no answer within ${boundMs} ms (waiting for ${v})`);
+    else if (now > deadline) throw new LabFault(`ping-pong: no answer within ${boundMs} ms (waiting for ${v})`);
   }
 }
 

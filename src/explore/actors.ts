@@ -10,8 +10,7 @@ import { cloneThread } from '../seccomp/clone.ts';
 import { exitThread } from '../seccomp/exit.ts';
 import { syscallEntry } from '../seccomp/syscall.ts';
 import { setNnp } from '../seccomp/task.ts';
-import type { OpResult } from '../seccomp/errors.ts';
-import { runOp, type EncodedResult, type LabelPlan } from '../scenario/concurrent-ops.ts';
+import { OK_RESULT as OK, encodeResult as enc, runOp, type EncodedResult, type LabelPlan } from '../scenario/concurrent-ops.ts';
 import { ACTOR_OPS, type ConcurrentScenario } from '../scenario/concurrent-types.ts';
 
 /** The stress workload's op kinds and their weights (sync only where the design has it). */
@@ -36,11 +35,6 @@ export interface ActorIo {
 }
 
 export type ActorBody = (ctx: Ctx, io: ActorIo) => void;
-
-const OK: EncodedResult = { code: 0, arg: 0, child: 0 };
-function enc(r: OpResult): EncodedResult {
-  return r.ok ? OK : r.errno === 'TSYNC' ? { code: 2, arg: r.tid, child: 0 } : { code: 1, arg: 0, child: 0 };
-}
 
 /** Executions this worker has run: worker-local state the scheduler does not control. */
 let localRuns = 0;

@@ -16,6 +16,7 @@ import { interleavingTable } from './table.ts';
 import { shrink, signature } from './shrink.ts';
 import { ReplayStrategy } from './strategies/replay.ts';
 import { END } from './ctl.ts';
+import { decodeResult } from '../scenario/concurrent-ops.ts';
 
 export interface ExploreOptions {
   strategy: StrategyName;
@@ -123,8 +124,12 @@ export function tableOf(session: Session, e: Execution): string {
     describeOp: (a, i) => wl.describeOp(a, i, e.opKind(a, i)),
     resultOf: (a, i) => {
       const r = results?.[wl.names[a]!]?.[i];
-      if (!r) return undefined;
-      return r.result === 'ok' ? 'ok' : r.result === 'error' ? r.errno : `tsync_failed (${r.thread})`;
+      if (r) return r.result === 'ok' ? 'ok' : r.result === 'error' ? r.errno : `tsync_failed (${r.thread})`;
+      // no graded outcome (the stress workload, or an execution that did not end
+      // normally): an op that failed with an errno names it, from its result words
+      const { code, arg } = e.opResult(a, i);
+      const d = decodeResult(code, arg, (tid) => `tid${tid}`);
+      return d.result === 'error' ? d.errno : undefined;
     },
   });
 }

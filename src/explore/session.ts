@@ -6,6 +6,9 @@
  * decision, hands the turn to that actor and sleeps until the last actor is done.
  */
 import { FindingError } from '../shared/finding-error.ts';
+import type { Finding } from '../shared/finding.ts';
+import { LabFault } from '../shared/lab-fault.ts';
+import { boundedPoll, boundedWait, within } from '../shared/wait.ts';
 import { isUserLockKind, userLockWhere } from '../locks/user.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import { Layout } from '../shared/layout.ts';
@@ -22,6 +25,7 @@ import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { Deviation } from './strategies/deviations.ts';
 import type { Outcome, Workload } from './workloads.ts';
+import type { EncodedResult } from '../scenario/concurrent-ops.ts';
 
 export interface World {
   design: string;
@@ -32,12 +36,8 @@ export interface World {
   grantLocks?: boolean;
 }
 
-export interface Finding {
-  kind: string;
-  message: string;
-  actor?: string;
-  op?: string;
-}
+/** explore's findings are the lab's one finding type: kind, message, actor and op */
+export type { Finding };
 
 export interface Execution {
   end: number;
@@ -56,13 +56,10 @@ export interface Execution {
   opSeed: number;
   /** the kind code of op i of actor a (workloads describe it) */
   opKind(actor: number, i: number): number;
+  /** the encoded result of op i of actor a, if it ended (src/scenario/concurrent-ops.ts decodes it) */
+  opResult(actor: number, i: number): EncodedResult;
   /** the event trace, two words per event */
   trace: Int32Array;
-}
-
-/** The lab's own fault (exit 3): workers did not come back. */
-export class EngineFault extends Error {
-  override readonly name = 'EngineFault';
 }
 
 const MAX_STEPS = 20_000;
@@ -110,13 +107,12 @@ export class Session {
   static async open(workload: Workload, world: World, maxSteps = MAX_STEPS): Promise<Session> {
     await preloadUserLocks(Object.values(world.plan)); // user lock modules: the main thread builds handles too (setup)
     const s = new Session(workload, world, maxSteps);
-    const deadline = performance.now() + 60_000;
+    const started = (): boolean => {
+      if (s.failed) throw s.failed;
+      return Atomics.load(s.c, H.READY) >= s.n;
+    };
     try {
-      while (Atomics.load(s.c, H.READY) < s.n) {
-        if (s.failed) throw s.failed;
-        if (performance.now() > deadline) throw new EngineFault('explore: workers did not start within 60 s');
-        await new Promise((r) => setTimeout(r, 2));
-      }
+      await boundedPoll(started, { what: 'the actors to start (H.READY)', ms: 60_000, pollMs: 2, fault: 'explore: workers did not start within 60 s' });
     } catch (e) {
       await s.pool.destroy();
       throw e;
@@ -155,14 +151,13 @@ export class Session {
     Atomics.notify(c, H.TURN + first, 1);
     const userLocks = Object.values(this.world.plan).some(isUserLockKind);
     const bound = userLocks ? USER_LOCK_BOUND_MS : EXECUTION_BOUND_MS;
-    while (Atomics.load(c, H.DONE) === 0) {
-      if (Atomics.wait(c, H.DONE, 0, bound) === 'timed-out' && Atomics.load(c, H.DONE) === 0) {
-        for (let a = 0; userLocks && a < this.n; a++) {
-          const where = userLockWhere(this.m, this.L, a, this.world.plan);
-          if (where) throw new FindingError('livelock', `livelock: actor ${this.workload.names[a]} has not finished its step after ${bound / 1000} s${where}`);
-        }
-        throw new EngineFault(`explore: execution ${this.executions} did not end within ${bound / 1000} s (a lab fault)`);
+    const what = `execution ${this.executions} to end (H.DONE)`;
+    if (!boundedWait(c, H.DONE, (done) => done !== 0, { what, ms: bound, napMs: bound, giveUp: true })) {
+      for (let a = 0; userLocks && a < this.n; a++) {
+        const where = userLockWhere(this.m, this.L, a, this.world.plan);
+        if (where) throw new FindingError('livelock', `livelock: actor ${this.workload.names[a]} has not finished its step after ${bound / 1000} s${where}`);
       }
+      throw new LabFault(`explore: execution ${this.executions} did not end within ${bound / 1000} s (a lab fault)`, { waitedFor: what, boundMs: bound });
     }
     strategy.endExecution?.(c, k);
     return this.collect(opSeed);
@@ -194,6 +189,10 @@ export class Session {
       nondet: c[H.NONDET]!,
       opSeed,
       opKind: (a, i) => results[(a * MAX_OPS + i) * RESULT_WORDS + 3]!,
+      opResult: (a, i) => {
+        const at = (a * MAX_OPS + i) * RESULT_WORDS;
+        return { code: results[at]!, arg: results[at + 1]!, child: results[at + 2]! };
+      },
       get deviations() {
         return deviationsOf(decisions);
       },
@@ -208,9 +207,7 @@ export class Session {
       Atomics.notify(this.c, H.TURN + a);
     }
     // workers leave their loop at once; if one is stuck (a lab fault), destroy terminates it
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.tasks), new Promise((r) => (timer = setTimeout(r, 5000)))]);
-    clearTimeout(timer);
+    await within(Promise.all(this.tasks), 5000);
     await this.pool.destroy();
   }
 }

@@ -4,8 +4,9 @@
  * sample), then, if the other actor is not there after a while (it may be
  * descheduled: the cores are shared), sleep in Atomics.wait until the last arriver
  * wakes them; the arriver calls notify only when someone said it sleeps, so the fast
- * path has no notify. Past SPIN_BOUND_MS of waiting they throw a LabFault naming who
- * waited for what (the other actor never came: a lab fault, exit 3, never a hang).
+ * path has no notify. The sleep is a bounded wait (src/shared/wait.ts): past
+ * SPIN_BOUND_MS it throws a LabFault naming who waited for what (the other actor never
+ * came: a lab fault, exit 3, never a hang).
  *
  * The spin start's budget is a time, not a count of looks: a look costs 5-20 ns
  * depending on the machine and on whether the partner just wrote the line, and the
@@ -15,11 +16,8 @@
  * the ops never overlap: one actor sleeps, the other wakes it and runs ahead to the
  * next copy, where it gives up spinning before the sleeper is back, and so on.
  */
+import { boundedWait } from '../shared/wait.ts';
 import { LH } from './ctl.ts';
-
-export class LabFault extends Error {
-  override readonly name = 'LabFault';
-}
 
 /** Long enough for a lock watchdog (2 s) to fire in the other actor first. */
 export const SPIN_BOUND_MS = 20_000;
@@ -54,14 +52,12 @@ export function barrier(c: Int32Array, n: number, actor: number, what: string, s
   }
   Atomics.add(c, LH.BARRIER_SLEEP, 1);
   try {
-    let waited = 0;
-    for (;;) {
-      const cur = Atomics.load(c, LH.BARRIER);
-      if (cur >= target) return;
-      Atomics.wait(c, LH.BARRIER, cur, NAP_MS);
-      waited += NAP_MS;
-      if (waited > SPIN_BOUND_MS) throw new LabFault(`litmus: actor ${actor} waited ${SPIN_BOUND_MS / 1000} s at barrier ${what} for the other actors (a lab fault)`);
-    }
+    boundedWait(c, LH.BARRIER, (v) => v >= target, {
+      what: 'the other actors at a round barrier',
+      ms: SPIN_BOUND_MS,
+      napMs: NAP_MS,
+      fault: () => `litmus: actor ${actor} waited ${SPIN_BOUND_MS / 1000} s at barrier ${what} for the other actors (a lab fault)`,
+    });
   } finally {
     Atomics.sub(c, LH.BARRIER_SLEEP, 1);
   }
@@ -146,16 +142,14 @@ export function spinStart(c: Int32Array, at: number, n: number, actor: number, c
     }
   }
   budget.slept();
-  let cur = Atomics.add(c, at, SLEEPER) + SLEEPER;
-  let waited = 0;
-  while ((cur & COUNT) < n) {
-    if (Atomics.load(c, LH.ABORT) !== 0) return false;
-    Atomics.wait(c, at, cur, NAP_MS);
-    waited += NAP_MS;
-    if (waited > SPIN_BOUND_MS) throw new LabFault(`litmus: actor ${actor} waited ${SPIN_BOUND_MS / 1000} s at copy ${copy} for the other actors (a lab fault)`);
-    cur = Atomics.load(c, at);
-  }
-  return true;
+  Atomics.add(c, at, SLEEPER);
+  return boundedWait(c, at, (v) => (v & COUNT) >= n, {
+    what: 'the other actors at a copy start',
+    ms: SPIN_BOUND_MS,
+    napMs: NAP_MS,
+    abort: () => Atomics.load(c, LH.ABORT) !== 0,
+    fault: () => `litmus: actor ${actor} waited ${SPIN_BOUND_MS / 1000} s at copy ${copy} for the other actors (a lab fault)`,
+  });
 }
 
 /** Busy work the skew spins on (kept observable so the JIT cannot drop the loop). */

@@ -2,11 +2,11 @@
  * Checker violations seen by a litmus actor: the first of each kind kept in full
  * (printed in full by the CLI), the rest counted. Always forbidden.
  */
+import type { Finding } from '../shared/finding.ts';
 import type { Reporter, Violation } from '../seccomp/violations.ts';
 
-export interface LitmusViolation {
-  kind: string;
-  message: string;
+/** A finding (src/shared/finding.ts) of a litmus actor, with its count. */
+export interface LitmusViolation extends Finding {
   /** the op being run when it was found ("main op 0 attach", "audit after a round") */
   op: string;
   /** the actor that reported it */

@@ -14,6 +14,7 @@
  *                      lock gets it soon after the release, several times
  */
 import { LockLab } from './lock-lab.ts';
+import { TIMED_OUT, within } from '../shared/wait.ts';
 import { arrivalOrder, entryRace, holdWhileWaiting, mutualExclusion, readersShare, tornReads } from './lock-scenarios.ts';
 import { loadUserLock, resolveUserLock, type UserLockDef, type UserLockKind } from '../locks/user.ts';
 
@@ -44,18 +45,6 @@ export interface CheckOptions {
   onProgress?: (message: string) => void;
 }
 
-const TIMEOUT = Symbol('timeout');
-
-/** `p`, or TIMEOUT after `ms` (the caller then ends the pool and its stuck threads). */
-async function bounded<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<typeof TIMEOUT>((r) => (timer = setTimeout(() => r(TIMEOUT), ms)));
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** FIFO check: a waiter starts this long after its predecessor entered acquire() (its time to queue). */
 const FIFO_GRACE_MS = 30;
@@ -72,10 +61,10 @@ export async function checkUserLock(spec: string, o: CheckOptions = {}): Promise
   const say = o.onProgress ?? (() => {});
   const props: PropertyResult[] = [];
   let lab = LockLab.open(3);
-  /** run one scenario; on timeout, end the pool (terminating stuck threads) and start a fresh one */
-  const scenario = async <T>(run: (l: LockLab) => Promise<T>): Promise<T | typeof TIMEOUT> => {
-    const r = await bounded(run(lab), boundMs);
-    if (r === TIMEOUT) {
+  /** run one scenario (TIMED_OUT: it did not finish within its bound); on timeout, end the pool (terminating stuck threads) and start a fresh one */
+  const scenario = async <T>(run: (l: LockLab) => Promise<T>): Promise<T | typeof TIMED_OUT> => {
+    const r = await within(run(lab), boundMs);
+    if (r === TIMED_OUT) {
       void lab.close().catch(() => {});
       lab = LockLab.open(3);
     }
@@ -85,8 +74,8 @@ export async function checkUserLock(spec: string, o: CheckOptions = {}): Promise
   try {
     say('mutual exclusion');
     const me = await scenario((l) => mutualExclusion(l, kind, 2, iterations, 16));
-    const race = me === TIMEOUT ? TIMEOUT : await scenario((l) => entryRace(l, kind, 2, RACE_ROUNDS, RACE_MS));
-    if (me === TIMEOUT || race === TIMEOUT) props.push({ property: 'mutual exclusion', status: 'unknown', detail: stuck });
+    const race = me === TIMED_OUT ? TIMED_OUT : await scenario((l) => entryRace(l, kind, 2, RACE_ROUNDS, RACE_MS));
+    if (me === TIMED_OUT || race === TIMED_OUT) props.push({ property: 'mutual exclusion', status: 'unknown', detail: stuck });
     else {
       const lost = me.expected - me.count;
       props.push({
@@ -100,10 +89,10 @@ export async function checkUserLock(spec: string, o: CheckOptions = {}): Promise
     else {
       say('reader-writer exclusion');
       const torn = await scenario((l) => tornReads(l, kind, true, 2000));
-      const share = torn === TIMEOUT ? TIMEOUT : await scenario((l) => readersShare(l, kind, 2, 50));
-      if (torn === TIMEOUT) props.push({ property: 'reader-writer exclusion', status: 'unknown', detail: stuck });
+      const share = torn === TIMED_OUT ? TIMED_OUT : await scenario((l) => readersShare(l, kind, 2, 50));
+      if (torn === TIMED_OUT) props.push({ property: 'reader-writer exclusion', status: 'unknown', detail: stuck });
       else {
-        const shared = share !== TIMEOUT && share.every(Boolean);
+        const shared = share !== TIMED_OUT && share.every(Boolean);
         props.push({
           property: 'reader-writer exclusion',
           status: torn.torn === 0 && torn.reads > 0 ? 'holds' : 'broken',
@@ -122,7 +111,7 @@ export async function checkUserLock(spec: string, o: CheckOptions = {}): Promise
         [2, 1],
       ]) {
         const got = await scenario((l) => arrivalOrder(l, kind, order, undefined, FIFO_GRACE_MS));
-        if (got === TIMEOUT) {
+        if (got === TIMED_OUT) {
           status = 'unknown';
           orders.push(`queued ${order.join(',')}: ${stuck}`);
           break;
@@ -138,7 +127,7 @@ export async function checkUserLock(spec: string, o: CheckOptions = {}): Promise
     let lost = false;
     for (let i = 0; i < 3 && !lost; i++) {
       const r = await scenario((l) => holdWhileWaiting(l, kind, HOLD_MS));
-      if (r === TIMEOUT) lost = true;
+      if (r === TIMED_OUT) lost = true;
       else waits.push(Math.round(r.waiter.elapsedMs ?? 0));
     }
     props.push({

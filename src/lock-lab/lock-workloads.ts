@@ -3,7 +3,8 @@
  * takes one worker's lock handle and the task; all waits are bounded (syncMs).
  */
 import { Layout, LOCK, LSTAT } from '../shared/layout.ts';
-import { SpinBarrier, SyncTimeoutError, waitFor, waitUntil } from '../shared/barrier.ts';
+import { SpinBarrier } from '../shared/barrier.ts';
+import { boundedWait } from '../shared/wait.ts';
 import { DeadlockError, cpuRelax, type Lock } from '../locks/lock.ts';
 import { FutexLock } from '../locks/futex.ts';
 import { QW_WAITING } from '../locks/rw.ts';
@@ -90,10 +91,11 @@ export function entryRace(c: WorkloadEnv, t: EntryRaceTask): LockTaskResult {
   for (let i = 0; i < t.rounds; i++) {
     Atomics.add(m, ready, 1);
     if (t.worker === 0) {
-      for (let n = 0; Atomics.load(m, ready) < t.parties * (i + 1); n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: a party never arrived');
+      const all = t.parties * (i + 1);
+      boundedWait(m, ready, (v) => v >= all, { what: 'every party of the entry race', ms: t.syncMs, deadline, fault: 'entry race: a party never arrived' });
       if (performance.now() > end) Atomics.store(m, stop, 1);
       Atomics.store(m, go, i + 1);
-    } else for (let n = 0; Atomics.load(m, go) <= i; n++) if ((n & 1023) === 0 && performance.now() > deadline) throw new SyncTimeoutError('entry race: the round never opened');
+    } else boundedWait(m, go, (v) => v > i, { what: `round ${i} of the entry race to open`, ms: t.syncMs, deadline, fault: 'entry race: the round never opened' });
     if (Atomics.load(m, stop) !== 0) break;
     x ^= x << 13;
     x ^= x >>> 17;
@@ -117,7 +119,7 @@ export function hold(c: WorkloadEnv, t: HoldTask): LockTaskResult {
     // Scoped-only kinds (native): park inside the critical section until told to go.
     c.lock.run(() => {
       Atomics.store(m, c.sc + SLOT.HELD, me);
-      Atomics.wait(m, c.sc + SLOT.GO, 0, t.syncMs);
+      boundedWait(m, c.sc + SLOT.GO, (v) => v !== 0, { what: 'the word that lets the holder go', ms: t.syncMs, napMs: t.syncMs, giveUp: true });
     });
     return result(c, t.worker);
   }
@@ -125,8 +127,8 @@ export function hold(c: WorkloadEnv, t: HoldTask): LockTaskResult {
   c.lock.run(() => {
     Atomics.store(m, c.sc + SLOT.HELD, me);
     const w = c.lk + LOCK.WAITER;
-    if (t.until === 0) waitUntil(m, w, (v) => v !== 0, t.syncMs, 'a waiter');
-    else waitFor(m, w, t.until, t.syncMs, `worker ${t.until - 1} to queue`);
+    if (t.until === 0) boundedWait(m, w, (v) => v !== 0, { what: 'a waiter', ms: t.syncMs });
+    else boundedWait(m, w, (v) => v === t.until, { what: `worker ${t.until - 1} to queue`, ms: t.syncMs });
     // Hold busy (not asleep) so that a spinning waiter would spin all along.
     const end = performance.now() + t.holdMs;
     while (performance.now() < end) cpuRelax(64);
@@ -138,8 +140,8 @@ export function hold(c: WorkloadEnv, t: HoldTask): LockTaskResult {
 
 export function wait(c: WorkloadEnv, t: WaitTask): LockTaskResult {
   const m = c.m;
-  waitUntil(m, c.sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the holder');
-  if (t.after !== 0) waitFor(m, c.lk + LOCK.WAITER, t.after, t.syncMs, `worker ${t.after - 1} to queue`);
+  boundedWait(m, c.sc + SLOT.HELD, (v) => v !== 0, { what: 'the holder', ms: t.syncMs });
+  if (t.after !== 0) boundedWait(m, c.lk + LOCK.WAITER, (v) => v === t.after, { what: `worker ${t.after - 1} to queue`, ms: t.syncMs });
   if (t.graceMs) {
     const end = performance.now() + t.graceMs;
     while (performance.now() < end) cpuRelax(64);
@@ -215,12 +217,7 @@ export function rwShare(c: WorkloadEnv, t: RwShareTask): LockTaskResult {
   startBarrier(c, t.parties).arrive(t.syncMs);
   let shared = true;
   c.lock.readRun(() => {
-    try {
-      inner.arrive(t.innerMs); // only passable if every reader is inside at once
-    } catch (e) {
-      if (!(e instanceof SyncTimeoutError)) throw e;
-      shared = false;
-    }
+    shared = inner.tryArrive(t.innerMs); // only passable if every reader is inside at once
   });
   return result(c, t.worker, { shared });
 }
@@ -239,24 +236,18 @@ export function rwFair(c: WorkloadEnv, t: RwFairTask): LockTaskResult {
       lock.readAcquire();
       Atomics.store(m, sc + SLOT.HELD, t.worker + 1);
       // Hold until the late reader is provably queued, or got in (the bug).
-      waitUntil(
-        m,
-        c.lk + LOCK.WAITER,
-        (v) => v === t.lateReaderId + 1 || Atomics.load(m, sc + SLOT.GOT) !== 0,
-        t.syncMs,
-        'the late reader to queue',
-      );
+      boundedWait(m, c.lk + LOCK.WAITER, (v) => v === t.lateReaderId + 1 || Atomics.load(m, sc + SLOT.GOT) !== 0, { what: 'the late reader to queue', ms: t.syncMs });
       const gotEarly = Atomics.load(m, sc + SLOT.GOT) !== 0;
       lock.readRelease();
       return result(c, t.worker, { gotEarly });
     }
     case 'writer': {
-      waitUntil(m, sc + SLOT.HELD, (v) => v !== 0, t.syncMs, 'the first reader');
+      boundedWait(m, sc + SLOT.HELD, (v) => v !== 0, { what: 'the first reader', ms: t.syncMs });
       lock.run(() => logAcquisition(c, t.worker));
       return result(c, t.worker);
     }
     case 'late-reader': {
-      waitUntil(m, c.lk + LOCK.STATE, (v) => (v & QW_WAITING) !== 0, t.syncMs, 'the writer to queue');
+      boundedWait(m, c.lk + LOCK.STATE, (v) => (v & QW_WAITING) !== 0, { what: 'the writer to queue', ms: t.syncMs });
       lock.readRun(() => {
         logAcquisition(c, t.worker);
         Atomics.store(m, sc + SLOT.GOT, 1);

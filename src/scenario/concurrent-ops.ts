@@ -1,8 +1,9 @@
 /**
  * Running the pieces of a concurrent scenario on the model, whatever engine decides
  * the interleaving: the label plan, the sequential setup, one actor op (as its thread),
- * the encoding of a step result as two integers (engines pass them through shared
- * memory), and the final thread states.
+ * the one encoding of an op's result as integers (engines pass them through shared
+ * memory; explore's and litmus's actors and the setup runner all use it, and it keeps
+ * the errno) and its decoding, and the final thread states.
  */
 import type { Ctx } from '../seccomp/context.ts';
 import { createProcess } from '../seccomp/process.ts';
@@ -15,7 +16,11 @@ import { FLAG_BITS, type Errno, type StepResult, type ThreadState } from './type
 import type { ActorOp, ConcurrentScenario } from './concurrent-types.ts';
 import { threadState } from './thread-state.ts';
 
-const ERRNOS: readonly Errno[] = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'];
+/** The errno of an encoded result is its index here; every errno of the model is listed (checked below). */
+const ERRNOS = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'] as const satisfies readonly Errno[];
+/** a compile error if the model gains an errno this table does not list */
+const everyErrnoListed: Exclude<Errno, (typeof ERRNOS)[number]> extends never ? true : never = true;
+void everyErrnoListed;
 
 /** Label ids: every attach of the file gets its own (id 0 is "no label"). */
 export interface LabelPlan {
@@ -52,16 +57,27 @@ export interface EncodedResult {
   child: number;
 }
 
-function encode(r: OpResult): EncodedResult {
-  if (r.ok) return { code: 0, arg: 0, child: 0 };
+/** An op that succeeded and returns nothing (set_nnp, exit, syscall, a probe). */
+export const OK_RESULT: Readonly<EncodedResult> = { code: 0, arg: 0, child: 0 };
+
+/** The one encoder of a model op's result: ok, the errno (its index in ERRNOS), or the TSYNC refusal's tid. */
+export function encodeResult(r: OpResult): EncodedResult {
+  if (r.ok) return OK_RESULT;
   if (r.errno === 'TSYNC') return { code: 2, arg: r.tid, child: 0 };
   return { code: 1, arg: ERRNOS.indexOf(r.errno), child: 0 };
 }
 
+/** The one decoder: an encoded result as the scenario formats spell it (`tidName` names a refusing thread). */
 export function decodeResult(code: number, arg: number, tidName: (tid: number) => string): StepResult {
   if (code === 0) return { result: 'ok' };
   if (code === 2) return { result: 'tsync_failed', thread: tidName(arg) };
   return { result: 'error', errno: ERRNOS[arg] ?? 'EINVAL' };
+}
+
+/** A result as the scenario formats spell it, without the trip through integers (the sequential runner). */
+export function stepResult(r: OpResult, tidName: (tid: number) => string): StepResult {
+  const e = encodeResult(r);
+  return decodeResult(e.code, e.arg, tidName);
 }
 
 /** Run one op as task `t`; `label` is its label id (attach). */
@@ -69,23 +85,23 @@ export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number): EncodedR
   switch (op.op) {
     case 'set_nnp':
       setNnp(ctx, t);
-      return { code: 0, arg: 0, child: 0 };
+      return OK_RESULT;
     case 'attach': {
       const flags = (op.flags ?? []).reduce((a, f) => a | FLAG_BITS[f], 0);
-      return encode(ctx.design.attach(ctx, t, { label, insns: op.insns ?? 1, flags }));
+      return encodeResult(ctx.design.attach(ctx, t, { label, insns: op.insns ?? 1, flags }));
     }
     case 'sync':
-      return encode(ctx.design.sync(ctx, t));
+      return encodeResult(ctx.design.sync(ctx, t));
     case 'clone': {
       const r = cloneThread(ctx, t);
-      return r.ok ? { code: 0, arg: 0, child: r.child } : encode(r);
+      return r.ok ? { code: 0, arg: 0, child: r.child } : encodeResult(r);
     }
     case 'exit':
       exitThread(ctx, t);
-      return { code: 0, arg: 0, child: 0 };
+      return OK_RESULT;
     case 'syscall':
       syscallEntry(ctx, t);
-      return { code: 0, arg: 0, child: 0 };
+      return OK_RESULT;
   }
 }
 

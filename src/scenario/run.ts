@@ -13,6 +13,7 @@ import { setNnp, tidOf } from '../seccomp/task.ts';
 import { ALLOC } from '../shared/layout.ts';
 import { audit } from '../seccomp/audit.ts';
 import type { OpResult } from '../seccomp/errors.ts';
+import { stepResult } from './concurrent-ops.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import type { Hook } from '../shared/seam.ts';
@@ -76,11 +77,7 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
 
   const violations: Violation[] = reporter.list;
   const steps: StepResult[] = [];
-  const toStep = (r: OpResult): StepResult => {
-    if (r.ok) return { result: 'ok' };
-    if (r.errno === 'TSYNC') return { result: 'tsync_failed', thread: tidName(r.tid) };
-    return { result: 'error', errno: r.errno };
-  };
+  const toStep = (r: OpResult): StepResult => stepResult(r, tidName);
   s.steps.forEach((st, i) => {
     const t = tasks.get(st.thread)!;
     ctx.op = `step ${i} ${st.op}`;

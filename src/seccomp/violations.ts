@@ -1,3 +1,5 @@
+import type { Finding } from '../shared/finding.ts';
+
 /**
  * Violation kinds: the names the stress report uses and the seeded bugs' `catches`
  * refer to (a contract: keep the strings).
@@ -28,16 +30,14 @@ export const VIOLATION_KINDS = [
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
-export interface Violation {
+/** A finding of the model's checkers (the lab's one finding type, src/shared/finding.ts), by worker index. */
+export interface Violation extends Finding {
   kind: ViolationKind;
-  message: string;
   worker: number;
   /** task ids (tids) involved */
   tasks: number[];
   /** node handles involved */
   nodes: number[];
-  /** op being run when it was found */
-  op?: string;
   seed?: number;
   /** when it was found: epoch milliseconds (performance.timeOrigin + now), set by the engine */
   atMs?: number;

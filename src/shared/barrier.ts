@@ -1,36 +1,12 @@
 /**
- * Bounded spin synchronisation on words of the shared buffer: wait for a word to
- * reach a value, and a reusable (generation-counting) barrier that starts workers
- * together without sleeps. Every wait is bounded by a deadline and throws
- * `SyncTimeoutError` past it: a lost party must fail a test, not hang it.
+ * A reusable (generation-counting) barrier over two words of a shared buffer, that
+ * starts workers together without sleeps. Its wait is a bounded wait (./wait.ts): a
+ * party that never comes is a LabFault past the bound, not a hang.
  *
- * They spin (Atomics.load) rather than Atomics.wait: the point is to release all
+ * It spins (Atomics.load) rather than Atomics.wait: the point is to release all
  * parties at the same instant, and waking a sleeper costs ≈ 10 µs here.
  */
-
-export class SyncTimeoutError extends Error {
-  override readonly name = 'SyncTimeoutError';
-}
-
-/** Looks at the clock once per this many spins (performance.now is ≈ 30 ns). */
-const CLOCK_EVERY = 1024;
-
-/** Spin until `m[i] === v`; throws SyncTimeoutError after `timeoutMs`. */
-export function waitFor(m: Int32Array, i: number, v: number, timeoutMs: number, what = `word ${i} == ${v}`): void {
-  waitUntil(m, i, (x) => x === v, timeoutMs, what);
-}
-
-/** Spin until `pred(m[i])`; returns the value seen. Throws SyncTimeoutError after `timeoutMs`. */
-export function waitUntil(m: Int32Array, i: number, pred: (v: number) => boolean, timeoutMs: number, what = `word ${i}`): number {
-  let v = Atomics.load(m, i);
-  if (pred(v)) return v;
-  const deadline = performance.now() + timeoutMs;
-  for (let n = 1; ; n++) {
-    v = Atomics.load(m, i);
-    if (pred(v)) return v;
-    if (n % CLOCK_EVERY === 0 && performance.now() > deadline) throw new SyncTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}`);
-  }
-}
+import { boundedWait } from './wait.ts';
 
 /**
  * A barrier for `parties` workers over two words (arrival count, generation).
@@ -44,14 +20,24 @@ export class SpinBarrier {
     private readonly parties: number,
   ) {}
 
+  /** Arrive and wait for the others; a LabFault after `timeoutMs`. */
   arrive(timeoutMs: number): void {
+    this.wait(timeoutMs, false);
+  }
+
+  /** Arrive and wait for the others; false after `timeoutMs` (the others may never come: the caller's answer, not a fault). */
+  tryArrive(timeoutMs: number): boolean {
+    return this.wait(timeoutMs, true);
+  }
+
+  private wait(timeoutMs: number, giveUp: boolean): boolean {
     const m = this.m;
     const gen = Atomics.load(m, this.genIndex);
     if (Atomics.add(m, this.countIndex, 1) === this.parties - 1) {
       Atomics.store(m, this.countIndex, 0);
       Atomics.add(m, this.genIndex, 1);
-      return;
+      return true;
     }
-    waitUntil(m, this.genIndex, (g) => g !== gen, timeoutMs, `barrier of ${this.parties} (word ${this.countIndex})`);
+    return boundedWait(m, this.genIndex, (g) => g !== gen, { what: `barrier of ${this.parties} (word ${this.countIndex})`, ms: timeoutMs, giveUp });
   }
 }

@@ -38,13 +38,8 @@ export const TASK_GUARDS: FieldGuards<typeof TASK> = {
   MODE: GUARD.SIGLOCK,
   HEAD: GUARD.SIGLOCK,
   NNP: GUARD.NONE, // set-only by its owner with no lock
-  RETRY: GUARD.NONE, // [owner] the claiming worker's: no lock
-  RETRY_LABEL: GUARD.NONE, // [owner]
-  RETRY_T0: GUARD.NONE, // [owner]
-  KILL: GUARD.NONE, // [atomic]
   NEXT: GUARD.TASKLIST_OR_SIGLOCK,
   PREVT: GUARD.TASKLIST_OR_SIGLOCK,
-  CLAIM: GUARD.NONE,
   FILTER_COUNT: GUARD.SIGLOCK,
   NEXT_FREE: GUARD.PIDMAP,
 };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 /** An internal error that carries a long detail for the log, not for the terminal. */
 export class InternalError extends Error {
-  override readonly name = 'InternalError';
+  override readonly name: string = 'InternalError';
   constructor(
     message: string,
     readonly detail = '',

@@ -52,7 +52,11 @@ export const DEFAULT_LAYOUT: LayoutConfig = {
   scratchWords: 64,
 };
 
-/** Header: identity, configuration echo and run-control words. */
+/**
+ * Header: identity and configuration echo. No engine's run words live here: the stress
+ * engine keeps its own in src/stress/run-words.ts (words 16-63 were its; spare now, so
+ * that every region keeps its offset).
+ */
 export const HDR = {
   MAGIC: 0, //        [immutable] 0x75796E63 ("tsync")
   VERSION: 1, //      [immutable] layout version
@@ -64,13 +68,6 @@ export const HDR = {
   N_LOCKS: 7, //      [immutable]
   EXTRA_LOCKS: 8, //  [immutable]
   SCRATCH_WORDS: 9, // [immutable]
-  STOP: 16, //        [atomic] non-zero: workers finish their op and return (1 stop, 2 abort)
-  VIOLATIONS: 17, //  [atomic] violations reported so far (all workers)
-  ACTIVE: 18, //      [atomic] engine workers still running their loop
-  BARRIER_HOLD: 19, // [atomic] engine: workers parked at the audit barrier
-  STARTED: 20, //     [atomic] engine workers that have entered their loop
-  GO: 21, //          [atomic] engine start gate: workers wait (Atomics.wait) until it is non-zero
-  AUDIT_REQ: 48, //   [atomic] non-zero: workers must park at the barrier (stop-the-world audit)
   NEXT_TID: 64, //    [atomic] next task id to hand out
   SIZE: 80,
 } as const;
@@ -159,23 +156,14 @@ export const TASK = {
   //                 read locklessly by its owner at syscall entry (Atomics), plain under siglock
   NNP: 6, //        [atomic] no_new_privs (atomic_flags bit): set-only, by its owner with no lock or by
   //                 TSYNC / copy_seccomp under siglock
-  // Words 7, 11, 13, 15: the stress engine's tsync_retry caller loop (src/stress/retry.ts); the model never
-  // touches them. [owner] = the worker holding CLAIM: a simulated thread runs on one worker at a time.
-  RETRY: 7, //      [owner] the thread's caller loop: (tid & 0xffff) << 16 | attempts so far; 0 = no loop. A
-  //                 word whose tid tag is not the thread's is a dead thread's loop on a recycled slot (= none)
   NEXT: 8, //       [tasklist+siglock] next task handle in the group's thread list (creation order); written
   //                 with tasklist_lock (write) and siglock held, so either lock suffices to read it
   PREVT: 9, //      [tasklist+siglock] previous task handle in the thread list
-  CLAIM: 10, //     [atomic] stress engine: worker id + 1 running as this task, 0 = free; taken by CAS,
-  //                 cleared by the claimer; the model never touches it
-  RETRY_LABEL: 11, // [owner] the loop's filter label (valid while RETRY is this thread's)
   FILTER_COUNT: 12, // [atomic] filters on the chain (atomic_t filter_count, /proc Seccomp_filters): written
   //                 under siglock, read without a lock (the stress loop's depth cap); [alloc] 0
-  RETRY_T0: 13, //  [owner] when the loop started: epoch microseconds mod 2^32 (differences are exact < 71 min)
   NEXT_FREE: 14, // [pidmap] free-list link (slot + 1) while free
-  KILL: 15, //      [atomic] tsync_retry --retry-policy kill: the tid a caller loop asked to exit (it exits at its
-  //                 next op); stored with siglock held while that tid is on the list, read and cleared by the
-  //                 claimer. Tagged by tid, so a mark left on a recycled slot is ignored
+  // words 7, 10, 11, 13 and 15 are spare: the stress engine's claim and caller-loop words, now in its own
+  // buffer (src/stress/run-words.ts, LOOP)
   SIZE: 16,
 } as const;
 

@@ -2,9 +2,11 @@
  * The stress worker's loop: a worker thread acts as a CPU. Each iteration it picks
  * a random task slot, claims it (so a simulated thread never runs two ops at once),
  * runs one op from the weighted mix as that thread, and releases it. It parks at
- * the audit barrier when the main thread asks, and stops when STOP is set.
+ * the audit barrier when the main thread asks, and stops when STOP is set (the claims,
+ * the barrier and the stop are the engine's own words: ./run-words.ts).
  */
-import { GROUP, HDR, TASK, TSTATE, WORKER, makeHandle } from '../shared/layout.ts';
+import { GROUP, TASK, TSTATE, WORKER, makeHandle } from '../shared/layout.ts';
+import { LOOP, RUN, type RunWords } from './run-words.ts';
 import { EV } from '../shared/events.ts';
 import type { Ctx } from '../seccomp/context.ts';
 import { FLAG } from '../seccomp/design.ts';
@@ -20,6 +22,7 @@ import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
 import type { Rng } from '../shared/rng.ts';
 import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
+import { boundedWait } from '../shared/wait.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
 /** How long a parked worker waits for the audit to finish before giving up, ms. */
@@ -42,13 +45,16 @@ export class StressLoop {
   private readonly cnt: number; // this worker's counter base
   private readonly wbase: number;
   private labelSeq = 0;
+  private readonly r: Int32Array;
   /** the tsync_retry loops and divergence knobs, when the configuration uses them */
   private readonly retry: RetryLoop | null;
   ops = 0;
 
   constructor(
-    /** the shared buffer: the engine's own words (counters, claims, stop) are its business */
+    /** the model's buffer (this worker's counters and worker block are the engine's business) */
     private readonly m: Int32Array,
+    /** the engine's own words: stop, the audit barrier, the claims (src/stress/run-words.ts) */
+    words: RunWords,
     private readonly ctx: Ctx,
     private readonly cfg: StressConfig,
     private readonly rng: Rng,
@@ -57,7 +63,8 @@ export class StressLoop {
     this.cum = cumulative(cfg.mix);
     this.cnt = ctx.L.counter(ctx.worker, 0);
     this.wbase = ctx.L.worker(ctx.worker);
-    this.retry = retryWanted(cfg) ? new RetryLoop(m, ctx, cfg, rng, () => this.label(), (i, d) => this.count(i, d), listeners.retry) : null;
+    this.r = words.r;
+    this.retry = retryWanted(cfg) ? new RetryLoop(m, words, ctx, cfg, rng, () => this.label(), (i, d) => this.count(i, d), listeners.retry) : null;
   }
 
   private count(i: number, d = 1): void {
@@ -77,18 +84,15 @@ export class StressLoop {
 
   /** Park at the audit barrier until the main thread is done. */
   private park(): void {
-    const m = this.m;
-    Atomics.add(m, HDR.BARRIER_HOLD, 1);
-    const deadline = performance.now() + PARK_BOUND_MS;
-    let n = 0;
-    while (Atomics.load(m, HDR.AUDIT_REQ) !== 0 && Atomics.load(m, HDR.STOP) === 0) {
-      if (++n % 1024 === 0 && performance.now() > deadline) break;
-    }
-    Atomics.sub(m, HDR.BARRIER_HOLD, 1);
+    const r = this.r;
+    Atomics.add(r, RUN.BARRIER_HOLD, 1);
+    // past the bound the worker goes on: the main thread's audit gives up on its own bound
+    boundedWait(r, RUN.AUDIT_REQ, (req) => req === 0 || Atomics.load(r, RUN.STOP) !== 0, { what: 'the audit to end', ms: PARK_BOUND_MS, giveUp: true });
+    Atomics.sub(r, RUN.BARRIER_HOLD, 1);
   }
 
   run(): LoopResult {
-    const { ctx, cfg, rng, m } = this;
+    const { ctx, cfg, rng, m, r } = this;
     const L = ctx.L;
     const me = ctx.worker + 1;
     const maxTasks = L.cfg.maxTasks;
@@ -98,27 +102,28 @@ export class StressLoop {
     try {
       for (;;) {
         if ((misses & 63) === 0) {
-          if (Atomics.load(m, HDR.AUDIT_REQ) !== 0) this.park();
-          if (Atomics.load(m, HDR.STOP) !== 0) break;
+          if (Atomics.load(r, RUN.AUDIT_REQ) !== 0) this.park();
+          if (Atomics.load(r, RUN.STOP) !== 0) break;
         }
         const slot = rng.int(maxTasks);
         const at = L.task(slot);
+        const lat = RUN.SIZE + slot * LOOP.SIZE; // its loop record: RunWords.task(slot), inlined
         // plain reads as a cheap filter (a stale value only costs a retry); the CAS decides
-        if (m[at + TASK.CLAIM] !== 0 || m[at + TASK.STATE] !== TSTATE.ALIVE || Atomics.compareExchange(m, at + TASK.CLAIM, 0, me) !== 0) {
+        if (r[lat + LOOP.CLAIM] !== 0 || m[at + TASK.STATE] !== TSTATE.ALIVE || Atomics.compareExchange(r, lat + LOOP.CLAIM, 0, me) !== 0) {
           misses++;
           this.count(C.CLAIM_MISSES);
           continue;
         }
         misses = 0;
         if (Atomics.load(m, at + TASK.STATE) !== TSTATE.ALIVE) {
-          Atomics.store(m, at + TASK.CLAIM, 0);
+          Atomics.store(r, lat + LOOP.CLAIM, 0);
           this.count(C.CLAIM_MISSES);
           continue;
         }
         const t = makeHandle(slot, Atomics.load(m, at + TASK.GEN));
         tid = m[at + TASK.TID]!;
         op = this.pick();
-        if (this.retry !== null) op = this.retry.override(t, at, tid, op);
+        if (this.retry !== null) op = this.retry.override(t, lat, tid, op);
         // what this worker is doing, for the livelock watchdog: diagnostic, plain stores
         m[this.wbase + WORKER.OP] = K[op] + 1;
         m[this.wbase + WORKER.OP_TASK] = tid;
@@ -128,9 +133,9 @@ export class StressLoop {
         try {
           const inj = cfg.inject;
           if (inj !== null && ctx.worker === 0 && this.ops + 1 === inj.afterOps) this.misbehave(inj.kind, t);
-          else groupDead = this.step(t, op, at, tid);
+          else groupDead = this.step(t, op, lat, tid);
         } finally {
-          Atomics.store(m, at + TASK.CLAIM, 0);
+          Atomics.store(r, lat + LOOP.CLAIM, 0);
         }
         if (ctx.seam.held.length !== 0) {
           const leaked = ctx.seam.takeLeaked();
@@ -143,9 +148,9 @@ export class StressLoop {
     } catch (e) {
       if (e instanceof DeadlockError) {
         ctx.violation('deadlock', `${e.message} (during ${op} by thread ${tid})`, [tid]);
-        Atomics.store(m, HDR.STOP, 2);
+        Atomics.store(r, RUN.STOP, 2);
       } else {
-        Atomics.store(m, HDR.STOP, 2);
+        Atomics.store(r, RUN.STOP, 2);
         const err = e instanceof Error ? e : new Error(String(e));
         return { ops: this.ops, crash: { message: err.message, stack: err.stack ?? '', op, tid }};
       }
@@ -160,7 +165,7 @@ export class StressLoop {
       case 'crash':
         throw new Error(`injected crash on op ${this.ops + 1} (--inject)`);
       case 'stall': // an op that never finishes on its own: only the stop word ends it
-        while (Atomics.load(this.m, HDR.STOP) === 0) cpuRelax(64);
+        while (Atomics.load(this.r, RUN.STOP) === 0) cpuRelax(64);
         return;
       case 'lock-leak': {
         const id = ctx.L.siglock(groupOf(ctx, t));
@@ -173,8 +178,8 @@ export class StressLoop {
     }
   }
 
-  /** One op as task `t`. Returns the group index if the op killed the whole group, else -1. */
-  private step(t: number, op: OpKind, at: number, tid: number): number {
+  /** One op as task `t` (`lat`: its loop record in the run words). Returns the group index if the op killed the whole group, else -1. */
+  private step(t: number, op: OpKind, lat: number, tid: number): number {
     const { ctx, cfg } = this;
     const g = groupOf(ctx, t);
     const live = Atomics.load(this.m, ctx.L.group(g) + GROUP.NR_LIVE);
@@ -182,7 +187,7 @@ export class StressLoop {
     // keep the group between the marks; deep chains exit so groups keep churning
     if (op === 'clone' && live >= cfg.threadsHigh) op = 'syscall';
     else if (op === 'exit' && !forced && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
-    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch' || (op === 'tsync_retry' && !this.retry!.active(at, tid))) && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
+    if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch' || (op === 'tsync_retry' && !this.retry!.active(lat, tid))) && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
     this.count(K[op]);
     switch (op) {
       case 'attach':
@@ -214,7 +219,7 @@ export class StressLoop {
         this.count(C.SYSCALL_NODES, syscallEntry(ctx, t));
         return -1;
       case 'tsync_retry':
-        this.retry!.attempt(t, at, tid);
+        this.retry!.attempt(t, lat, tid);
         return -1;
     }
   }

@@ -4,6 +4,7 @@
  * Other tools read it: keep the top-level keys.
  */
 import * as hdr from 'hdr-histogram-js';
+import type { Finding } from '../shared/finding.ts';
 import type { Layout } from '../shared/layout.ts';
 import { readLockStats } from '../locks/lock.ts';
 import { roleOf, LOCK_ROLES } from '../locks/kinds.ts';
@@ -110,9 +111,9 @@ export interface RoleStats {
   maxWaitUs: number;
 }
 
-export interface Crash {
+/** A worker that threw something that is not a finding: a finding whose kind is implicit (the report's `crash` list). */
+export interface Crash extends Omit<Finding, 'kind'> {
   worker: number;
-  message: string;
   op: string;
   tid: number;
   stack: string;

@@ -2,9 +2,9 @@
  * The `tsync_retry` workload: a simulated thread runs its design's caller loop
  * (src/seccomp/retry.ts), one attempt per op, so the rest of the group keeps
  * running, diverging and exiting between attempts. The loop's state lives in the
- * thread's task record (TASK.RETRY, RETRY_LABEL, RETRY_T0: written only by the
- * worker holding the thread's claim), so whichever worker runs the thread next
- * continues its loop.
+ * thread's loop record (src/stress/run-words.ts: LOOP.RETRY, RETRY_LABEL, RETRY_T0,
+ * written only by the worker holding the thread's claim), so whichever worker runs
+ * the thread next continues its loop.
  *
  * While a loop is active every op of that thread is its next attempt (a caller in
  * `while (...)` does nothing else; "wait" is the time until the thread runs again).
@@ -14,7 +14,7 @@
  *
  * --retry-policy kill: after a failure that returned a tid, that thread is made to
  * exit. It may be running on another worker (claimed), so the kill is a mark
- * (TASK.KILL = its tid, stored under siglock while it is on the list): the thread
+ * (LOOP.KILL = its tid, stored under siglock while it is on the list): the thread
  * exits at its next op, whoever runs it. If this worker can claim it right away,
  * it exits it at once (as a SIGKILL would before the caller's next attempt).
  *
@@ -22,7 +22,8 @@
  * thread installing its own filter) with probability P; --lifetime N ends a thread
  * with probability 1/N per op.
  */
-import { TASK, TSTATE, makeHandle } from '../shared/layout.ts';
+import { TASK, TSTATE, handleSlot, makeHandle } from '../shared/layout.ts';
+import { LOOP, type RunWords } from './run-words.ts';
 import type { Ctx } from '../seccomp/context.ts';
 import { callerLoopOf, checkRetryDone, threadByTid, type CallerLoop } from '../seccomp/retry.ts';
 import { exitThread } from '../seccomp/exit.ts';
@@ -53,9 +54,12 @@ export class RetryLoop {
   private readonly exitP: number;
   /** the op chosen by `override` must run even where the loop would turn it into another */
   forced = false;
+  /** the engine's words: claims and loop records */
+  private readonly r: Int32Array;
 
   constructor(
     private readonly m: Int32Array,
+    private readonly run: RunWords,
     private readonly ctx: Ctx,
     private readonly cfg: StressConfig,
     private readonly rng: Rng,
@@ -64,21 +68,22 @@ export class RetryLoop {
     private readonly count: (i: number, d?: number) => void,
     private readonly listeners: RetryListeners = {},
   ) {
+    this.r = run.r;
     this.loop = callerLoopOf(ctx.design.name);
     this.me = ctx.worker + 1;
     this.exitP = cfg.lifetime > 0 ? 1 / cfg.lifetime : 0;
   }
 
-  /** Is a caller loop running on thread `tid` (task record at word `at`)? */
+  /** Is a caller loop running on thread `tid` (loop record at word `at` of the run words)? */
   active(at: number, tid: number): boolean {
-    const s = this.m[at + TASK.RETRY]!;
+    const s = this.r[at + LOOP.RETRY]!;
     return s !== 0 && s >>> 16 === (tid & 0xffff);
   }
 
-  /** The op thread `tid` runs instead of the one drawn from the mix. */
+  /** The op thread `tid` runs instead of the one drawn from the mix (`at`: its loop record). */
   override(t: number, at: number, tid: number, op: OpKind): OpKind {
     this.forced = false;
-    if (Atomics.load(this.m, at + TASK.KILL) === tid) {
+    if (Atomics.load(this.r, at + LOOP.KILL) === tid) {
       this.forced = true;
       this.abandon(at, tid);
       return 'exit';
@@ -105,36 +110,36 @@ export class RetryLoop {
 
   private abandon(at: number, tid: number): void {
     if (!this.active(at, tid)) return;
-    this.m[at + TASK.RETRY] = 0;
+    this.r[at + LOOP.RETRY] = 0;
     this.count(C.RETRY_ABANDONED);
   }
 
-  /** One attempt of thread `t`'s loop (starting it if none runs). */
+  /** One attempt of thread `t`'s loop (starting it if none runs); `at`: its loop record. */
   attempt(t: number, at: number, tid: number): void {
-    const { m, ctx } = this;
+    const { r: w, ctx } = this;
     let n: number;
-    if (this.active(at, tid)) n = (m[at + TASK.RETRY]! & 0xffff) + 1;
+    if (this.active(at, tid)) n = (w[at + LOOP.RETRY]! & 0xffff) + 1;
     else {
       n = 1;
-      m[at + TASK.RETRY_LABEL] = this.label();
-      m[at + TASK.RETRY_T0] = nowUs();
+      w[at + LOOP.RETRY_LABEL] = this.label();
+      w[at + LOOP.RETRY_T0] = nowUs();
       this.count(C.RETRY_STARTED);
     }
-    const label = m[at + TASK.RETRY_LABEL]!;
+    const label = w[at + LOOP.RETRY_LABEL]!;
     this.count(C.RETRY_ATTEMPTS);
     const r = ctx.ops.retryAttempt(ctx, t, label, n);
     if (r.ok) {
-      m[at + TASK.RETRY] = 0;
-      this.succeeded(t, label, n, ((nowUs() - m[at + TASK.RETRY_T0]!) >>> 0) * 1000);
+      w[at + LOOP.RETRY] = 0;
+      this.succeeded(t, label, n, ((nowUs() - w[at + LOOP.RETRY_T0]!) >>> 0) * 1000);
       return;
     }
     const retriable = r.errno === 'TSYNC' && this.loop.retries;
     if (!retriable || n >= this.cfg.retryLimit) {
-      m[at + TASK.RETRY] = 0;
+      w[at + LOOP.RETRY] = 0;
       this.count(retriable || r.errno === 'TSYNC' ? C.RETRY_GAVE_UP : C.RETRY_GAVE_UP_ERRNO);
       return;
     }
-    m[at + TASK.RETRY] = ((tid & 0xffff) << 16) | n;
+    w[at + LOOP.RETRY] = ((tid & 0xffff) << 16) | n;
     if (r.errno === 'TSYNC' && this.cfg.retryPolicy === 'kill') this.kill(t, r.tid);
   }
 
@@ -152,26 +157,27 @@ export class RetryLoop {
 
   /** Kill policy: mark thread `tid` of `t`'s group to exit; exit it now if we can claim it. */
   private kill(t: number, tid: number): void {
-    const { m, ctx } = this;
+    const { m, r, ctx, run } = this;
     const g = groupOf(ctx, t);
     const victim = ctx.lock(ctx.L.siglock(g), () => {
       const v = threadByTid(ctx, g, tid);
-      if (v !== 0) Atomics.store(m, taskAt(ctx, v) + TASK.KILL, tid); // on the list: its slot cannot be recycled meanwhile
+      if (v !== 0) Atomics.store(r, run.task(handleSlot(v)) + LOOP.KILL, tid); // on the list: its slot cannot be recycled meanwhile
       return v;
     });
     if (victim === 0) return;
     this.count(C.RETRY_KILL_MARKS);
     const vat = taskAt(ctx, victim);
-    if (Atomics.compareExchange(m, vat + TASK.CLAIM, 0, this.me) !== 0) return; // it exits at its next op
+    const vl = run.task(handleSlot(victim));
+    if (Atomics.compareExchange(r, vl + LOOP.CLAIM, 0, this.me) !== 0) return; // it exits at its next op
     try {
-      if (Atomics.load(m, vat + TASK.STATE) !== TSTATE.ALIVE || m[vat + TASK.TID] !== tid || Atomics.load(m, vat + TASK.KILL) !== tid) return;
-      if (makeHandle((victim & 0xffff) - 1, Atomics.load(m, vat + TASK.GEN)) !== victim) return;
-      this.abandon(vat, tid);
+      if (Atomics.load(m, vat + TASK.STATE) !== TSTATE.ALIVE || m[vat + TASK.TID] !== tid || Atomics.load(r, vl + LOOP.KILL) !== tid) return;
+      if (makeHandle(handleSlot(victim), Atomics.load(m, vat + TASK.GEN)) !== victim) return;
+      this.abandon(vl, tid);
       exitThread(ctx, victim); // the caller lives on in the group: the group cannot die here
       this.count(C.EXITS);
       this.count(C.RETRY_KILLED_NOW);
     } finally {
-      Atomics.store(m, vat + TASK.CLAIM, 0);
+      Atomics.store(r, vl + LOOP.CLAIM, 0);
     }
   }
 }

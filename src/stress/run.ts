@@ -6,7 +6,8 @@
  *   4. the end (world.finish) and the report (report.ts).
  */
 import * as hdr from 'hdr-histogram-js';
-import { HDR, WORKER } from '../shared/layout.ts';
+import { WORKER } from '../shared/layout.ts';
+import { RUN } from './run-words.ts';
 import { destroyPool, workerPool } from '../workers/pool.ts';
 import type { StressWorkerResult } from './worker.ts';
 import { OP_KINDS } from './mix.ts';
@@ -28,7 +29,7 @@ const START_BOUND_MS = 60_000;
 export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<StressReport> {
   await preloadUserLocks(Object.values(cfg.locks)); // user lock modules, before any handle is built: bad ones are a UsageError here
   const world = new StressWorld(cfg);
-  const { m, L } = world;
+  const { m, r, L } = world;
   const monitors = new Monitors(world, io);
 
   const pool = workerPool(new URL('./worker.ts', import.meta.url), cfg.workers);
@@ -38,7 +39,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
   let settled = 0;
   const runs = Array.from({ length: cfg.workers }, (_, w) =>
     pool
-      .run<StressWorkerResult>({ m, cfg, worker: w, natives: world.natives })
+      .run<StressWorkerResult>({ m, r, cfg, worker: w, natives: world.natives })
       .then(
         (r: StressWorkerResult) => {
           results[w] = r;
@@ -48,7 +49,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
           if (abandoned) return; // ended by pool.destroy() after the abandon below, which accounts for it
           const err = e instanceof Error ? e : new Error(String(e));
           world.crashes.push({ worker: w, message: err.message, op: '?', tid: 0, stack: err.stack ?? '' });
-          Atomics.store(m, HDR.STOP, 2);
+          Atomics.store(r, RUN.STOP, 2);
         },
       )
       .finally(() => {
@@ -64,14 +65,14 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     const now = performance.now();
     if (started === Infinity) {
       // the start gate: open it once every worker is in, so they begin together
-      if (Atomics.load(m, HDR.STARTED) >= cfg.workers || settled > 0) {
+      if (Atomics.load(r, RUN.STARTED) >= cfg.workers || settled > 0) {
         started = now;
-        Atomics.store(m, HDR.GO, 1);
-        Atomics.notify(m, HDR.GO);
+        Atomics.store(r, RUN.GO, 1);
+        Atomics.notify(r, RUN.GO);
         monitors.start(now);
       } else if (now - launched > START_BOUND_MS) {
-        Atomics.store(m, HDR.STOP, 2);
-        Atomics.notify(m, HDR.GO);
+        Atomics.store(r, RUN.STOP, 2);
+        Atomics.notify(r, RUN.GO);
       }
       continue;
     }
@@ -116,7 +117,7 @@ export async function runStress(cfg: StressConfig, io: StressIo = {}): Promise<S
     L,
     durationMs,
     firstViolationMs,
-    totals: readTotals(m, L, cfg.workers),
+    totals: readTotals(m, r, L, cfg.workers),
     violations: world.violations,
     audits: monitors.audits + end.audits,
     crashes: world.crashes,

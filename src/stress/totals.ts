@@ -1,10 +1,12 @@
 /** The run's counters, summed over the workers' counter blocks (progress lines, the report). */
-import { HDR, type Layout } from '../shared/layout.ts';
+import type { Layout } from '../shared/layout.ts';
+import { RUN } from './run-words.ts';
 import { OP_KINDS } from './mix.ts';
 import { C } from './counters.ts';
 import type { Totals } from './report.ts';
 
-export function readTotals(m: Int32Array, L: Layout, workers: number): Totals {
+/** `m`: the model's buffer (the counters); `r`: the run words (the violation count) */
+export function readTotals(m: Int32Array, r: Int32Array, L: Layout, workers: number): Totals {
   const sum = (k: number) => {
     let s = 0;
     for (let w = 0; w < workers; w++) s += Atomics.load(m, L.counter(w, k));
@@ -26,7 +28,7 @@ export function readTotals(m: Int32Array, L: Layout, workers: number): Totals {
     exits: sum(C.EXITS),
     groupsReplaced: sum(C.GROUPS_REPLACED),
     syscallNodes: sum(C.SYSCALL_NODES),
-    violations: Atomics.load(m, HDR.VIOLATIONS),
+    violations: Atomics.load(r, RUN.VIOLATIONS),
     retry: {
       started: sum(C.RETRY_STARTED),
       succeeded: sum(C.RETRY_OK),

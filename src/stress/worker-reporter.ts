@@ -1,9 +1,10 @@
 /**
  * Where a stress worker's model code reports violations: keeps the first few in
  * full (with the last events of every worker's ring as a trace), counts all of
- * them in the shared header, and stops the run after --max-violations.
+ * them in the run words (./run-words.ts), and stops the run after --max-violations.
  */
-import { HDR, type Layout } from '../shared/layout.ts';
+import type { Layout } from '../shared/layout.ts';
+import { RUN } from './run-words.ts';
 import { readRing, formatEvent } from '../shared/events.ts';
 import type { Reporter, Violation } from '../seccomp/violations.ts';
 
@@ -14,6 +15,8 @@ export class WorkerReporter implements Reporter {
   readonly list: Violation[] = [];
   constructor(
     private readonly m: Int32Array,
+    /** the run words */
+    private readonly r: Int32Array,
     private readonly L: Layout,
     private readonly worker: number,
     private readonly seed: number,
@@ -23,10 +26,10 @@ export class WorkerReporter implements Reporter {
   ) {}
 
   report(v: Omit<Violation, 'worker'>): void {
-    const total = Atomics.add(this.m, HDR.VIOLATIONS, 1) + 1;
+    const total = Atomics.add(this.r, RUN.VIOLATIONS, 1) + 1;
     // keep the first few in full, and always the first of each kind
     if (this.list.length < KEEP_VIOLATIONS || !this.list.some((k) => k.kind === v.kind)) this.list.push({ ...v, worker: this.worker, seed: this.seed, atMs: performance.timeOrigin + performance.now(), trace: traceAll(this.m, this.L, this.worker) });
-    if (shouldStop(total, v.kind, this.maxViolations, this.stopOn)) Atomics.compareExchange(this.m, HDR.STOP, 0, 1);
+    if (shouldStop(total, v.kind, this.maxViolations, this.stopOn)) Atomics.compareExchange(this.r, RUN.STOP, 0, 1);
   }
 }
 

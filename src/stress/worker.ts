@@ -3,7 +3,8 @@
  * shared buffer, plugs the engines into the seam (noise, lockdep), runs the loop.
  */
 import * as hdr from 'hdr-histogram-js';
-import { HDR, Layout } from '../shared/layout.ts';
+import { Layout } from '../shared/layout.ts';
+import { RUN, RunWords } from './run-words.ts';
 import { chainHooks } from '../shared/seam.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import type { NativeTable } from '../locks/kinds.ts';
@@ -14,13 +15,16 @@ import { WorkerReporter } from './worker-reporter.ts';
 import { NoiseHook } from '../workers/noise.ts';
 import { LockdepHook } from '../workers/lockdep.ts';
 import { Rng, workerSeed } from '../shared/rng.ts';
-import { SyncTimeoutError } from '../shared/barrier.ts';
+import { boundedWait } from '../shared/wait.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
 import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
 import { retryWanted } from './retry.ts';
 
 export interface StressTask {
+  /** the model's buffer */
   m: Int32Array;
+  /** the engine's run words (./run-words.ts) */
+  r: Int32Array;
   cfg: StressConfig;
   worker: number;
   natives: NativeTable;
@@ -42,10 +46,11 @@ export default function stressWorker(task: StressTask): StressWorkerResult | Pro
 }
 
 function runWorker(task: StressTask): StressWorkerResult {
-  const { m, cfg, worker } = task;
+  const { m, r, cfg, worker } = task;
   const L = Layout.of(m);
-  const reporter = new WorkerReporter(m, L, worker, cfg.seed, cfg.maxViolations, cfg.stopOn);
-  Atomics.add(m, HDR.ACTIVE, 1);
+  const run = RunWords.of(r);
+  const reporter = new WorkerReporter(m, r, L, worker, cfg.seed, cfg.maxViolations, cfg.stopOn);
+  Atomics.add(r, RUN.ACTIVE, 1);
   try {
     const ctx = makeCtx(m, worker, {
       design: cfg.design,
@@ -64,13 +69,14 @@ function runWorker(task: StressTask): StressWorkerResult {
       cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null,
     );
     const histogram = cfg.latency ? newLatencyHistogram() : null;
-    Atomics.add(m, HDR.STARTED, 1);
+    Atomics.add(r, RUN.STARTED, 1);
     // the start gate: every worker begins together, when the main thread starts the clock
-    const gateDeadline = performance.now() + 120_000;
-    while (Atomics.load(m, HDR.GO) === 0 && Atomics.load(m, HDR.STOP) === 0) {
-      if (performance.now() > gateDeadline) throw new SyncTimeoutError('stress worker: the start gate never opened (main thread gone?)');
-      Atomics.wait(m, HDR.GO, 0, 100);
-    }
+    boundedWait(r, RUN.GO, (go) => go !== 0 || Atomics.load(r, RUN.STOP) !== 0, {
+      what: 'the start gate (RUN.GO)',
+      ms: 120_000,
+      napMs: 100,
+      fault: 'stress worker: the start gate never opened (main thread gone?)',
+    });
     const attempts = retryWanted(cfg) ? newLatencyHistogram() : null;
     const toSuccess = attempts ? newLatencyHistogram() : null;
     const listeners: LoopListeners = {};
@@ -82,13 +88,13 @@ function runWorker(task: StressTask): StressWorkerResult {
           toSuccess.recordValue(ns);
         },
       };
-    const loop = new StressLoop(m, ctx, cfg, seedRng, listeners);
-    const r = loop.run();
-    const out: StressWorkerResult = { ...r, worker, violations: reporter.list };
+    const loop = new StressLoop(m, run, ctx, cfg, seedRng, listeners);
+    const res = loop.run();
+    const out: StressWorkerResult = { ...res, worker, violations: reporter.list };
     if (histogram) out.latency = hdr.encodeIntoCompressedBase64(histogram);
     if (attempts && toSuccess) out.retry = { attempts: hdr.encodeIntoCompressedBase64(attempts), timeToSuccess: hdr.encodeIntoCompressedBase64(toSuccess) };
     return out;
   } finally {
-    Atomics.sub(m, HDR.ACTIVE, 1);
+    Atomics.sub(r, RUN.ACTIVE, 1);
   }
 }

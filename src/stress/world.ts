@@ -4,7 +4,8 @@
  * every part adds to, and the end of the run: a last quiescent audit, every group
  * exits, and nothing may be left allocated.
  */
-import { HDR, Layout, GROUP, TSTATE } from '../shared/layout.ts';
+import { Layout, GROUP, TSTATE } from '../shared/layout.ts';
+import { RUN, RunWords } from './run-words.ts';
 import { createNatives } from '../locks/lockset.ts';
 import type { NativeTable } from '../locks/kinds.ts';
 import { makeCtx } from '../seccomp/world.ts';
@@ -21,6 +22,10 @@ import type { Crash } from './report.ts';
 export class StressWorld {
   readonly L: Layout;
   readonly m: Int32Array;
+  /** the engine's own words (stop, start gate, audit barrier, claims, caller loops) */
+  readonly run: RunWords;
+  /** run.r */
+  readonly r: Int32Array;
   readonly natives: NativeTable;
   /** the main thread's worker slot (setup, audits, teardown) */
   readonly mainWorker: number;
@@ -33,6 +38,8 @@ export class StressWorld {
     const sizes = sizesFor(cfg);
     this.L = new Layout({ ...sizes, groups: cfg.groups, workers: cfg.workers + 1, ringSize: 64, extraLocks: 0, scratchWords: 0 });
     this.m = this.L.create();
+    this.run = new RunWords(this.L.cfg.maxTasks);
+    this.r = this.run.r;
     this.natives = createNatives(this.L, cfg.locks);
     this.mainWorker = cfg.workers;
     this.mainReporter = new ListReporter(this.mainWorker);
@@ -52,10 +59,10 @@ export class StressWorld {
 
   /** A violation found on the main thread (audits, watchdogs): counted, traced, may stop the run. */
   addViolation(v: Violation): void {
-    const { m, L, cfg } = this;
-    Atomics.add(m, HDR.VIOLATIONS, 1);
+    const { m, r, L, cfg } = this;
+    Atomics.add(r, RUN.VIOLATIONS, 1);
     this.violations.push({ ...v, seed: cfg.seed, atMs: v.atMs ?? performance.timeOrigin + performance.now(), trace: v.trace ?? traceAll(m, L, Math.max(0, v.worker)) });
-    if (shouldStop(Atomics.load(m, HDR.VIOLATIONS), v.kind, cfg.maxViolations, cfg.stopOn)) Atomics.compareExchange(m, HDR.STOP, 0, 1);
+    if (shouldStop(Atomics.load(r, RUN.VIOLATIONS), v.kind, cfg.maxViolations, cfg.stopOn)) Atomics.compareExchange(r, RUN.STOP, 0, 1);
   }
 
   /** A stop-the-world audit's findings (the caller has parked the workers). */

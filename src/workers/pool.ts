@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { TIMED_OUT, within } from '../shared/wait.ts';
 
 /**
  * `--import` target that makes a child node understand .ts files. Resolved with
@@ -132,11 +133,7 @@ export class WorkerPool {
     this.closing = true;
     for (const q of this.queue.splice(0)) q.reject(new Error('the worker pool closed before the task ran'));
     for (const s of this.slots) if (!s.gone) s.worker.postMessage(null); // after the running task, if any
-    let timer: NodeJS.Timeout | undefined;
-    const all = Promise.all(this.slots.map((s) => s.exited));
-    const inTime = await Promise.race([all.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), boundMs)))]);
-    clearTimeout(timer);
-    if (inTime) return 0;
+    if ((await within(Promise.all(this.slots.map((s) => s.exited)), boundMs)) !== TIMED_OUT) return 0;
     const stuck = this.slots.filter((s) => !s.gone);
     await Promise.all(stuck.map((s) => s.worker.terminate()));
     return stuck.length;

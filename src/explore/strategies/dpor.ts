@@ -65,6 +65,7 @@
  * Strategy area: [prefixLen, stopAt, nSleep, asleepMask, -, -, -, -, prefix..., then per
  * sleeping actor: actor, wild, count, entries...].
  */
+import { LabFault } from '../../shared/lab-fault.ts';
 import { ACC, H, accKind, accWord, defaultChoice, decChosen, decMask, type CtlLayout } from '../ctl.ts';
 import { dependent, type Access, type AccessKind } from '../dpor/access.ts';
 import type { Decider } from './decider.ts';
@@ -274,7 +275,7 @@ export class DporStrategy implements Strategy {
 
   endExecution(c: Int32Array, k: CtlLayout): void {
     // the prefix must replay exactly, or the search is not the one it claims to be (a lab fault)
-    if (c[H.NONDET] !== 0) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix did not replay at step ${c[H.NONDET]! - 1}`);
+    if (c[H.NONDET] !== 0) throw new LabFault(`dpor: uncontrolled nondeterminism: the recorded prefix did not replay at step ${c[H.NONDET]! - 1}`);
     this.cutAt = c[k.strategy + 4]!;
     const n = this.cutAt !== 0 ? this.cutAt - 1 : c[H.STEP]!;
     const endKind = c[H.END]!;
@@ -289,9 +290,9 @@ export class DporStrategy implements Strategy {
     for (let st = 0; st < Math.min(first, n); st++) {
       const now = stepAccessOf(c, k, c[k.stepStart + st]!, c[k.stepStart + st + 1]!, st);
       if (decMask(c[k.decisions + st]!) !== this.frames[st]!.enabled || writesOf(this.events[st]!.step) !== writesOf(now))
-        throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ran differently at step ${st}`);
+        throw new LabFault(`dpor: uncontrolled nondeterminism: the recorded prefix ran differently at step ${st}`);
     }
-    if (n < first) throw new Error(`dpor: uncontrolled nondeterminism: the recorded prefix ended early, at step ${n}`);
+    if (n < first) throw new LabFault(`dpor: uncontrolled nondeterminism: the recorded prefix ended early, at step ${n}`);
     // the frames and events of the steps this execution took beyond the kept prefix
     this.frames.length = Math.min(this.frames.length, first + 1);
     this.events.length = first;
