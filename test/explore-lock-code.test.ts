@@ -1,8 +1,8 @@
 /**
  * Real lock code under explore (src/explore/lock-code.ts): every lock runs its own
  * code, each Atomics operation on a shared word a step. A broken lock is found with
- * a minimal schedule that replays (two holders inside, a lost wake-up, a spinner
- * nobody releases); every built-in kind and the docs' ticket lock are the negative
+ * a minimal schedule that replays (two holders inside, a data race, a lost wake-up,
+ * a spinner nobody releases); every built-in kind and the docs' ticket lock are the negative
  * controls (exhaustive and clean); --grant-locks is the old, opt-in mode, and says so.
  */
 import test from 'ava';
@@ -38,7 +38,7 @@ const DPOR = { strategy: 'dpor' as const, iterations: 1e9, preemptions: 0, depth
 for (const [name, spec, kind, detail] of [
   ['the docs check-then-store lock', CHECK_THEN_STORE, 'mutual-exclusion', /acquired siglock\[0\] while \w+ \(write\) held it/],
   ['a ttas that stores instead of its CAS', fixture('ttas-store-not-cas.mjs'), 'mutual-exclusion', /acquired siglock\[0\] while/],
-  ['a ttas that takes the lock with a plain store', fixture('ttas-plain-store.mjs'), 'mutual-exclusion', /acquired siglock\[0\] while/],
+  ['a ttas that takes the lock with a plain store', fixture('ttas-plain-store.mjs'), 'data-race', /data race on siglock\[0\]\.word\[0\]: \w+'s atomic read and \w+'s plain write are not ordered by happens-before/],
   ['a lock whose waiter sleeps on a word nobody notifies', fixture('lost-wakeup.mjs'), 'lost-wakeup', /waits for siglock\[0\] \(write\) which is free: it sleeps in Atomics.wait on /],
   ['a ticket lock that takes its ticket with a load and a store', fixture('ticket-load-store.mjs'), 'livelock', /waits for siglock\[0\] \(write\) which is free: it spins on /],
 ] as const) {

@@ -18,6 +18,7 @@ import { POINT, POINT_NAMES, type Hook } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
 import { GuardMap, describeWord } from '../shared/guards.ts';
 import type { Race } from './races.ts';
+import type { WordNamer } from './words.ts';
 import { ACC, CtlLayout, END, EVK, H, LK_NAMES, NOT_ACQUIRING, RNG_WORD, STATUS, WAIT, WATCHDOG_WAIT_MS, WATCH_CAP, appendText, LK, lockWord, packAccess, packDecision } from './ctl.ts';
 import type { Decider } from './strategies/decider.ts';
 import { DECIDERS } from './strategies/index.ts';
@@ -110,7 +111,7 @@ export class Controller implements Hook {
 
   // ---- Hook ----
 
-  point(kind: number, arg: number): void {
+  point(kind: number, arg: number, expected?: number): void {
     if (this.real && (kind === POINT.ACQUIRE || kind === POINT.RELEASE)) {
       // real lock code: the lock's own Atomics operations are the steps; this only says what the actor is doing
       if (this.aborting) throw new AbortExecution();
@@ -125,7 +126,11 @@ export class Controller implements Hook {
     if (this.aborting) throw new AbortExecution();
     this.trace(kind, arg);
     this.decide(false);
-    if (this.c[H.RECORD] !== 0) this.log(pointAccess(kind, arg));
+    if (this.c[H.RECORD] !== 0) {
+      // a compareExchange that will fail only reads (this actor runs alone: its outcome is known now)
+      if (kind === POINT.CAS && expected !== undefined && Atomics.load(this.m, arg) !== (expected | 0)) this.log(packAccess(arg, ACC.READ));
+      else this.log(pointAccess(kind, arg));
+    }
   }
 
   /** The workload drew from the schedule's generator (an access to the pseudo-word RNG_WORD). */
@@ -175,6 +180,9 @@ export class Controller implements Hook {
 
   // ---- real lock code (lock-code.ts): the scheduler watches, the lock's code decides ----
 
+  /** how reports name a word (words.ts: a user lock's words by their index in the module) */
+  wordName: WordNamer = (w) => describeWord(this.L, w);
+
   /** This actor's lock code is about to acquire `id` (for the reports: who waits for what). */
   acquiring(id: number, write: boolean): void {
     this.c[H.BLOCKED + this.me] = id | (write ? 1 << 16 : 0);
@@ -201,7 +209,7 @@ export class Controller implements Hook {
   /** Lock code's access of `word` races with another actor's (races.ts): stop the execution there. */
   dataRace(word: number, plain: boolean, write: boolean, r: Race): void {
     const what = (p: boolean, w: boolean) => `${p ? 'plain' : 'atomic'} ${w ? 'write' : 'read'}`;
-    const message = `data race on ${describeWord(this.L, word)}: ${this.names[this.me]}'s ${what(plain, write)} and ${this.names[r.other]}'s ${what(r.otherPlain, r.otherWrite)} are not ordered by happens-before (no Atomics operation orders them), so ECMA-262 gives the value read no sequentially consistent meaning`;
+    const message = `data race on ${this.wordName(word)}: ${this.names[this.me]}'s ${what(plain, write)} and ${this.names[r.other]}'s ${what(r.otherPlain, r.otherWrite)} are not ordered by happens-before (no Atomics operation orders them), so ECMA-262 gives the value read no sequentially consistent meaning`;
     this.abort(END.CRASH, JSON.stringify({ kind: 'data-race', message, actor: this.names[this.me] }), true);
   }
 
@@ -424,13 +432,13 @@ export class Controller implements Hook {
       const who = acquiring ? `${this.names[a]} waits for ${this.L.lockName(id)} (${b >>> 16 ? 'write' : 'read'}) ${held.length ? `held by ${held.join(', ')}` : 'which is free'}` : `${this.names[a]} (not acquiring a lock)`;
       if (c[H.WAITKIND + a] === WAIT.SLEEP) {
         const w = c[H.WAITWORD + a]!;
-        lines.push(`${who}: it sleeps in Atomics.wait on ${describeWord(this.L, w)} = ${Atomics.load(this.m, w)}`);
+        lines.push(`${who}: it sleeps in Atomics.wait on ${this.wordName(w)} = ${Atomics.load(this.m, w)}`);
         if (acquiring && held.length === 0) kind = 'lost-wakeup';
       } else {
         const ws: string[] = [];
         for (let i = 0; i < c[H.WATCHN + a]!; i++) {
           const w = c[this.k.watch + a * WATCH_CAP + i]!;
-          ws.push(`${describeWord(this.L, w)} = ${Atomics.load(this.m, w)}`);
+          ws.push(`${this.wordName(w)} = ${Atomics.load(this.m, w)}`);
         }
         lines.push(`${who}: it spins on ${ws.join(', ')}`);
         if (acquiring && held.length === 0 && kind === 'deadlock') kind = 'livelock';
@@ -490,12 +498,12 @@ function pointAccess(kind: number, arg: number): number {
     case POINT.WINDOW:
       return packAccess(0, ACC.WILD);
     default:
-      return packAccess(arg, ACC.RMW); // cas (a failed one only reads: counted as rmw, an over-approximation), add
+      return packAccess(arg, ACC.RMW); // cas (point() logs a failing one as a read), add
   }
 }
 
 /** One event of the trace, readable. */
-export function describeEvent(L: Layout, kind: number, arg: number): string {
+export function describeEvent(L: Layout, kind: number, arg: number, name: WordNamer = (w) => describeWord(L, w)): string {
   const lock = (x: number) => `${L.lockName(x & 0xffff)}${x >>> 16 ? '' : ' (read)'}`;
   switch (kind) {
     case EVK.ACQUIRED:
@@ -510,7 +518,7 @@ export function describeEvent(L: Layout, kind: number, arg: number): string {
     case POINT.WINDOW:
       return `window ${arg}`;
     default:
-      if (LK_NAMES[kind] !== undefined) return `${LK_NAMES[kind]} ${describeWord(L, arg)}`;
+      if (LK_NAMES[kind] !== undefined) return `${LK_NAMES[kind]} ${name(arg)}`;
       return kind <= POINT.WINDOW ? `${POINT_NAMES[kind]} ${describeWord(L, arg)}` : `event ${kind}`;
   }
 }

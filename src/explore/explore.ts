@@ -12,6 +12,7 @@ import { DfsStrategy } from './strategies/dfs.ts';
 import { DporStrategy, type ShardSpec } from './strategies/dpor.ts';
 import type { StrategyName } from './strategies/index.ts';
 import { encodeSchedule, traceHash } from './schedule.ts';
+import { userLockIds, wordNamer } from './words.ts';
 import { interleavingTable } from './table.ts';
 import { shrink, signature } from './shrink.ts';
 import { ReplayStrategy } from './strategies/replay.ts';
@@ -119,6 +120,7 @@ export function tableOf(session: Session, e: Execution): string {
   const results = e.outcome?.result.actors;
   return interleavingTable({
     L: session.L,
+    wordName: wordNamer(session.L, userLockIds(session.L, session.world.plan)),
     names: wl.names,
     trace: e.trace,
     describeOp: (a, i) => wl.describeOp(a, i, e.opKind(a, i)),

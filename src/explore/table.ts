@@ -8,6 +8,7 @@ import { POINT } from '../shared/seam.ts';
 import type { Layout } from '../shared/layout.ts';
 import { EVK, LK_NAMES } from './ctl.ts';
 import { describeEvent } from './controller.ts';
+import type { WordNamer } from './words.ts';
 
 export interface TableInput {
   L: Layout;
@@ -17,6 +18,8 @@ export interface TableInput {
   describeOp(actor: number, i: number): string;
   /** op i's result, if known */
   resultOf?(actor: number, i: number): string | undefined;
+  /** how to name a word (default: the layout's names) */
+  wordName?: WordNamer;
 }
 
 const WIDTH = 34;
@@ -70,15 +73,15 @@ export function interleavingTable(t: TableInput): string {
       case EVK.RELEASING:
       case EVK.BLOCK:
       case POINT.WINDOW:
-        lines.push(describeEvent(t.L, kind, arg));
-        last = kind === POINT.WINDOW ? describeEvent(t.L, kind, arg) : '';
+        lines.push(describeEvent(t.L, kind, arg, t.wordName));
+        last = kind === POINT.WINDOW ? describeEvent(t.L, kind, arg, t.wordName) : '';
         break;
       case POINT.ACQUIRE:
       case POINT.RELEASE:
-        last = describeEvent(t.L, kind, arg);
+        last = describeEvent(t.L, kind, arg, t.wordName);
         break;
       default:
-        last = describeEvent(t.L, kind, arg);
+        last = describeEvent(t.L, kind, arg, t.wordName);
         // lock code's own operations (real-lock mode) are listed: they are the lock's algorithm
         if (LK_NAMES[kind] !== undefined) lines.push(last);
         else accesses++;

@@ -16,9 +16,9 @@ import { ControlledLock } from './controlled-lock.ts';
 import { EVK, H } from './ctl.ts';
 import { nextU64 } from './strategies/decider.ts';
 import { actorBody, type ActorIo, type WorkloadSpec } from './actors.ts';
-import { anyUserLock, isUserLockKind, preloadUserLocks } from '../locks/user.ts';
-import { kindFor } from '../locks/kinds.ts';
+import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
 import { LockCode, WatchedLock, instrumentAtomics, virtualClock } from './lock-code.ts';
+import { userLockIds, wordNamer } from './words.ts';
 
 export interface ExploreTask {
   m: Int32Array;
@@ -48,9 +48,9 @@ function runExplore(task: ExploreTask): { executions: number } {
   let code: LockCode | null = null;
   let clock: { reseed(): void } | null = null;
   if (real) {
-    const userLocks = new Set<number>();
-    for (let id = 0; id < L.nLocks; id++) if (isUserLockKind(kindFor(L, id, task.plan, 'ttas'))) userLocks.add(id);
+    const userLocks = userLockIds(L, task.plan);
     code = new LockCode(m, L, ctl, userLocks);
+    ctl.wordName = wordNamer(L, userLocks);
     instrumentAtomics(code);
     clock = virtualClock(() => c[H.STEP]!, actor);
   }

@@ -58,8 +58,9 @@ export const POINT = {
 export const POINT_NAMES = ['load', 'store', 'aload', 'astore', 'cas', 'add', 'acquire', 'release', 'window'] as const;
 
 export interface Hook {
-  /** before a shared access or lock operation; `arg` is the word index or the lock id */
-  point(kind: number, arg: number): void;
+  /** before a shared access or lock operation; `arg` is the word index or the lock id;
+   *  `expected`: a compareExchange's expected value (a hook may tell a failing one, a read) */
+  point(kind: number, arg: number, expected?: number): void;
   /** after `lock` was acquired (write = exclusive) */
   acquired(lock: number, write: boolean): void;
   /** just before `lock` is released */
@@ -107,7 +108,7 @@ export class Seam {
     Atomics.store(this.m, a, v);
   }
   cas(a: number, expected: number, v: number): number {
-    if (this.hook !== null) this.hook.point(POINT.CAS, a);
+    if (this.hook !== null) this.hook.point(POINT.CAS, a, expected);
     return Atomics.compareExchange(this.m, a, expected, v);
   }
   /** atomic add; returns the old value */
@@ -210,8 +211,8 @@ export function chainHooks(...hooks: (Hook | null | undefined)[]): Hook | null {
   if (hs.length === 0) return null;
   if (hs.length === 1) return hs[0]!;
   return {
-    point(kind, arg) {
-      for (const h of hs) h.point(kind, arg);
+    point(kind, arg, expected) {
+      for (const h of hs) h.point(kind, arg, expected);
     },
     acquired(lock, write) {
       for (const h of hs) h.acquired(lock, write);
