@@ -8,6 +8,8 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { DEFAULT_LOCK_PLAN, LOCK_KINDS, parseLockKind, type LockKind } from '../src/locks/kinds.ts';
 import { preloadUserLocks } from '../src/locks/user.ts';
 import type { World } from '../src/explore/session.ts';
@@ -97,4 +99,23 @@ test.serial('racy-siglock: explorable now, refused only with --grant-locks', asy
   const refused = await cli(['explore', CLONE, '--bug', 'racy-siglock', '--grant-locks']);
   t.is(refused.code, 2);
   t.regex(refused.stderr, /drop --grant-locks/);
+});
+
+test.serial('the printed replay command carries the --lock flags, and replays; merge refuses shards of the two lock modes', async (t) => {
+  t.timeout(300_000);
+  const r = await cli(['explore', CLONE, '--lock', `siglock=${CHECK_THEN_STORE}`, '--strategy', 'dpor']);
+  t.is(r.code, 1, r.stderr);
+  const line = /^replay it: npx tsync-lab (.*)$/m.exec(r.stdout)?.[1];
+  t.truthy(line);
+  t.true(line!.includes(`--lock siglock=${CHECK_THEN_STORE}`), line);
+  const again = await cli(line!.split(' '));
+  t.is(again.code, 0, again.stdout + again.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'tsync-merge-'));
+  const a = await cli(['explore', CLONE, '--strategy', 'dpor', '--shard', '1/2', '--json']);
+  const b = await cli(['explore', CLONE, '--strategy', 'dpor', '--shard', '2/2', '--grant-locks', '--json']);
+  writeFileSync(join(dir, 'a.json'), a.stdout);
+  writeFileSync(join(dir, 'b.json'), b.stdout);
+  const m = await cli(['merge', join(dir, 'a.json'), join(dir, 'b.json')]);
+  t.is(m.code, 2, m.stdout);
+  t.regex(m.stderr, /lock code \(--grant-locks\)/);
 });

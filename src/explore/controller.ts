@@ -263,7 +263,7 @@ export class Controller implements Hook {
     this.decide(!timed);
     const timedOut = c[H.WAITKIND + this.me] === WAIT.SLEEP;
     c[H.WAITKIND + this.me] = WAIT.LOCK;
-    this.trace(EVK_WOKEN, word);
+    this.trace(timedOut ? LK.TIMED_OUT : EVK_WOKEN, word);
     if (c[H.RECORD] !== 0) this.log(packAccess(word, ACC.RMW));
     return timedOut;
   }

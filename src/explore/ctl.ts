@@ -100,6 +100,7 @@ export const LK = {
   SPIN: 46,
   SLEEP: 47,
   WOKEN: 48,
+  TIMED_OUT: 49,
 } as const;
 export const LK_NAMES: Record<number, string> = {
   32: 'load',
@@ -119,6 +120,7 @@ export const LK_NAMES: Record<number, string> = {
   46: 'spins on',
   47: 'sleeps on',
   48: 'woken on',
+  49: 'timed out on',
 };
 
 export class CtlLayout {

@@ -13,6 +13,8 @@ import { DporStrategy, type ShardSpec } from './strategies/dpor.ts';
 import type { StrategyName } from './strategies/index.ts';
 import { encodeSchedule, traceHash } from './schedule.ts';
 import { userLockIds, wordNamer } from './words.ts';
+import { DEFAULT_LOCK_PLAN, type LockPlan, type LockRole } from '../locks/kinds.ts';
+import { isUserLockKind, userLockPath } from '../locks/user.ts';
 import { interleavingTable } from './table.ts';
 import { shrink, signature } from './shrink.ts';
 import { ReplayStrategy } from './strategies/replay.ts';
@@ -70,6 +72,20 @@ export interface ExploreReport {
   shard: ShardReport | null;
   /** "real": every lock ran its own code under the scheduler; "granted": the scheduler granted locks (--grant-locks) */
   lockCode: 'real' | 'granted';
+  /** what a replay needs besides the schedule string: the --lock flags of a plan other than the default */
+  replayFlags: string;
+}
+
+/** `--lock ROLE=KIND` for each role whose kind is not the default (the schedule string does not carry the plan). */
+export function lockFlags(plan: LockPlan): string {
+  const out: string[] = [];
+  for (const [role, kind] of Object.entries(plan)) {
+    if (kind === DEFAULT_LOCK_PLAN[role as LockRole]) continue;
+    const k = String(kind);
+    const v = isUserLockKind(k) ? userLockPath(k) : k;
+    out.push(`--lock ${role}=${/^[\w./:=@+-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`}`);
+  }
+  return out.join(' ');
 }
 
 /** What a shard's JSON says of itself: which part of which search (tsync-lab merge checks it). */
@@ -79,7 +95,7 @@ export interface ShardReport {
   /** the search is dealt in the subtrees below this many steps */
   depth: number;
   /** the search: workload (f=<file hash> or w=...), design, bug, scope, lock plan */
-  search: { workload: string; design: string; bug: string | null; scope: string; plan: Record<string, string> };
+  search: { workload: string; design: string; bug: string | null; scope: string; plan: Record<string, string>; lockCode?: 'real' | 'granted' };
   /** runs of the first `depth` steps of subtrees other shards own */
   probes: number;
   /** the outcomes of this shard's traces, with their counts */
@@ -208,6 +224,7 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
     sleepBlocked: 0,
     shard: null,
     lockCode: session.world.grantLocks === true ? 'granted' : 'real',
+    replayFlags: lockFlags(session.world.plan),
   };
   if (strategy instanceof DporStrategy) {
     const k = strategy.counts();
@@ -221,7 +238,7 @@ export async function search(session: Session, o: ExploreOptions): Promise<Explo
       report.shard = {
         ...strategy.shard,
         depth: strategy.depth,
-        search: { workload: session.workload.header, design: w.design, bug: w.bug, scope: w.scope, plan },
+        search: { workload: session.workload.header, design: w.design, bug: w.bug, scope: w.scope, plan, lockCode: w.grantLocks === true ? 'granted' : 'real' },
         probes: k.probes,
         outcomes: report.outcomes,
       };

@@ -68,7 +68,7 @@ export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: st
   const scope = parseScope(v.scope ?? defaults.scope ?? 'siglock');
   const plan = parseLockPlan(v.lock);
   for (const [role, kind] of Object.entries(plan))
-    if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind`);
+    if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) is V8's Atomics.Mutex, whose waiting happens inside V8 where the controlled scheduler cannot step (and cannot be split into acquire and release); choose another kind`);
   return { design, bug, scope, plan, grantLocks };
 }
 

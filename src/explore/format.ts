@@ -66,7 +66,7 @@ export function formatExplore(report: ExploreReport, file: string | undefined): 
     out.push(`shrunk in ${report.shrinkRuns} replay(s): ${report.minimalPreemptions} preemption(s), ${report.minimalSteps} steps`);
     out.push(`minimal schedule: ${report.minimal}`);
     out.push(report.minimalTable!);
-    out.push(`replay it: npx tsync-lab replay ${file ? `${file} ` : ''}${report.minimal}`);
+    out.push(`replay it: npx tsync-lab replay ${file ? `${file} ` : ''}${report.minimal}${report.replayFlags ? ` ${report.replayFlags}` : ''}`);
   } else if (report.exhaustive) {
     // dpor ran to its end
     out.push(`search: ${report.summary} (${Math.round(report.elapsedMs)} ms, ${rate} executions/s)`);

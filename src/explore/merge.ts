@@ -52,7 +52,7 @@ export function mergeExploreShards(parts: ExploreShardFile[]): ExploreMerged {
   for (const p of parts) {
     const s = p.json.shard;
     if (key(s) !== key(s0) || s.depth !== s0.depth)
-      throw new UsageError(`merge: "${p.file}" and "${first.file}" are parts of different searches (${key(s) !== key(s0) ? 'file, design, bug, scope or lock plan' : 'shard depth'} differ)`);
+      throw new UsageError(`merge: "${p.file}" and "${first.file}" are parts of different searches (${key(s) !== key(s0) ? 'file, design, bug, scope, lock plan or lock code (--grant-locks)' : 'shard depth'} differ)`);
     if (s.count !== s0.count) throw new UsageError(`merge: "${p.file}" is shard ${s.index}/${s.count} but "${first.file}" is ${s0.index}/${s0.count}: shard counts differ`);
     const again = byIndex.get(s.index);
     if (again !== undefined) throw new UsageError(`merge: "${again}" and "${p.file}" overlap: both are shard ${s.index}/${s.count}`);
