@@ -79,7 +79,8 @@ export function mergeExploreShards(parts: ExploreShardFile[]): ExploreMerged {
     exhaustive: finder === null && sorted.every((p) => p.json.exhaustive),
     traces: sorted.reduce((a, p) => a + p.json.traces, 0),
     sleepBlocked: sorted.reduce((a, p) => a + p.json.sleepBlocked, 0),
-    iterations: sorted.reduce((a, p) => a + p.json.iterations, 0),
+    // every execution the shards ran: their traces (iterations counts those), the sleep-set cuts and the probes
+    iterations: sorted.reduce((a, p) => a + p.json.iterations + p.json.sleepBlocked + p.json.shard.probes, 0),
     elapsedMs: Math.max(...sorted.map((p) => p.json.elapsedMs)),
     shards: s0.count,
     depth: s0.depth,
