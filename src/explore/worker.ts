@@ -71,6 +71,7 @@ function runExplore(task: ExploreTask): { executions: number } {
     return x;
   };
   let ctx = newCtx();
+  const userLocks = anyUserLock(Object.values(task.plan));
   const body = actorBody(task.spec, actor, task.names);
   const k = ctl.k;
   const io: ActorIo = {
@@ -99,13 +100,15 @@ function runExplore(task: ExploreTask): { executions: number } {
   let executions = 0;
   while (ctl.idle()) {
     executions++;
-    if (real) {
-      // lock handles hold worker-local state (a spin count, a user lock's fields): every
-      // execution starts from new ones, as the buffer starts from its snapshot
+    if (real && userLocks) {
+      // a user lock's handle may keep worker-local state (its own fields) that decides what it
+      // does: every execution starts from new handles, as the buffer starts from its snapshot.
+      // (A built-in kind's fields are statistics, or set before they are read: rebuilding
+      // them would cost a third of an execution for nothing.)
       ctx = newCtx();
-      code!.reset();
-      clock!.reseed();
     } else ctx.seam.takeLeaked(); // an aborted execution may have left locks on the stack
+    code?.reset();
+    clock?.reseed();
     ctx.op = '';
     if (!ctl.aborting) {
       try {
