@@ -112,7 +112,7 @@ test.serial('explore, replay and litmus: bad options reject with TsyncLabError a
   t.timeout(300_000);
   for (const [p, line] of [
     [() => explore(CLONE, { strategy: 'bfs' }), '--strategy: one of random, pct, dfs, dpor, got "bfs"'],
-    [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) cannot be split into acquire and release, which the controlled scheduler needs; choose another kind'],
+    [() => explore({ lock: ['siglock=native'] }), 'explore: lock kind "native" (siglock) is V8\'s Atomics.Mutex, whose waiting happens inside V8 where the controlled scheduler cannot step (and cannot be split into acquire and release); choose another kind'],
     [() => explore({ json: true } as object), "Unknown option '--json' (see --help)"],
     [() => replay('ts1:nope'), 'schedule: bad field "nope" (expected a string printed by explore, "ts1:...")'],
     [() => litmus(CLONE, { duration: 'soon' }), '--duration: bad duration "soon" (examples: 500ms, 10s, 2m)'],
