@@ -5,7 +5,9 @@
  * (test/concurrent/tsync_vs_clone_vs_exit.json: DFS, median of several runs), then per
  * concurrent file and design: the schedules of exhaustive DFS with 2 preemptions beside
  * DPOR's traces, executions cut by sleep sets, outcomes, executions/s and the time to
- * exhaust (median of --runs runs; the same session, so worker start-up is not counted).
+ * exhaust (median of --runs runs; the same session, so worker start-up is not counted),
+ * then the 3-actor file under dpor with every lock's own code (the default) beside
+ * --grant-locks (runs alternating, medians): traces and executions/s of each mode.
  *   node --import tsx bench/explore.ts [--part all|bugs|dpor] [--runs N] [--seeds N] [--cap N] [--threads N] [--ops K] [--json FILE]
  */
 import { parseArgs } from 'node:util';
@@ -49,7 +51,6 @@ const rows: Row[] = [];
 let rate = 0;
 if (part !== 'dpor') {
   for (const bug of BUGS) {
-    if (bug.locks !== undefined) continue; // a lock-word race (racy-siglock): not controllable
     const designs = bugDesigns(bug).map((d) => d.name);
     const design = designs.includes('merged') ? 'merged' : designs[0]!;
     const session = await Session.open(new StressWorkload(threads, ops), { design, bug: bug.name, scope: 'siglock', plan: DEFAULT_LOCK_PLAN });
@@ -136,4 +137,36 @@ if (part !== 'bugs') {
   console.log(`|---|---|---:|---:|---:|---:|---:|---:|`);
   for (const r of dporRows) console.log(`| ${r.file} | ${r.design} | ${r.dfsP2} | ${r.traces}${r.exhaustive ? '' : ' (not exhaustive)'} | ${r.sleepBlocked} | ${r.outcomes} | ${(r.ms / 1000).toFixed(2)} s | ${Math.round(r.perSecond)} |`);
 }
-if (values.json) writeJsonAtomic(values.json, { threads, ops, seeds, cap, rows, schedulesPerSecond: rate, dpor: dporRows, loadavg: loadavg() });
+// real lock code (the default) against --grant-locks on the 3-actor file: dpor, runs alternating, medians
+type LockCodeRow = { mode: 'real' | 'granted'; traces: number; sleepBlocked: number; ms: number; perSecond: number };
+const lockCodeRows: LockCodeRow[] = [];
+if (part !== 'bugs') {
+  const FILE = fileURLToPath(new URL('../test/concurrent/tsync_vs_clone_vs_exit.json', import.meta.url));
+  const cf = readConcurrentFile(FILE);
+  const load0 = loadavg();
+  const sessions = {
+    real: await Session.open(new ScenarioWorkload(cf), { design: 'merged', bug: null, scope: 'siglock', plan: DEFAULT_LOCK_PLAN }),
+    granted: await Session.open(new ScenarioWorkload(cf), { design: 'merged', bug: null, scope: 'siglock', plan: DEFAULT_LOCK_PLAN, grantLocks: true }),
+  };
+  const times: Record<'real' | 'granted', number[]> = { real: [], granted: [] };
+  const last: Partial<Record<'real' | 'granted', { traces: number; sleepBlocked: number }>> = {};
+  try {
+    for (let i = 0; i < runs; i++)
+      for (const mode of ['real', 'granted'] as const) {
+        const r = await search(sessions[mode], { strategy: 'dpor', iterations: 1e9, preemptions: 0, depth: 3, seed: 1, shrink: false });
+        times[mode].push(r.elapsedMs);
+        last[mode] = { traces: r.traces, sleepBlocked: r.sleepBlocked };
+      }
+  } finally {
+    await sessions.real.close();
+    await sessions.granted.close();
+  }
+  for (const mode of ['real', 'granted'] as const) {
+    const ms = median(times[mode]);
+    const l = last[mode]!;
+    lockCodeRows.push({ mode, traces: l.traces, sleepBlocked: l.sleepBlocked, ms, perSecond: ((l.traces + l.sleepBlocked) * 1000) / ms });
+  }
+  console.log(`lock code on tsync_vs_clone_vs_exit (dpor, ${runs} run(s) each, alternating, medians; load ${load0.map((x) => x.toFixed(1)).join(' ')} -> ${loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+  for (const r of lockCodeRows) console.log(`  ${r.mode === 'real' ? "every lock's own code (default)" : 'locks granted (--grant-locks)  '}: ${r.traces} traces + ${r.sleepBlocked} cut, ${(r.ms / 1000).toFixed(2)} s, ${Math.round(r.perSecond)} executions/s`);
+}
+if (values.json) writeJsonAtomic(values.json, { threads, ops, seeds, cap, rows, schedulesPerSecond: rate, dpor: dporRows, lockCode: lockCodeRows, loadavg: loadavg() });
