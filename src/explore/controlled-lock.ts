@@ -4,50 +4,39 @@
  * succeeds at once since the scheduler only grants free locks. Like loom's rt mutex:
  * the lock's waiting lives in the runtime.
  */
-import { runSplit, type Lock } from '../locks/lock.ts';
+import type { Lock } from '../locks/lock.ts';
+import { DelegatingLock } from '../locks/delegating.ts';
 import type { Controller } from './controller.ts';
 
-export class ControlledLock implements Lock {
-  readonly splittable = true;
+export class ControlledLock extends DelegatingLock {
   constructor(
-    private readonly inner: Lock,
+    inner: Lock,
     private readonly ctl: Controller,
-  ) {}
-
-  get kind(): string {
-    return this.inner.kind;
-  }
-  get id(): number {
-    return this.inner.id;
+  ) {
+    super(inner);
   }
 
-  acquire(): void {
+  override get splittable(): boolean {
+    return true;
+  }
+  override acquire(): void {
     this.ctl.want(this.inner.id, true);
     this.inner.acquire();
   }
-  release(): void {
+  override release(): void {
     this.inner.release();
     this.ctl.drop(this.inner.id, true);
   }
-  tryAcquire(): boolean {
+  override tryAcquire(): boolean {
     // the model does not use it; a granted try would need the same bookkeeping as acquire
     throw new Error('tryAcquire is not supported under the controlled scheduler');
   }
-  readAcquire(): void {
+  override readAcquire(): void {
     this.ctl.want(this.inner.id, false);
     this.inner.readAcquire();
   }
-  readRelease(): void {
+  override readRelease(): void {
     this.inner.readRelease();
     this.ctl.drop(this.inner.id, false);
-  }
-  run<T>(fn: () => T): T {
-    return runSplit(this, true, fn);
-  }
-  readRun<T>(fn: () => T): T {
-    return runSplit(this, false, fn);
-  }
-  holder(): number {
-    return this.inner.holder();
   }
 }

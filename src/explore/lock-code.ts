@@ -36,7 +36,8 @@
  * and Atomics.waitAsync (refused).
  */
 import { LOCK, LSTAT, WORKER, type Layout } from '../shared/layout.ts';
-import { runSplit, type Lock } from '../locks/lock.ts';
+import type { Lock } from '../locks/lock.ts';
+import { DelegatingLock } from '../locks/delegating.ts';
 import { ACC, LK } from './ctl.ts';
 import type { Controller } from './controller.ts';
 import { RaceDetector, type Race } from './races.ts';
@@ -319,44 +320,19 @@ export function virtualClock(steps: () => number, actor: number): { reseed(): vo
 }
 
 /** A lock handle whose own code runs under the scheduler: it only tells the controller what it is acquiring (for reports). */
-export class WatchedLock implements Lock {
+export class WatchedLock extends DelegatingLock {
   constructor(
-    private readonly inner: Lock,
+    inner: Lock,
     private readonly ctl: Controller,
-  ) {}
-  get kind(): string {
-    return this.inner.kind;
+  ) {
+    super(inner);
   }
-  get id(): number {
-    return this.inner.id;
-  }
-  get splittable(): boolean {
-    return this.inner.splittable;
-  }
-  acquire(): void {
+  override acquire(): void {
     this.ctl.acquiring(this.inner.id, true);
     this.inner.acquire();
   }
-  release(): void {
-    this.inner.release();
-  }
-  tryAcquire(): boolean {
-    return this.inner.tryAcquire();
-  }
-  readAcquire(): void {
+  override readAcquire(): void {
     this.ctl.acquiring(this.inner.id, false);
     this.inner.readAcquire();
-  }
-  readRelease(): void {
-    this.inner.readRelease();
-  }
-  run<T>(fn: () => T): T {
-    return runSplit(this, true, fn);
-  }
-  readRun<T>(fn: () => T): T {
-    return runSplit(this, false, fn);
-  }
-  holder(): number {
-    return this.inner.holder();
   }
 }

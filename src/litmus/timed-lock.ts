@@ -5,6 +5,7 @@
  * real kind of the plan. Costs three performance.now() calls per siglock hold.
  */
 import type { Lock } from '../locks/lock.ts';
+import { DelegatingLock } from '../locks/delegating.ts';
 import { TIME } from './ctl.ts';
 
 /** Where the current copy's timestamps go: the worker's actor loop moves `at`. */
@@ -14,20 +15,12 @@ export class WindowClock {
   constructor(readonly times: Float64Array) {}
 }
 
-export class TimedLock implements Lock {
+export class TimedLock extends DelegatingLock {
   constructor(
-    private readonly inner: Lock,
+    inner: Lock,
     private readonly clock: WindowClock,
-  ) {}
-
-  get kind(): string {
-    return this.inner.kind;
-  }
-  get id(): number {
-    return this.inner.id;
-  }
-  get splittable(): boolean {
-    return this.inner.splittable;
+  ) {
+    super(inner);
   }
 
   private want(): void {
@@ -43,31 +36,31 @@ export class TimedLock implements Lock {
     if (at >= 0) this.clock.times[at + TIME.SIG_REL] = performance.now();
   }
 
-  acquire(): void {
+  override acquire(): void {
     this.want();
     this.inner.acquire();
     this.got();
   }
-  release(): void {
+  override release(): void {
     this.drop();
     this.inner.release();
   }
-  tryAcquire(): boolean {
+  override tryAcquire(): boolean {
     this.want();
     const ok = this.inner.tryAcquire();
     if (ok) this.got();
     return ok;
   }
-  readAcquire(): void {
+  override readAcquire(): void {
     this.want();
     this.inner.readAcquire();
     this.got();
   }
-  readRelease(): void {
+  override readRelease(): void {
     this.drop();
     this.inner.readRelease();
   }
-  run<T>(fn: () => T): T {
+  override run<T>(fn: () => T): T {
     this.want();
     return this.inner.run(() => {
       this.got();
@@ -78,7 +71,7 @@ export class TimedLock implements Lock {
       }
     });
   }
-  readRun<T>(fn: () => T): T {
+  override readRun<T>(fn: () => T): T {
     this.want();
     return this.inner.readRun(() => {
       this.got();
@@ -88,8 +81,5 @@ export class TimedLock implements Lock {
         this.drop();
       }
     });
-  }
-  holder(): number {
-    return this.inner.holder();
   }
 }
