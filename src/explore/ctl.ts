@@ -3,7 +3,11 @@
  * model's) holding the controlled scheduler's state for one execution. Exactly one
  * actor runs at a time and every hand-over is an Atomics.store + notify of the next
  * actor's turn word, so plain accesses to everything here are ordered by those
- * hand-overs; only the words marked [atomic] are touched concurrently.
+ * hand-overs; only the words marked [atomic] are touched concurrently. That is the
+ * guard of every unmarked word here, the real-lock-mode ones included (WAITKIND,
+ * WAITWORD, SLEEPAT, WATCHN, SLEEPSEQ, and the watch, clocks and raceTable regions):
+ * only the actor holding the turn reads or writes them, its own or another actor's
+ * (a waker sets the sleeper's status), and the main thread only between executions.
  *
  * Header words, then regions: per-actor op results, lock holders, the strategy's own
  * area (prefix of choices, RNG state, PCT priorities and change points: prepared by the
@@ -37,7 +41,6 @@ export const H = {
   RECORD: 19, //     1 = log every step's accesses (the dpor strategy asks for it)
   LOGFULL: 21, //    1 + the step at which the access log overflowed (0 = it did not): that step on is wild
   OPRNG: 20, //      nextU64 state (the only source of randomness for workloads)
-  REAL: 22, //       1 = lock code runs under the scheduler (every Atomics op of a lock a step); 0 = the scheduler grants locks
   SLEEPSEQ: 23, //   sleeps so far (Atomics.wait under the scheduler): orders the sleepers, FIFO
   TURN: 32, //       [atomic] per actor: 1 = it may run
   WAITKIND: 40, //   per actor, while BLOCKED: WAIT.LOCK (granted mode), WAIT.SPIN or WAIT.SLEEP (real lock code)
