@@ -1,7 +1,7 @@
 /**
  * `npm run bench:prove`: what `locks --prove` costs per built-in kind, at 2 actors x 2
- * acquisitions (median of --runs runs, unbounded) and 3 actors x 2 (one run, bounded by
- * --budget executions): executions (Mazurkiewicz traces), whether the search was
+ * acquisitions (median of --runs runs, unbounded), 3 x 1 and 3 x 2 (one run each, bounded
+ * by --budget executions): executions (Mazurkiewicz traces), whether the search was
  * exhaustive, time, and executions/s. A benchmark, not a test: note the load average.
  *   node --import tsx bench/prove.ts [--runs N] [--budget N] [--kinds LIST] [--json FILE]
  */
@@ -35,21 +35,22 @@ interface Row {
 const rows: Row[] = [];
 process.stderr.write(`bench:prove: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
 for (const kind of kinds) {
-  for (const [threads, reps] of [
-    [2, runs],
-    [3, 1],
+  for (const [threads, acquisitions, reps] of [
+    [2, 2, runs],
+    [3, 1, 1],
+    [3, 2, 1],
   ] as const) {
     const times: number[] = [];
     let last;
     for (let i = 0; i < reps; i++) {
-      last = await proveLock(kind, { threads, acquisitions: 2, maxExecutions: threads === 2 ? undefined : budget });
+      last = await proveLock(kind, { threads, acquisitions, maxExecutions: threads === 2 ? undefined : budget });
       times.push(last.elapsedMs);
     }
     const ms = median(times);
     const row: Row = {
       kind,
       threads,
-      acquisitions: 2,
+      acquisitions,
       traces: last!.traces,
       exhaustive: last!.exhaustive,
       cutBy: last!.cutBy,
@@ -58,12 +59,12 @@ for (const kind of kinds) {
       holds: last!.properties.every((p) => p.status !== 'broken'),
     };
     rows.push(row);
-    process.stderr.write(`bench:prove: ${kind} ${threads}x2 ${row.traces} traces${row.exhaustive ? '' : ` (cut: ${row.cutBy})`} ${row.medianMs} ms\n`);
+    process.stderr.write(`bench:prove: ${kind} ${threads}x${acquisitions} ${row.traces} traces${row.exhaustive ? '' : ` (cut: ${row.cutBy})`} ${row.medianMs} ms\n`);
   }
 }
 const head = ['kind', 'actors x acq', 'executions', 'exhaustive', 'time ms', 'executions/s', 'properties'];
 const table = rows.map((r) => [r.kind, `${r.threads}x${r.acquisitions}`, String(r.traces), r.exhaustive ? 'yes' : `no (${r.cutBy})`, String(r.medianMs), String(r.executionsPerSec), r.holds ? 'hold' : 'BROKEN']);
 const w = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-console.log(`locks --prove per built-in kind (2x2: median of ${runs} runs; 3x2: one run, budget ${budget} executions); load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(`locks --prove per built-in kind (2x2: median of ${runs} runs; 3x1 and 3x2: one run, budget ${budget} executions); load average ${loadavg()[0]!.toFixed(2)}`);
 for (const r of [head, w.map((x) => '-'.repeat(x)), ...table]) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
 if (values.json) await writeJsonAtomic(values.json, rows);

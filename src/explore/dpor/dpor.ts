@@ -61,6 +61,8 @@ export interface DporOptions {
   maxSteps?: number;
   /** the dependence relation (default: the lab's; tests break it on purpose) */
   dependence?: Dependence;
+  /** scan held-back actors for races (default true; a negative control turns it off) */
+  awaitRaces?: boolean;
   /** called at the end of every execution, with the system in its final state; 'stop' ends the search */
   onExecution?: (end: ExecutionEnd) => void | 'stop';
   /** called every `progressEvery` executions */
@@ -208,8 +210,24 @@ export function exploreDpor(system: DporSystem, opts: DporOptions = {}): DporRes
     for (const q of initials) if (frame.backtrack.has(q)) return;
     // prefer an initial that can run there and is awake; the racing actor first
     const order = [ev.actor, ...[...initials].filter((q) => q !== ev.actor)].filter((q) => initials.has(q));
-    const pick = order.find((q) => frame.enabled[q] && !frame.sleep.has(q)) ?? order[0]!;
-    frame.backtrack.add(pick);
+    const pick = order.find((q) => frame.enabled[q] && !frame.sleep.has(q));
+    if (pick !== undefined) {
+      frame.backtrack.add(pick);
+      return;
+    }
+    // No initial can run at j: the racing actor was blocked there (it awaits a value, as
+    // a spinner or a sleeper does), and the order to try is the one in which it ran
+    // before the write that blocked it. Take the latest earlier state where it could
+    // already take this same step (Flanagan and Godefroid's treatment of a disabled
+    // process); failing that, every actor that can run at j.
+    for (let i = j - 1; i > lastOf[ev.actor]!; i--) {
+      const fi = frames[i]!;
+      if (fi.enabled[ev.actor] && !fi.sleep.has(ev.actor)) {
+        fi.backtrack.add(ev.actor);
+        return;
+      }
+    }
+    for (let q = 0; q < n; q++) if (frame.enabled[q] && !frame.sleep.has(q)) frame.backtrack.add(q);
   };
 
   const popEvent = (): void => {
@@ -225,10 +243,41 @@ export function exploreDpor(system: DporSystem, opts: DporOptions = {}): DporRes
     lastOf[ev.actor] = prev;
   };
 
+  /**
+   * An actor held back here (it awaits a value: a spinner the system keeps from a look
+   * that would fail) races with the writes that hold it back, although it has no event
+   * yet: scan for them as for the step it would take, so that the order in which it
+   * looked first is explored too. Nidhugg treats a blocked await the same way. Without
+   * this, a lock acquire that never fails (the look-ahead cuts failed looks) would be
+   * seen to race only with the release that let it in, never with the acquire before.
+   */
+  const awaitRaces = (f: Frame): void => {
+    const idx = events.length;
+    for (let q = 0; q < n; q++) {
+      const pa = f.pending[q];
+      if (f.enabled[q] || pa === null || pa === undefined || pa.some((x) => x.kind === 'wait')) continue;
+      const clock = new Int32Array(n);
+      const prev = lastOf[q]!;
+      if (prev >= 0) clock.set(events[prev]!.clock);
+      const local = localCount[q]!;
+      clock[q] = local + 1;
+      const racing: number[] = [];
+      for (let j = idx - 1; j >= 0; j--) {
+        const e = events[j]!;
+        if (e.actor === q || clock[e.actor]! > e.local || !dep(e.accesses, pa)) continue;
+        racing.push(j);
+        for (let a = 0; a < n; a++) if (e.clock[a]! > clock[a]!) clock[a] = e.clock[a]!;
+      }
+      const ev: DporEvent = { actor: q, accesses: pa, local, clock };
+      for (const j of racing) addBacktrack(j, ev, idx);
+    }
+  };
+
   /** Start exploring from the state after the current events: choose its first actor, or end the execution. */
   const enter = (sleep: Map<number, Accesses>, last: number): void => {
     const f = makeFrame(sleep);
     frames.push(f);
+    if (opts.awaitRaces !== false) awaitRaces(f);
     if (events.length >= maxSteps) {
       endExecution('step-cap');
       return;
