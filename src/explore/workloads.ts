@@ -43,6 +43,8 @@ export function describeActorOp(op: ActorOp): string {
       return `attach ${op.filter}${op.flags?.length ? ` [${op.flags.join(',')}]` : ''}`;
     case 'clone':
       return `clone -> ${op.child}`;
+    case 'tsync_retry':
+      return `tsync_retry ${op.filter}`;
     default:
       return op.op;
   }

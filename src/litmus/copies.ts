@@ -9,7 +9,7 @@ import { ALLOC, Layout, type LayoutConfig } from '../shared/layout.ts';
 import { makeCtx, type WorldOptions } from '../seccomp/world.ts';
 import { ListReporter } from '../seccomp/violations.ts';
 import { allThreadNames, labelPlan, runSetup, type LabelPlan } from '../scenario/concurrent-ops.ts';
-import type { ConcurrentScenario } from '../scenario/concurrent-types.ts';
+import { installsFilter, type ConcurrentScenario } from '../scenario/concurrent-types.ts';
 import type { StepResult } from '../scenario/types.ts';
 import { UsageError } from '../shared/usage-error.ts';
 
@@ -17,7 +17,7 @@ import { UsageError } from '../shared/usage-error.ts';
 export function perCopy(s: ConcurrentScenario): { tasks: number; filters: number } {
   const all = [...s.setup, ...s.actorNames.flatMap((a) => s.actors[a]!)];
   const tasks = s.threads.length + all.filter((o) => o.op === 'clone').length;
-  const attaches = all.filter((o) => o.op === 'attach').length;
+  const attaches = all.filter(installsFilter).length;
   // force-compose may give every thread its own composed node per attach
   return { tasks, filters: attaches * (tasks + 1) + 2 };
 }

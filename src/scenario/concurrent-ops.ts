@@ -13,7 +13,8 @@ import { syscallEntry } from '../seccomp/syscall.ts';
 import { setNnp, tidOf } from '../seccomp/task.ts';
 import type { OpResult } from '../seccomp/errors.ts';
 import { FLAG_BITS, type Errno, type StepResult, type ThreadState } from './types.ts';
-import type { ActorOp, ConcurrentScenario } from './concurrent-types.ts';
+import { installsFilter, RETRY_ATTEMPTS, type ActorOp, type ConcurrentScenario } from './concurrent-types.ts';
+import { checkRetryDone } from '../seccomp/retry.ts';
 import { threadState } from './thread-state.ts';
 
 /** The errno of an encoded result is its index here; every errno of the model is listed (checked below). */
@@ -32,7 +33,7 @@ export interface LabelPlan {
 export function labelPlan(s: ConcurrentScenario): LabelPlan {
   const labels = [''];
   const id = (op: ActorOp) => {
-    if (op.op !== 'attach') return 0;
+    if (!installsFilter(op)) return 0;
     labels.push(op.filter!);
     return labels.length - 1;
   };
@@ -46,7 +47,7 @@ export function labelPlan(s: ConcurrentScenario): LabelPlan {
 export function sizesOf(s: ConcurrentScenario): { maxTasks: number; maxFilters: number } {
   const all = [...s.setup, ...s.actorNames.flatMap((a) => s.actors[a]!)];
   const threads = s.threads.length + all.filter((o) => o.op === 'clone').length;
-  const attaches = all.filter((o) => o.op === 'attach').length;
+  const attaches = all.filter(installsFilter).length;
   return { maxTasks: threads + 1, maxFilters: Math.max(16, attaches * (threads + 1) + 4) };
 }
 
@@ -102,6 +103,13 @@ export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number): EncodedR
     case 'syscall':
       syscallEntry(ctx, t);
       return OK_RESULT;
+    case 'tsync_retry': {
+      // the caller loop: only a refusal naming a thread is retried; success is checked
+      let r: OpResult = ctx.ops.retryAttempt(ctx, t, label, 1);
+      for (let n = 2; n <= RETRY_ATTEMPTS && !r.ok && r.errno === 'TSYNC'; n++) r = ctx.ops.retryAttempt(ctx, t, label, n);
+      if (r.ok) checkRetryDone(ctx, t, label);
+      return encodeResult(r);
+    }
   }
 }
 

@@ -48,10 +48,11 @@ export function parseConcurrent(value: unknown, source = 'scenario'): Concurrent
     const only = (field: keyof ActorOp, ops: string[]) => {
       if (st[field] !== undefined && !ops.includes(st.op)) bad(`${at}.${field}: not allowed for op "${st.op}"`);
     };
-    only('filter', ['attach']);
+    only('filter', ['attach', 'tsync_retry']);
     only('flags', ['attach']);
     only('insns', ['attach']);
     only('child', ['clone']);
+    if (st.op === 'tsync_retry' && st.filter === undefined) bad(`${at}: missing field "filter"`);
     if (st.op === 'attach') {
       if (st.filter === undefined) bad(`${at}: missing field "filter"`);
       if (st.flags && new Set(st.flags).size !== st.flags.length) bad(`${at}.flags: duplicate flag`);

@@ -17,9 +17,22 @@
  */
 import type { Flag, Step, StepResult, ThreadState } from './types.ts';
 
-/** Ops an actor may run: the sequential ops plus a lockless syscall entry (filter walk). */
-export const ACTOR_OPS = ['set_nnp', 'attach', 'clone', 'exit', 'sync', 'syscall'] as const;
+/**
+ * Ops an actor may run: the sequential ops, a lockless syscall entry (filter walk), and
+ * `tsync_retry`: the design's caller loop installing `filter` on every thread
+ * (src/seccomp/retry.ts), up to RETRY_ATTEMPTS attempts while TSYNC is refused; when
+ * it reports success, the retry postcondition is checked (every live thread has it).
+ */
+export const ACTOR_OPS = ['set_nnp', 'attach', 'clone', 'exit', 'sync', 'syscall', 'tsync_retry'] as const;
 export type ActorOpName = (typeof ACTOR_OPS)[number];
+
+/** Attempts of a `tsync_retry` caller loop before it gives up (the loop waits between them: other actors run). */
+export const RETRY_ATTEMPTS = 3;
+
+/** Does `op` install a filter (and so get a label of its own)? */
+export function installsFilter(op: { op: string }): boolean {
+  return op.op === 'attach' || op.op === 'tsync_retry';
+}
 
 export interface ActorOp {
   op: ActorOpName;
