@@ -158,6 +158,21 @@ test.serial('CLI: --json prints exactly the contract keys; exit 0 when everythin
   t.true(j['exhaustive']);
   const props = j['properties'] as { property: string; status: string; schedule: string | null; detail: string }[];
   t.deepEqual(Object.keys(props[0]!), ['property', 'status', 'schedule', 'detail']);
+  // exactly the contract's five properties; data races come in an added key of the same shape
+  t.deepEqual(
+    props.map((p) => p.property),
+    ['mutual exclusion', 'reader-writer exclusion', 'deadlock freedom', 'no lost wake-up', 'FIFO'],
+  );
+  t.deepEqual(Object.keys(j['dataRace'] as object), ['property', 'status', 'schedule', 'detail']);
+});
+
+test.serial('CLI: a data race exits 1 and is reported in the added dataRace key, the contract properties unchanged', async (t) => {
+  const r = await cli(['locks', '--prove', './test/fixtures/locks/ttas-plain-store.mjs', '--json']);
+  t.is(r.code, 1);
+  const j = JSON.parse(r.stdout) as { properties: { property: string }[]; dataRace: { status: string; schedule: string | null } };
+  t.is(j.dataRace.status, 'broken');
+  t.truthy(j.dataRace.schedule);
+  t.false(j.properties.some((p) => p.property === 'no data race'));
 });
 
 test.serial('CLI: a broken lock exits 1 with the minimal schedule and the table; --schedule replays it', async (t) => {

@@ -162,8 +162,11 @@ async function runProve(values: ProveFlags): Promise<number> {
   const maxExecutions = intFlag('max-executions', values['max-executions'], PROVE_DEFAULTS.maxExecutions, 1, 100_000_000);
   const r = await proveLock(spec, { threads, acquisitions, maxExecutions, onProgress: (msg) => process.stderr.write(`locks --prove: ${msg}\n`) });
   if (json) {
-    const { lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, properties, blocked, sleepBlocked, cutBy } = r;
-    process.stdout.write(JSON.stringify({ lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, properties, blocked, sleepBlocked, cutBy }, null, 2) + '\n');
+    // the contract's `properties` are its five; data races are an added key of the same shape
+    const { lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, blocked, sleepBlocked, cutBy } = r;
+    const properties = r.properties.filter((p) => p.property !== 'no data race');
+    const dataRace = r.properties.find((p) => p.property === 'no data race') ?? null;
+    process.stdout.write(JSON.stringify({ lock, threads: t, acquisitions: k, exhaustive, traces, elapsedMs, properties, blocked, sleepBlocked, cutBy, dataRace }, null, 2) + '\n');
   } else process.stdout.write(formatProve(r));
   return r.properties.some((p) => p.status === 'broken') ? 1 : 0;
 }
