@@ -5,7 +5,8 @@
  * each canvas has any drawn pixels, console errors. Also used to take the
  * README's screenshot (docs/scope-chart.png).
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 
@@ -23,7 +24,20 @@ export async function chromiumPath(): Promise<{ path: string; source: 'system' |
   const sys = SYSTEM_CHROMIUM.find((p) => existsSync(p));
   if (sys) return { path: sys, source: 'system' };
   const packaged = (await import('@sparticuz/chromium')).default;
-  return { path: await packaged.executablePath(), source: '@sparticuz/chromium' };
+  let path = await packaged.executablePath();
+  // The package unpacks the binary once, to the temp folder, and reuses whatever is there:
+  // a run interrupted while it unpacked leaves a truncated binary that crashes every later
+  // run. One that cannot say its version is removed and unpacked again.
+  if (!runs(path)) {
+    rmSync(path, { force: true });
+    path = await packaged.executablePath();
+  }
+  return { path, source: '@sparticuz/chromium' };
+}
+
+function runs(path: string): boolean {
+  const r = spawnSync(path, ['--version'], { timeout: 60_000 });
+  return r.status === 0;
 }
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
