@@ -163,26 +163,33 @@ export function exploreDpor(system: DporSystem, opts: DporOptions = {}): DporRes
 
   const happensBefore = (e: DporEvent, f: DporEvent): boolean => f.clock[e.actor]! > e.local;
 
-  /** A new event: its clock, and a backtrack point for each race it is in (source-DPOR). */
-  const addEvent = (actor: number, accesses: Accesses): DporEvent => {
-    const idx = events.length;
+  /**
+   * The step `actor` would take next with `accesses`, as an event after the current
+   * ones: its clock, and the events it races with. Scan backwards: a dependent event not
+   * yet ordered before it is in a race with it (nothing in between orders them);
+   * everything before that one is then ordered.
+   */
+  const nextEvent = (actor: number, accesses: Accesses): { ev: DporEvent; racing: number[] } => {
     const clock = new Int32Array(n);
     const prev = lastOf[actor]!;
     if (prev >= 0) clock.set(events[prev]!.clock);
     const local = localCount[actor]!;
     clock[actor] = local + 1;
     const racing: number[] = [];
-    // Scan backwards: a dependent event not yet ordered before us is in a race with us
-    // (nothing in between orders them); everything before it is then ordered.
-    for (let j = idx - 1; j >= 0; j--) {
+    for (let j = events.length - 1; j >= 0; j--) {
       const e = events[j]!;
-      if (e.actor === actor) continue;
-      if (clock[e.actor]! > e.local) continue; // already happens before
-      if (!dep(e.accesses, accesses)) continue;
+      if (e.actor === actor || clock[e.actor]! > e.local || !dep(e.accesses, accesses)) continue;
       racing.push(j);
       for (let a = 0; a < n; a++) if (e.clock[a]! > clock[a]!) clock[a] = e.clock[a]!;
     }
-    const ev: DporEvent = { actor, accesses, local, clock };
+    return { ev: { actor, accesses, local, clock }, racing };
+  };
+
+  /** A new event: its clock, and a backtrack point for each race it is in (source-DPOR). */
+  const addEvent = (actor: number, accesses: Accesses): DporEvent => {
+    const idx = events.length;
+    const { ev, racing } = nextEvent(actor, accesses);
+    const local = ev.local;
     for (const j of racing) addBacktrack(j, ev, idx);
     events.push(ev);
     schedule.push(actor);
@@ -256,19 +263,7 @@ export function exploreDpor(system: DporSystem, opts: DporOptions = {}): DporRes
     for (let q = 0; q < n; q++) {
       const pa = f.pending[q];
       if (f.enabled[q] || pa === null || pa === undefined || pa.some((x) => x.kind === 'wait')) continue;
-      const clock = new Int32Array(n);
-      const prev = lastOf[q]!;
-      if (prev >= 0) clock.set(events[prev]!.clock);
-      const local = localCount[q]!;
-      clock[q] = local + 1;
-      const racing: number[] = [];
-      for (let j = idx - 1; j >= 0; j--) {
-        const e = events[j]!;
-        if (e.actor === q || clock[e.actor]! > e.local || !dep(e.accesses, pa)) continue;
-        racing.push(j);
-        for (let a = 0; a < n; a++) if (e.clock[a]! > clock[a]!) clock[a] = e.clock[a]!;
-      }
-      const ev: DporEvent = { actor: q, accesses: pa, local, clock };
+      const { ev, racing } = nextEvent(q, pa);
       for (const j of racing) addBacktrack(j, ev, idx);
     }
   };
