@@ -24,3 +24,18 @@ test('negative control: a task stuck past the close bound is the one thing termi
   t.is(await pool.close(300), 1, 'one worker terminated');
   t.regex(String(await stuck), /exited/);
 });
+
+const RENDEZVOUS = new URL('./fixtures/workers/rendezvous.ts', import.meta.url);
+
+for (const oneAtATime of [false, true])
+  test(`workers started ${oneAtATime ? 'one at a time (as under the shared heap)' : 'together'}: every queued task reaches its own worker`, async (t) => {
+    const pool = new WorkerPool(RENDEZVOUS, 3, oneAtATime);
+    t.is(pool.spawned, oneAtATime ? 1 : 3, 'workers spawned by the constructor');
+    const sab = new SharedArrayBuffer(4);
+    // three tasks that only return once all three run at the same time: a task left in
+    // the queue when a later worker comes up would leave the others waiting (they give up after 20 s)
+    const seen = await Promise.all([0, 1, 2].map(() => pool.run<number>({ sab, n: 3 })));
+    t.deepEqual(seen.map((s) => s >= 3), [true, true, true]);
+    t.is(pool.spawned, 3);
+    t.is(await pool.close(), 0);
+  });

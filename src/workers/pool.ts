@@ -11,10 +11,18 @@
  * and V8's pending jobs for it finish before its isolate goes). Only a worker that
  * has not returned within the close bound (a task stuck in a user's lock code, which
  * the engine has already reported) is terminated; `close` says which.
+ *
+ * In a process running V8's shared heap (--harmony-struct, for lock kind `native`),
+ * workers start one at a time: the next is spawned when the previous has said it is
+ * ready. Two workers booting together deadlock there now and then (seen on Node 26:
+ * one holds node's cli_options_mutex while it waits in a shared-heap GC safepoint, the
+ * other blocks on that mutex without entering the safepoint, and the main thread's
+ * global safepoint waits for it forever).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { nativeAvailable } from '../locks/native.ts';
 import { TIMED_OUT, within } from '../shared/wait.ts';
 
 /**
@@ -52,6 +60,8 @@ interface Slot {
   busy: Pending | null;
   exited: Promise<void>;
   gone: boolean;
+  /** it posted { ready } (its module loaded) */
+  ready: boolean;
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; stack: string } } | { ready: true };
@@ -61,20 +71,41 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closing = false;
+  /** workers not spawned yet (shared heap: each waits for the previous one's ready) */
+  private unspawned: number;
 
   constructor(
-    filename: URL,
+    private readonly filename: URL,
     readonly size: number,
+    /** start workers one at a time (default: when this process runs the shared heap) */
+    oneAtATime: boolean = nativeAvailable(),
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn(filename));
+    this.unspawned = size;
+    for (let i = 0; i < (oneAtATime ? Math.min(1, size) : size); i++) this.spawnNext();
+  }
+
+  /** How many workers have been spawned so far. */
+  get spawned(): number {
+    return this.slots.length;
+  }
+
+  private spawnNext(): void {
+    if (this.unspawned === 0 || this.closing) return;
+    this.unspawned--;
+    this.slots.push(this.spawn(this.filename));
+    this.pump(); // a queued task may go to it now
   }
 
   private spawn(filename: URL): Slot {
     const worker = new Worker(BOOTSTRAP, { workerData: { tsEntry: filename.href } });
     let onExit!: () => void;
-    const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false };
+    const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false, ready: false };
     worker.on('message', (msg: Reply) => {
-      if ('ready' in msg) return;
+      if ('ready' in msg) {
+        slot.ready = true;
+        this.spawnNext();
+        return;
+      }
       const p = slot.busy;
       slot.busy = null;
       if (p && p.id === msg.id) {
