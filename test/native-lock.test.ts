@@ -15,6 +15,7 @@ import { cli } from './helpers/cli.ts';
 import { DeadlockError, DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks/lock.ts';
 import { NativeLock, probeMutexApi, type AtomicsMutexStatic, type NativeMutex, type TryLockResult } from '../src/locks/native.ts';
 import { Layout } from '../src/shared/layout.ts';
+import { reexecOutcome } from '../src/workers/reexec.ts';
 
 type Form = 'boolean' | 'object';
 
@@ -122,6 +123,17 @@ test('probe: a tryLock that runs fn on a held mutex is refused in one line namin
 test('probe: a tryLock that throws is refused, not a crash', (t) => {
   const p = probeMutexApi(standIn('boolean', { tryLockThrows: true }), 'v99.0.0');
   t.deepEqual(p, { ok: false, refusal: 'lock kind "native" is not supported on Node v99.0.0: probing Atomics.Mutex threw: tryLock is gone' });
+});
+
+test('a re-executed run: its exit code passes through; a node crash or a timeout is exit 3 in one line, a verdict is not', (t) => {
+  t.deepEqual(reexecOutcome(0, null, null), { code: 0, line: null });
+  t.deepEqual(reexecOutcome(1, null, null), { code: 1, line: null }, 'a violation stays exit 1');
+  t.deepEqual(reexecOutcome(null, 'SIGINT', null), { code: 130, line: null }, 'an interrupt is 128 + 2');
+  const crash = reexecOutcome(null, 'SIGSEGV', null);
+  t.is(crash.code, 3);
+  t.regex(crash.line ?? '', /^tsync-lab: the --harmony-struct child \(node v[\d.]+\) died of SIGSEGV: a crash in V8's experimental shared heap, not a verdict; run it again$/);
+  t.is(reexecOutcome(null, 'SIGABRT', null).code, 3);
+  t.deepEqual(reexecOutcome(null, 'SIGKILL', 90_000), { code: 3, line: 'tsync-lab: the --harmony-struct child ran past 90 s and was killed' });
 });
 
 test.serial(`stress with native siglock, cred_guard and arena on this node (${process.version}): exit 0, no violation, no crash`, async (t) => {

@@ -5,8 +5,9 @@
  *
  * Two forms:
  *  - reexecWithHarmonyStruct(argv): re-run the whole CLI command with the flag (same
- *    arguments, cwd and stdio; its exit code, or 128 + signal, becomes ours). An
- *    environment marker prevents a re-exec loop.
+ *    arguments, cwd and stdio; its exit code, or 128 + signal, becomes ours; a child
+ *    that crashed (SIGSEGV, SIGABRT, SIGBUS, SIGILL) is exit 3 with one line saying so).
+ *    An environment marker prevents a re-exec loop.
  *  - runJsonChildWithHarmonyStruct(script, args): run a TypeScript script with the
  *    flag and collect the one JSON line it prints on stdout.
  *
@@ -72,6 +73,21 @@ function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
 /** Grace for a re-executed run beyond its own duration: start-up, teardown, reports. */
 export const REEXEC_GRACE_MS = 60_000;
 
+const CRASH_SIGNALS: readonly string[] = ['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL'];
+
+/**
+ * What a re-executed run's end means to its caller: the child's exit code (128 + signal
+ * for a signal), except that a child killed past its timeout, or one that crashed (node
+ * itself, in V8's experimental shared heap: no verdict on the model), is exit 3 with
+ * one line saying so.
+ */
+export function reexecOutcome(code: number | null, signal: NodeJS.Signals | null, timedOutAfterMs: number | null): { code: number; line: string | null } {
+  if (timedOutAfterMs !== null) return { code: 3, line: `tsync-lab: the --harmony-struct child ran past ${Math.round(timedOutAfterMs / 1000)} s and was killed` };
+  if (signal && CRASH_SIGNALS.includes(signal))
+    return { code: 3, line: `tsync-lab: the --harmony-struct child (node ${process.version}) died of ${signal}: a crash in V8's experimental shared heap, not a verdict; run it again` };
+  return { code: exitCode(code, signal), line: null };
+}
+
 /** Run `node --harmony-struct bin/tsync-lab.mjs <argv>` and resolve its exit code. */
 export function reexecWithHarmonyStruct(argv: string[], opts: ReexecOptions): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,9 +108,9 @@ export function reexecWithHarmonyStruct(argv: string[], opts: ReexecOptions): Pr
     });
     child.on('exit', (code, signal) => {
       done();
-      if (!timedOut) return resolve(exitCode(code, signal));
-      process.stderr.write(`tsync-lab: the --harmony-struct child ran past ${Math.round(opts.timeoutMs! / 1000)} s and was killed\n`);
-      resolve(3);
+      const r = reexecOutcome(code, signal, timedOut ? opts.timeoutMs : null);
+      if (r.line) process.stderr.write(r.line + '\n');
+      resolve(r.code);
     });
   });
 }
