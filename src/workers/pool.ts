@@ -60,8 +60,6 @@ interface Slot {
   busy: Pending | null;
   exited: Promise<void>;
   gone: boolean;
-  /** it posted { ready } (its module loaded) */
-  ready: boolean;
 }
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; stack: string } } | { ready: true };
@@ -99,11 +97,10 @@ export class WorkerPool {
   private spawn(filename: URL): Slot {
     const worker = new Worker(BOOTSTRAP, { workerData: { tsEntry: filename.href } });
     let onExit!: () => void;
-    const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false, ready: false };
+    const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false };
     worker.on('message', (msg: Reply) => {
       if ('ready' in msg) {
-        slot.ready = true;
-        this.spawnNext();
+        this.spawnNext(); // its module loaded: the next worker may boot
         return;
       }
       const p = slot.busy;

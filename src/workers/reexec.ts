@@ -47,7 +47,7 @@ export interface ReexecOptions {
  * The flags of every flagged child. --single-threaded-gc: on Node 22, 24 and 26, up to
  * one run in 14 of `stress --lock siglock=native` ended in a SIGSEGV inside a worker's
  * own mark-compact (ExternalStringTableCleanerVisitor, from an IncrementalMarkingJob
- * task); with GC on the mutator thread alone, none in 360 runs (README, "V8's shared
+ * task); with GC on the mutator thread alone, none in 300 runs (README, "V8's shared
  * heap crashes now and then").
  */
 const FLAGGED = ['--harmony-struct', '--single-threaded-gc'];
