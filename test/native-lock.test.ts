@@ -16,6 +16,7 @@ import { DeadlockError, DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks
 import { NativeLock, probeMutexApi, type AtomicsMutexStatic, type NativeMutex, type TryLockResult } from '../src/locks/native.ts';
 import { Layout } from '../src/shared/layout.ts';
 import { reexecOutcome } from '../src/workers/reexec.ts';
+import { cliCrash, jsonChildCrash, retryV8Crashes, V8_CRASH_LINE } from './helpers/v8-crash.ts';
 
 type Form = 'boolean' | 'object';
 
@@ -136,13 +137,46 @@ test('a re-executed run: its exit code passes through; a node crash or a timeout
   t.deepEqual(reexecOutcome(null, 'SIGKILL', 90_000), { code: 3, line: 'tsync-lab: the --harmony-struct child ran past 90 s and was killed' });
 });
 
+test("the suite's V8-crash retry: the lab's crash and timeout lines are retried; a violation, a usage error or another exit 3 is not", (t) => {
+  const crash = reexecOutcome(null, 'SIGSEGV', null).line!;
+  const timeout = reexecOutcome(null, 'SIGKILL', 90_000).line!;
+  t.regex(crash, V8_CRASH_LINE);
+  t.regex(timeout, V8_CRASH_LINE);
+  const res = (code: number, stderr: string) => ({ code, stdout: '', stderr });
+  t.truthy(cliCrash(res(3, `tsync-lab stress: seed 7\n${crash}\n`)));
+  t.truthy(cliCrash(res(3, `tsync-lab stress: seed 7\n${timeout}\n`)));
+  t.is(cliCrash(res(1, `tsync-lab stress: seed 7\nmutual-exclusion: two holders\n${crash}\n`)), null, 'exit 1 is a verdict, never retried');
+  t.is(cliCrash(res(3, 'tsync-lab: internal error: boom\n')), null, 'a lab fault of our own is not V8 falling over');
+  t.is(jsonChildCrash({ value: undefined, code: 139, stderr: '' }), 'the child died with exit 139 (128 + a crash signal)');
+  t.truthy(jsonChildCrash({ value: undefined, code: 'killed', stderr: '' }));
+  t.is(jsonChildCrash({ value: undefined, code: 1, stderr: '' }), null);
+  t.is(jsonChildCrash({ value: { ok: true }, code: 139, stderr: '' }), null, 'a result that arrived is judged, whatever the exit');
+});
+
+test('retryV8Crashes: runs again after a crash, at most the attempts given, and returns the first other result', async (t) => {
+  const seq = (codes: number[]) => {
+    let i = 0;
+    return { run: async () => ({ code: codes[i++]!, stdout: '', stderr: reexecOutcome(null, 'SIGSEGV', null).line! }), calls: () => i };
+  };
+  const a = seq([3, 0]);
+  t.is((await retryV8Crashes(t, a.run, cliCrash)).code, 0);
+  t.is(a.calls(), 2);
+  const b = seq([1, 0]);
+  t.is((await retryV8Crashes(t, b.run, cliCrash)).code, 1, 'a verdict ends it at once');
+  t.is(b.calls(), 1);
+  const c = seq([3, 3, 3, 0]);
+  t.is((await retryV8Crashes(t, c.run, cliCrash)).code, 3, 'three crashes in a row fail the test');
+  t.is(c.calls(), 3);
+});
+
 test.serial(`stress with native siglock, cred_guard and arena on this node (${process.version}): exit 0, no violation, no crash`, async (t) => {
   t.timeout(300_000);
   const dir = await mkdtemp(join(tmpdir(), 'tsync-native-'));
   try {
     const file = join(dir, 'stress.json');
     const args = ['stress', '--lock', 'siglock=native', '--lock', 'cred_guard=native', '--lock', 'arena=native', '--workers', '2', '--duration', '1s', '--seed', '7', '--quiet', '--json', file];
-    const r = await cli(args, 110_000);
+    // a crash of V8's shared heap (exit 3, one line) is run again, at most 3 times; a violation is not
+    const r = await retryV8Crashes(t, () => cli(args, 90_000), cliCrash);
     t.is(r.code, 0, r.stderr);
     const report = JSON.parse(await readFile(file, 'utf8')) as { exitCode: number; violationCount: number; crash: unknown; locks: Record<string, { acquisitions: number }> };
     t.like(report, { exitCode: 0, violationCount: 0, crash: null });
