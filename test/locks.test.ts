@@ -11,7 +11,7 @@ import { DEFAULT_LOCK_OPTIONS, DeadlockError, readLockStats } from '../src/locks
 import { Layout, LOCK, LSTAT } from '../src/shared/layout.ts';
 import { LockLab } from '../src/lock-lab/lock-lab.ts';
 import { runJsonChildWithHarmonyStruct } from '../src/workers/reexec.ts';
-import { jsonChildCrash, retryV8Crashes } from './helpers/v8-crash.ts';
+import { ATTEMPTS, jsonChildCrash, retryV8Crashes } from './helpers/v8-crash.ts';
 import type { NativeCheck } from '../src/lock-lab/native-check.ts';
 import {
   arrivalOrder,
@@ -152,12 +152,12 @@ for (const kind of SPLIT_KINDS) {
 }
 
 test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): exclusion, watchdog, scoped only', async (t) => {
-  t.timeout(300_000);
+  t.timeout(ATTEMPTS * 75_000 + 30_000); // every attempt may run to its bound
   const script = new URL('../src/lock-lab/native-check.ts', import.meta.url);
   // a hang detector, not a speed bound: under two busy loops on Node 22 (where Atomics.Mutex
   // is 5-9x dearer than on Node 20) the child once needed more than 25 s
-  // a crash of V8's shared heap (no result, a crash signal) is run again, at most 3 times
-  const child = await retryV8Crashes(t, () => runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 90_000 }), jsonChildCrash);
+  // a crash of V8's shared heap (no result, a crash signal) is run again, at most ATTEMPTS times
+  const child = await retryV8Crashes(t, () => runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 75_000 }), jsonChildCrash);
   const r = child.value as NativeCheck | undefined;
   if (r === undefined) return t.fail(`the child printed no result (exit ${child.code}): ${child.stderr.slice(0, 2000)}`);
   if (!r.available) return t.fail('node --harmony-struct did not provide Atomics.Mutex');

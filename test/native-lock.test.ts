@@ -16,7 +16,7 @@ import { DeadlockError, DEFAULT_LOCK_OPTIONS, readLockStats } from '../src/locks
 import { NativeLock, probeMutexApi, type AtomicsMutexStatic, type NativeMutex, type TryLockResult } from '../src/locks/native.ts';
 import { Layout } from '../src/shared/layout.ts';
 import { reexecOutcome } from '../src/workers/reexec.ts';
-import { cliCrash, jsonChildCrash, retryV8Crashes, V8_CRASH_LINE } from './helpers/v8-crash.ts';
+import { ATTEMPTS, cliCrash, jsonChildCrash, retryV8Crashes, V8_CRASH_LINE } from './helpers/v8-crash.ts';
 
 type Form = 'boolean' | 'object';
 
@@ -165,17 +165,17 @@ test('retryV8Crashes: runs again after a crash, at most the attempts given, and 
   t.is((await retryV8Crashes(t, b.run, cliCrash)).code, 1, 'a verdict ends it at once');
   t.is(b.calls(), 1);
   const c = seq([3, 3, 3, 0]);
-  t.is((await retryV8Crashes(t, c.run, cliCrash)).code, 3, 'three crashes in a row fail the test');
+  t.is((await retryV8Crashes(t, c.run, cliCrash, 3)).code, 3, 'as many crashes in a row as attempts fail the test');
   t.is(c.calls(), 3);
 });
 
 test.serial(`stress with native siglock, cred_guard and arena on this node (${process.version}): exit 0, no violation, no crash`, async (t) => {
-  t.timeout(300_000);
+  t.timeout(ATTEMPTS * 90_000 + 30_000); // every attempt may run to its bound
   const dir = await mkdtemp(join(tmpdir(), 'tsync-native-'));
   try {
     const file = join(dir, 'stress.json');
     const args = ['stress', '--lock', 'siglock=native', '--lock', 'cred_guard=native', '--lock', 'arena=native', '--workers', '2', '--duration', '1s', '--seed', '7', '--quiet', '--json', file];
-    // a crash of V8's shared heap (exit 3, one line) is run again, at most 3 times; a violation is not
+    // a crash of V8's shared heap (exit 3, one line) is run again, at most ATTEMPTS times; a violation is not
     const r = await retryV8Crashes(t, () => cli(args, 90_000), cliCrash);
     t.is(r.code, 0, r.stderr);
     const report = JSON.parse(await readFile(file, 'utf8')) as { exitCode: number; violationCount: number; crash: unknown; locks: Record<string, { acquisitions: number }> };
