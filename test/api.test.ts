@@ -5,14 +5,14 @@
  * printed unless onProgress is given, and an AbortSignal stops a run early.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stress, runScenario, experiment, merge, explore, replay, litmus, TsyncLabError } from '../src/api/index.ts';
 import type { StressReport } from '../src/stress/report.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tsync-api-'));
+const dir = tmpFolder('tsync-api-');
 
 test.serial('stress(options) resolves to the report stress --json writes for the same flags', async (t) => {
   t.timeout(300_000);

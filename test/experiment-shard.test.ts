@@ -6,8 +6,7 @@
  * different matrices, overlaps and missing shards are refused with one line.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as hdr from 'hdr-histogram-js';
@@ -21,6 +20,7 @@ import { experimentSchema } from '../src/experiment/schema.ts';
 import { newLatencyHistogram } from '../src/shared/histogram.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const validate = new Ajv({ strict: true, allErrors: true }).compile(experimentSchema);
 
@@ -63,7 +63,7 @@ test('--shard I/N parses strictly; the split is deterministic, balanced and cove
 
 test('two real shards merged: the same cells, configs and seeds as the unsharded run; shard files valid', async (t) => {
   t.timeout(300_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-shard-'));
+  const dir = tmpFolder('tsync-shard-', t);
   // the two shards as two machines would run them (here one after the other)
   const a = await cli(['experiment', ...FLAGS, '--shard', '1/2', '--json', join(dir, 's1.json')]);
   const b = await cli(['experiment', ...FLAGS, '--shard', '2/2', '--json', join(dir, 's2.json')]);
@@ -117,7 +117,7 @@ test('merge refuses non-shards, different matrices, overlaps and missing shards 
   t.throws(() => mergeShards([p1, { ...q1, file: 'other.json' }], 'm'), { instanceOf: UsageError, message: /different matrices/ });
   const [, , r3] = split(x, identity, 3) as [ShardFile, ShardFile, ShardFile];
   t.throws(() => mergeShards([p1, p2, r3], 'm'), { instanceOf: UsageError, message: /shard counts differ/ });
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-shard-'));
+  const dir = tmpFolder('tsync-shard-', t);
   const bad = await cli(['merge', join(dir, 'nope.json')]);
   t.is(bad.code, 2);
   t.is(bad.stderr.trim().split('\n').length, 1, bad.stderr);

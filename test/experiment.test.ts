@@ -4,8 +4,7 @@
  * an HTML file written, seeds printed). The browser side: experiment-html.test.ts.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import * as hdr from 'hdr-histogram-js';
@@ -20,6 +19,7 @@ import { experimentSchema } from '../src/experiment/schema.ts';
 import { findPreset, PRESETS } from '../src/experiment/presets.ts';
 import type { ExperimentResult, RunResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const validate = new Ajv({ strict: true, allErrors: true }).compile(experimentSchema);
 
@@ -130,7 +130,7 @@ test('a cell with violations or a crash is marked, not summarised as clean', (t)
 
 test('CLI: a tiny experiment (2 cells) writes JSON matching its schema and an HTML file, prints seeds and tables', async (t) => {
   t.timeout(300_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-experiment-'));
+  const dir = tmpFolder('tsync-experiment-', t);
   const json = join(dir, 'x.json');
   const html = join(dir, 'x.html');
   const r = await cli(['experiment', '--vary', 'scope=siglock,tasklist', '--duration', '300ms', '--repeat', '1', '--workers', '2', '--groups', '2', '--seed', '42', '--json', json, '--html', html]);

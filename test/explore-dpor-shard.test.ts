@@ -6,8 +6,7 @@
  * parts are refused with one line. Budgets are executions; no timing.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
@@ -16,9 +15,10 @@ import { ScenarioWorkload } from '../src/explore/workloads.ts';
 import { search, type ExploreOptions } from '../src/explore/explore.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), 'dpor-shard-'));
+const TMP = tmpFolder('dpor-shard-');
 const DPOR: ExploreOptions = { strategy: 'dpor', iterations: 1e9, preemptions: 0, depth: 3, seed: 1 };
 const LONG = 600_000; // a kill switch for a stuck child on a loaded machine, not a verdict
 

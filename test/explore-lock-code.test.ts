@@ -8,8 +8,7 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { DEFAULT_LOCK_PLAN, LOCK_KINDS, parseLockKind, type LockKind } from '../src/locks/kinds.ts';
 import { preloadUserLocks } from '../src/locks/user.ts';
 import type { World } from '../src/explore/session.ts';
@@ -20,6 +19,7 @@ import { replaySchedule } from '../src/explore/replay.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
 import { LOCKS_GRANTED, formatExplore } from '../src/explore/format.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
 const CLONE = join(DIR, 'tsync_vs_clone.json');
@@ -110,7 +110,7 @@ test.serial('the printed replay command carries the --lock flags, and replays; m
   t.true(line!.includes(`--lock siglock=${CHECK_THEN_STORE}`), line);
   const again = await cli(line!.split(' '));
   t.is(again.code, 0, again.stdout + again.stderr);
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-merge-'));
+  const dir = tmpFolder('tsync-merge-', t);
   const a = await cli(['explore', CLONE, '--strategy', 'dpor', '--shard', '1/2', '--json']);
   const b = await cli(['explore', CLONE, '--strategy', 'dpor', '--shard', '2/2', '--grant-locks', '--json']);
   writeFileSync(join(dir, 'a.json'), a.stdout);

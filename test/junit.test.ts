@@ -7,7 +7,6 @@
  */
 import test from 'ava';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { junitXml } from '../src/junit/xml.ts';
@@ -20,6 +19,7 @@ import type { StressReport } from '../src/stress/report.ts';
 import type { ExperimentResult } from '../src/experiment/types.ts';
 import { cli } from './helpers/cli.ts';
 import { kernelGate } from './helpers/kernel.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 interface XCase {
   '@_name': string;
@@ -49,7 +49,7 @@ function parse(xml: string): XDoc {
 // declared before any test: ava needs every test registered synchronously after this
 const { kernelTest, why } = await kernelGate('diff --junit tests');
 
-const dir = mkdtempSync(join(tmpdir(), 'tsync-junit-'));
+const dir = tmpFolder('tsync-junit-');
 
 test('the writer: counts, failure message and body, skipped, and text that would break XML is escaped', (t) => {
   const nasty = `a <b> & "c" 'd' ]]> \u0001 end`;

@@ -6,8 +6,7 @@
  * and exit 2 for bad input or an unusable kernel).
  */
 import test from 'ava';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../src/scenario/parse.ts';
 import { encodeScenario } from '../src/kernel/protocol.ts';
@@ -16,8 +15,12 @@ import { calibrate, runOnKernel } from '../src/kernel/runner.ts';
 import { kernelGate } from './helpers/kernel.ts';
 import { cli } from './helpers/cli.ts';
 import type { Result } from '../src/scenario/types.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
-const TMP = mkdtempSync(join(tmpdir(), 'tsync-kernel-'));
+// before any hook or test: ava needs every one declared synchronously after this
+const { kernelTest, why } = await kernelGate('kernel runner tests');
+
+const TMP = tmpFolder('tsync-kernel-');
 const DIVERGENCE = join(TMP, 'divergence.json');
 writeFileSync(
   DIVERGENCE,
@@ -34,8 +37,6 @@ writeFileSync(
     ],
   }),
 );
-
-const { kernelTest, why } = await kernelGate('kernel runner tests');
 
 const fourK = (n: number) => Array.from({ length: n }, (_, i) => ({ thread: 'main', op: 'attach', filter: `b${i}`, insns: 4096 }));
 

@@ -6,9 +6,7 @@
  * limit is a KernelTimeout whose detail holds the helper's output.
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { defaultKernelTimeoutMs, runOnKernel } from '../src/kernel/runner.ts';
 import { KernelTimeout } from '../src/kernel/errors.ts';
 import { runScenario } from '../src/scenario/run.ts';
@@ -16,6 +14,7 @@ import { diffResults } from '../src/scenario/compare.ts';
 import { InternalError, internalErrorLine, writeInternalLog } from '../src/shared/internal-error.ts';
 import { kernelGate } from './helpers/kernel.ts';
 import { LONG_FIT, longChainScenario } from './helpers/long-chain.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const { kernelTest, why } = await kernelGate('long kernel scenarios');
 const long = longChainScenario();
@@ -45,7 +44,7 @@ kernelTest(`a helper past its time limit is a KernelTimeout carrying its output$
 });
 
 test('an internal error is one line naming a log that holds the stack and the detail', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-log-'));
+  const dir = tmpFolder('tsync-log-', t);
   const saved = process.env['TSYNC_LAB_LOG_DIR'];
   process.env['TSYNC_LAB_LOG_DIR'] = dir;
   try {

@@ -5,11 +5,11 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const DIR = fileURLToPath(new URL('concurrent/', import.meta.url));
 const CLONE = join(DIR, 'tsync_vs_clone.json');
@@ -23,7 +23,7 @@ test('--help describes the command and exits 0', async (t) => {
   t.regex(top.stdout, /litmus/);
 });
 
-const tmp = mkdtempSync(join(tmpdir(), 'litmus-cli-'));
+const tmp = tmpFolder('litmus-cli-');
 const badFile = join(tmp, 'bad.json');
 writeFileSync(badFile, JSON.stringify({ threads: ['main'], actors: { zed: [{ op: 'exit' }] } }));
 

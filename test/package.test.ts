@@ -8,12 +8,12 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -50,11 +50,12 @@ function consumerLock(tarball: string, dir: string): object {
   return { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
+const CONSUMER = tmpFolder('tsync-consumer-');
 let project: Promise<string> | null = null;
 /** an empty project with the packed tarball installed (once for the file) */
 function installed(): Promise<string> {
   project ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsync-consumer-'));
+    const dir = CONSUMER;
     await npm(['pack', '--pack-destination', dir], ROOT);
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { 'tsync-lab': `file:${tarball}` } }));

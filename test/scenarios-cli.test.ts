@@ -6,8 +6,7 @@
  * expect mismatch, exit 2 plus one stderr line on bad input.
  */
 import test from 'ava';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioFile, parseScenarioText } from '../src/scenario/parse.ts';
@@ -15,9 +14,10 @@ import { runScenario } from '../src/scenario/run.ts';
 import { run as scenarioCommand } from '../src/cli/scenario.ts';
 import { UsageError } from '../src/shared/usage-error.ts';
 import { cli as runCli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const DIVERGENCE = fileURLToPath(new URL('scenarios/two_siblings_with_one_divergence.json', import.meta.url));
-const TMP = mkdtempSync(join(tmpdir(), 'tsync-scenario-cli-'));
+const TMP = tmpFolder('tsync-scenario-cli-');
 
 const cli = (args: string[]) => runCli(['scenario', ...args]);
 

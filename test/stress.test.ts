@@ -4,8 +4,7 @@
  * report, bad flags exit 2 with one line.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { runStress } from '../src/stress/run.ts';
@@ -13,6 +12,7 @@ import { stressConfigFrom } from '../src/stress/options.ts';
 import { stressReportSchema } from '../src/stress/report-schema.ts';
 import { DESIGN_NAMES } from '../src/seccomp/designs/index.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const validate = new Ajv({ strict: false }).compile(stressReportSchema);
 
@@ -37,7 +37,7 @@ for (const design of DESIGN_NAMES) {
 }
 
 test.serial('stress CLI: --json report, exit 0, seed printed', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
+  const dir = tmpFolder('tsync-stress-', t);
   const file = join(dir, 'r.json');
   const r = await cli(['stress', '--duration', '800ms', '--workers', '2', '--seed', '42', '--json', file, '--quiet']);
   t.is(r.code, 0, r.stderr + r.stdout);
@@ -48,7 +48,7 @@ test.serial('stress CLI: --json report, exit 0, seed printed', async (t) => {
 });
 
 test.serial('stress CLI: a crashed worker gives exit 3 and a partial report naming it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsync-stress-'));
+  const dir = tmpFolder('tsync-stress-', t);
   const file = join(dir, 'r.json');
   const r = await cli(['stress', '--duration', '120s', '--workers', '2', '--inject', 'crash@2000', '--json', file, '--quiet'], 150_000);
   t.is(r.code, 3, r.stderr + r.stdout);

@@ -7,8 +7,7 @@
  * and are benchmarked beside the built-in kinds.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../src/shared/usage-error.ts';
@@ -19,13 +18,14 @@ import { parseVary } from '../src/experiment/axes.ts';
 import { planCells } from '../src/experiment/matrix.ts';
 import type { StressReport } from '../src/stress/report.ts';
 import { cli } from './helpers/cli.ts';
+import { tmpFolder } from './helpers/tmp.ts';
 
 const at = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const TICKET = at('docs/examples/locks/ticket-lock.mjs');
 const CHECK_THEN_STORE = at('docs/examples/locks/check-then-store.mjs');
 const RW_TS = at('test/fixtures/locks/rw-spin.ts');
 const FIX = (name: string) => at(`test/fixtures/locks/${name}`);
-const dir = mkdtempSync(join(tmpdir(), 'tsync-user-locks-'));
+const dir = tmpFolder('tsync-user-locks-');
 
 test.serial('a lock module is a kind: resolved to its absolute path; bad path, no class, missing method are one-line UsageErrors', async (t) => {
   t.is(parseLockKind(TICKET), `user:${TICKET}`);
