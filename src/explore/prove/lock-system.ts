@@ -195,11 +195,8 @@ export class LockSystem implements DporSystem {
   private steps = 0;
   /** probe results by actor and history, shared by all executions */
   private readonly probeCache = new Map<string, Probe>();
-  /** the run in progress */
   /** look-ahead results by actor and history: each holds while the words it read hold its values */
   private readonly lookCache = new Map<string, Look[]>();
-  /** executions' actors kept from a step by the look-ahead (for benchmarks) */
-  awaitsCut = 0;
   /** the run in progress */
   private run: {
     actor: number;
