@@ -2,8 +2,8 @@
  * Running the pieces of a concurrent scenario on the model, whatever engine decides
  * the interleaving: the label plan, the sequential setup, one actor op (as its thread),
  * the one encoding of an op's result as integers (engines pass them through shared
- * memory; explore's and litmus's actors and the setup runner all use it, and it keeps
- * the errno) and its decoding, and the final thread states.
+ * memory; explore's and litmus's actors, the setup runner and the sequential runner
+ * all use it, and it keeps the errno) and its decoding, and the final thread states.
  */
 import type { Ctx } from '../seccomp/context.ts';
 import { createProcess } from '../seccomp/process.ts';
@@ -73,12 +73,6 @@ export function decodeResult(code: number, arg: number, tidName: (tid: number) =
   if (code === 0) return { result: 'ok' };
   if (code === 2) return { result: 'tsync_failed', thread: tidName(arg) };
   return { result: 'error', errno: ERRNOS[arg] ?? 'EINVAL' };
-}
-
-/** A result as the scenario formats spell it, without the trip through integers (the sequential runner). */
-export function stepResult(r: OpResult, tidName: (tid: number) => string): StepResult {
-  const e = encodeResult(r);
-  return decodeResult(e.code, e.arg, tidName);
 }
 
 /** Run one op as task `t`; `label` is its label id (attach). */

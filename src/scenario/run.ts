@@ -7,18 +7,15 @@ import { Layout } from '../shared/layout.ts';
 import { ListReporter, type Violation } from '../seccomp/violations.ts';
 import { makeCtx } from '../seccomp/world.ts';
 import { createProcess } from '../seccomp/process.ts';
-import { cloneThread } from '../seccomp/clone.ts';
-import { exitThread } from '../seccomp/exit.ts';
-import { setNnp, tidOf } from '../seccomp/task.ts';
+import { tidOf } from '../seccomp/task.ts';
 import { ALLOC } from '../shared/layout.ts';
 import { audit } from '../seccomp/audit.ts';
-import type { OpResult } from '../seccomp/errors.ts';
-import { stepResult } from './concurrent-ops.ts';
+import { decodeResult, runOp } from './concurrent-ops.ts';
 import type { Ctx, Scope } from '../seccomp/context.ts';
 import type { BugName } from '../seccomp/bug.ts';
 import type { Hook } from '../shared/seam.ts';
 import { threadState } from './thread-state.ts';
-import { FLAG_BITS, type Result, type Scenario, type StepResult, type ThreadState } from './types.ts';
+import type { Result, Scenario, StepResult, ThreadState } from './types.ts';
 
 export interface RunOptions {
   design: string;
@@ -77,38 +74,16 @@ export function runScenarioFull(s: Scenario, o: RunOptions): RunOutput {
 
   const violations: Violation[] = reporter.list;
   const steps: StepResult[] = [];
-  const toStep = (r: OpResult): StepResult => stepResult(r, tidName);
   s.steps.forEach((st, i) => {
-    const t = tasks.get(st.thread)!;
     ctx.op = `step ${i} ${st.op}`;
-    switch (st.op) {
-      case 'set_nnp':
-        setNnp(ctx, t);
-        steps.push({ result: 'ok' });
-        break;
-      case 'attach': {
-        const flags = (st.flags ?? []).reduce((a, f) => a | FLAG_BITS[f], 0);
-        steps.push(toStep(ctx.design.attach(ctx, t, { label: labelId(st.filter!), insns: st.insns ?? 1, flags })));
-        break;
-      }
-      case 'sync':
-        steps.push(toStep(ctx.design.sync(ctx, t)));
-        break;
-      case 'clone': {
-        names.push(st.child!);
-        const r = cloneThread(ctx, t);
-        if (r.ok) {
-          tasks.set(st.child!, r.child);
-          byTid.set(tidOf(ctx, r.child), st.child!);
-          steps.push({ result: 'ok' });
-        } else steps.push(toStep(r));
-        break;
-      }
-      case 'exit':
-        exitThread(ctx, t);
-        steps.push({ result: 'ok' });
-        break;
+    if (st.op === 'clone') names.push(st.child!); // named even if the clone fails (it reads as exited)
+    // the one op table of every engine (a sequential step is an actor op run on the main thread)
+    const r = runOp(ctx, tasks.get(st.thread)!, st, st.op === 'attach' ? labelId(st.filter!) : 0);
+    if (st.op === 'clone' && r.code === 0) {
+      tasks.set(st.child!, r.child);
+      byTid.set(tidOf(ctx, r.child), st.child!);
     }
+    steps.push(decodeResult(r.code, r.arg, tidName));
     for (const v of audit(m, L).violations) violations.push({ ...v, op: ctx.op });
     if (o.onStep) o.onStep({ index: i, step: st, result: steps[steps.length - 1]!, threads: threadStates(), liveNodes: Atomics.load(m, L.alloc + ALLOC.NODE_LIVE), violations: violations.length });
   });
