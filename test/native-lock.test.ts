@@ -134,6 +134,7 @@ test('a re-executed run: its exit code passes through; a node crash or a timeout
   t.is(crash.code, 3);
   t.regex(crash.line ?? '', /^tsync-lab: the --harmony-struct child \(node v[\d.]+\) died of SIGSEGV: a crash in V8's experimental shared heap, not a verdict; run it again$/);
   t.is(reexecOutcome(null, 'SIGABRT', null).code, 3);
+  t.is(reexecOutcome(null, 'SIGTRAP', null).code, 3, "V8's immediate crash (a trap instruction)");
   t.deepEqual(reexecOutcome(null, 'SIGKILL', 90_000), { code: 3, line: 'tsync-lab: the --harmony-struct child ran past 90 s and was killed' });
 });
 

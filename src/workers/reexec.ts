@@ -6,7 +6,7 @@
  * Two forms:
  *  - reexecWithHarmonyStruct(argv): re-run the whole CLI command with the flag (same
  *    arguments, cwd and stdio; its exit code, or 128 + signal, becomes ours; a child
- *    that crashed (SIGSEGV, SIGABRT, SIGBUS, SIGILL) is exit 3 with one line saying so).
+ *    that crashed (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGTRAP, SIGFPE) is exit 3 with one line saying so).
  *    An environment marker prevents a re-exec loop.
  *  - runJsonChildWithHarmonyStruct(script, args): run a TypeScript script with the
  *    flag and collect the one JSON line it prints on stdout.
@@ -73,7 +73,7 @@ function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
 /** Grace for a re-executed run beyond its own duration: start-up, teardown, reports. */
 export const REEXEC_GRACE_MS = 60_000;
 
-const CRASH_SIGNALS: readonly string[] = ['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL'];
+const CRASH_SIGNALS: readonly string[] = ['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGTRAP', 'SIGFPE'];
 
 /**
  * What a re-executed run's end means to its caller: the child's exit code (128 + signal

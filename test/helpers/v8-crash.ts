@@ -29,8 +29,8 @@ export function cliCrash(r: CliResult): string | null {
   return V8_CRASH_LINE.exec(r.stderr)?.[0] ?? null;
 }
 
-/** 128 + SIGILL, SIGABRT, SIGBUS, SIGSEGV */
-const CRASH_CODES = [132, 134, 135, 139];
+/** 128 + SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV (reexec.ts's crash signals) */
+const CRASH_CODES = [132, 133, 134, 135, 136, 139];
 
 /** A runJsonChildWithHarmonyStruct result with no JSON line, killed or dead of a crash signal, or null. */
 export function jsonChildCrash(r: JsonChildResult): string | null {
