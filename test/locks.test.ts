@@ -157,7 +157,7 @@ test.serial('native (Atomics.Mutex, in a child node with --harmony-struct): excl
   // a hang detector, not a speed bound: under two busy loops on Node 22 (where Atomics.Mutex
   // is 5-9x dearer than on Node 20) the child once needed more than 25 s
   // a crash of V8's shared heap (no result, a crash signal) is run again, at most ATTEMPTS times
-  const child = await retryV8Crashes(t, () => runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 75_000 }), jsonChildCrash);
+  const child = await retryV8Crashes((l) => t.log(l), () => runJsonChildWithHarmonyStruct(script, [String(ITERATIONS), String(WATCHDOG_MS)], { timeoutMs: 75_000 }), jsonChildCrash);
   const r = child.value as NativeCheck | undefined;
   if (r === undefined) return t.fail(`the child printed no result (exit ${child.code}): ${child.stderr.slice(0, 2000)}`);
   if (!r.available) return t.fail('node --harmony-struct did not provide Atomics.Mutex');

@@ -9,7 +9,6 @@
  * still shows how often V8 fell over. Anything else (a violation, a bad exit, a wrong
  * figure) is returned at once and judged by the test: only the crash is retried.
  */
-import type { ExecutionContext } from 'ava';
 import type { CliResult } from './cli.ts';
 import type { JsonChildResult } from '../../src/workers/reexec.ts';
 
@@ -39,11 +38,12 @@ export function jsonChildCrash(r: JsonChildResult): string | null {
   return CRASH_CODES.includes(r.code) ? `the child died with exit ${r.code} (128 + a crash signal)` : null;
 }
 
-export async function retryV8Crashes<R>(t: ExecutionContext, run: () => Promise<R>, crashOf: (r: R) => string | null, attempts = ATTEMPTS): Promise<R> {
+/** `log` gets one line per crash (a test passes `(s) => t.log(s)`). */
+export async function retryV8Crashes<R>(log: (line: string) => void, run: () => Promise<R>, crashOf: (r: R) => string | null, attempts = ATTEMPTS): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const r = await run();
     const crash = crashOf(r);
     if (crash === null || attempt >= attempts) return r;
-    t.log(`attempt ${attempt}: V8's shared heap fell over (${crash}); running it again`);
+    log(`attempt ${attempt}: V8's shared heap fell over (${crash}); running it again`);
   }
 }
