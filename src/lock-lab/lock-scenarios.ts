@@ -87,11 +87,25 @@ export interface TornOutcome {
   torn: number;
 }
 
-/** One writer rewrites a multi-word record; one reader checks it, under the lock or not (control). */
+/** paused rounds of a torn-read run (RwWriteTask): each catches an unlocked reader for sure */
+export const TORN_PAUSES = 3;
+/**
+ * A paused round's bound. Under a correct lock the writer waits this long, holding it, in
+ * each round; a read lock that lets the reader in must have it read within the bound. The
+ * unlocked control's reader always reads: there the bound is SYNC_MS, so load cannot
+ * make it miss.
+ */
+const PAUSE_MS = 100;
+
+/**
+ * One writer rewrites a multi-word record; one reader checks it, under the lock or not
+ * (control). TORN_PAUSES paused rounds first (the writer waits mid-write for the
+ * reader), then `iterations` free-running writes.
+ */
 export async function tornReads(lab: LockLab, kind: WorkloadKind, locked: boolean, iterations: number): Promise<TornOutcome> {
   const rig = lab.rig(kind, 2);
-  const writer = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'rw-write', parties: 2, iterations });
-  const reader = lab.run({ ...base(rig, 1, WATCHDOG_MS, SYNC_MS), op: 'rw-read', parties: 2, locked, maxReads: 10 * iterations });
+  const writer = lab.run({ ...base(rig, 0, WATCHDOG_MS, SYNC_MS), op: 'rw-write', parties: 2, iterations, pauses: TORN_PAUSES, pauseMs: locked ? PAUSE_MS : SYNC_MS });
+  const reader = lab.run({ ...base(rig, 1, WATCHDOG_MS, SYNC_MS), op: 'rw-read', parties: 2, locked, maxReads: 10 * iterations, pauses: TORN_PAUSES });
   const [, r] = await Promise.all([writer, reader]);
   return { reads: r.reads ?? 0, torn: r.torn ?? 0 };
 }

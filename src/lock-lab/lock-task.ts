@@ -18,6 +18,8 @@ export const SLOT = {
   HELD: 32, //        [atomic] holder's worker id + 1 once it holds the lock
   GO: 33, //          [atomic] main -> holder: stop holding (native holders only; Atomics.wait/notify)
   DONE: 34, //        [atomic] writers -> readers: no more writes
+  HALF: 35, //        [atomic] rw torn-read test, paused rounds: the writer has half-written round k (k)
+  READ_AT: 36, //     [atomic] ... and the reader has read in round k (k)
   LOG_POS: 48, //     [lock under test] acquisition log position
   LOG: 49, //         [lock under test] ... 15 entries
   LOG_MAX: 15,
@@ -76,16 +78,28 @@ export interface WaitTask extends TaskBase {
   graceMs?: number;
 }
 /** rw: writer rewrites the record; reader checks it (locked: false = the control, no lock). */
+/**
+ * rw torn reads. First `pauses` paused rounds, the same for writer and reader: the writer,
+ * holding the write lock, writes half the record, says so (HALF), and waits for the
+ * reader's read of that round (READ_AT; bounded: under a correct lock the reader cannot
+ * read until the writer lets go). So an unlocked reader reads a half-written record in
+ * every paused round, and a read lock that does not exclude the writer is caught, on an
+ * idle machine or a busy one. Then `iterations` free-running writes.
+ */
 export interface RwWriteTask extends TaskBase {
   op: 'rw-write';
   parties: number;
   iterations: number;
+  pauses: number;
+  /** paused rounds: how long the writer waits, holding the lock, for the reader's read */
+  pauseMs: number;
 }
 export interface RwReadTask extends TaskBase {
   op: 'rw-read';
   parties: number;
   locked: boolean;
   maxReads: number;
+  pauses: number;
 }
 /** rw: all readers meet at a barrier inside the read-side critical section. */
 export interface RwShareTask extends TaskBase {

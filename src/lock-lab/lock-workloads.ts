@@ -174,6 +174,19 @@ export function rwWrite(c: WorkloadEnv, t: RwWriteTask): LockTaskResult {
     }
   };
   startBarrier(c, t.parties).arrive(t.syncMs);
+  // the paused rounds (RwWriteTask): half a record, then wait for the reader's read
+  const half = SLOT.RECORD_WORDS >> 1;
+  for (let k = 1; k <= t.pauses; k++) {
+    c.lock.run(() => {
+      v++;
+      for (let w = 0; w < half; w++) m[rec + w] = v;
+      Atomics.store(m, c.sc + SLOT.HALF, k);
+      Atomics.notify(m, c.sc + SLOT.HALF);
+      // a reader held off by the lock never reads here: the bound is expected to pass then
+      boundedWait(m, c.sc + SLOT.READ_AT, (r) => r >= k, { what: `the reader's read in paused round ${k}`, ms: t.pauseMs, napMs: t.pauseMs, giveUp: true });
+      for (let w = half; w < SLOT.RECORD_WORDS; w++) m[rec + w] = v;
+    });
+  }
   // write at least `iterations` times, and on until the reader has read a while during
   // the writes (bounded): on a loaded machine it may be scheduled late
   const deadline = performance.now() + t.syncMs;
@@ -203,6 +216,14 @@ export function rwRead(c: WorkloadEnv, t: RwReadTask): LockTaskResult {
     reads++;
   };
   startBarrier(c, t.parties).arrive(t.syncMs);
+  for (let k = 1; k <= t.pauses; k++) {
+    // the writer is inside its write section with half the record written (bounded)
+    boundedWait(m, c.sc + SLOT.HALF, (h) => h >= k, { what: `the writer's half-written record in paused round ${k}`, ms: t.syncMs, napMs: t.syncMs });
+    if (t.locked) c.lock.readRun(check);
+    else check();
+    Atomics.store(m, c.sc + SLOT.READ_AT, k);
+    Atomics.notify(m, c.sc + SLOT.READ_AT);
+  }
   const done = c.sc + SLOT.DONE;
   while (Atomics.load(m, done) === 0 && reads < t.maxReads) {
     if (t.locked) c.lock.readRun(check);
