@@ -77,9 +77,9 @@ export interface WaitTask extends TaskBase {
    */
   graceMs?: number;
 }
-/** rw: writer rewrites the record; reader checks it (locked: false = the control, no lock). */
 /**
- * rw torn reads. First `pauses` paused rounds, the same for writer and reader: the writer,
+ * rw torn reads: the writer rewrites the record; the reader checks it (locked: false =
+ * the control, no lock). First `pauses` paused rounds, the same for writer and reader: the writer,
  * holding the write lock, writes half the record, says so (HALF), and waits for the
  * reader's read of that round (READ_AT; bounded: under a correct lock the reader cannot
  * read until the writer lets go). So an unlocked reader reads a half-written record in
