@@ -77,6 +77,12 @@ test.serial('locks --check negative controls: check-then-store breaks mutual exc
     broken = me.status === 'broken' && !r.ok;
   }
   t.true(broken, 'check-then-store caught within 8 attempts'); // it sleeps in its window now and then, as a preempted thread would
+  // a read side that ignores the writer: the paused torn-read rounds catch it on the first try, load or not
+  const rw = await checkUserLock(FIX('rw-read-ignores-writer.ts'), { iterations: 2000 });
+  const rwx = rw.properties.find((p) => p.property === 'reader-writer exclusion')!;
+  t.log(`rw read side ignoring the writer: ${rwx.status}: ${rwx.detail}`);
+  t.is(rwx.status, 'broken');
+  t.false(rw.ok);
   const lost = await checkUserLock(FIX('lost-wakeup.mjs'), { iterations: 2000, boundMs: 1500 });
   t.is(lost.properties.find((p) => p.property === 'no lost wake-up')!.status, 'broken');
   t.false(lost.ok);
