@@ -1,8 +1,8 @@
-/** WorkerPool worker entry for the lock benchmark: runs the measurement a task names. */
+/** The lock benchmark's worker program: runs the measurement a task names. */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
-import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { program } from '../workers/program.ts';
 import { SpinBarrier } from '../shared/barrier.ts';
 import { BSLOT, type BenchTask, type ContendedRun, type SeamResult, type UncontendedResult } from './bench-task.ts';
 import { floorNsPerPair } from './floor.ts';
@@ -17,11 +17,7 @@ const SYNC_MS = 30_000;
 
 type BenchResult = number[] | UncontendedResult | ContendedRun[] | SeamResult;
 
-/** A user lock module is imported first, so that building the handle stays synchronous. */
-export default function benchWorker(task: BenchTask): BenchResult | Promise<BenchResult> {
-  const kind = 'kind' in task ? [task.kind] : [];
-  return anyUserLock(kind) ? preloadUserLocks(kind).then(() => measure(task)) : measure(task);
-}
+export default program({ lockKinds: (task: BenchTask) => ('kind' in task ? [task.kind] : []), run: measure });
 
 function measure(task: BenchTask): BenchResult {
   switch (task.op) {

@@ -1,14 +1,12 @@
 /**
- * WorkerPool entry of an explore actor: one long task per worker. Builds the model
- * context over the shared buffer, puts every lock under the controlled scheduler,
- * plugs the scheduler into the seam, then runs one execution each time its turn
- * comes at the start, until the main thread says QUIT. Workers are reused across
- * executions: the main thread resets the buffer from a snapshot between them.
+ * The explore engine's worker program, one long task per actor: asks the runtime for the
+ * model context with every lock under the controlled scheduler and the scheduler in the
+ * seam, then runs one execution each time its turn comes at the start, until the main
+ * thread says QUIT. Workers are reused across executions: the main thread resets the
+ * buffer from a snapshot between them.
  */
 import type { BugName } from '../seccomp/bug.ts';
 import { Layout, TASK, handleSlot } from '../shared/layout.ts';
-import { makeCtx } from '../seccomp/world.ts';
-import type { Lock } from '../locks/lock.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
 import { Controller, AbortExecution } from './controller.ts';
@@ -16,7 +14,8 @@ import { ControlledLock } from './controlled-lock.ts';
 import { EVK, H } from './ctl.ts';
 import { nextU64 } from './strategies/decider.ts';
 import { actorBody, type ActorIo, type WorkloadSpec } from './actors.ts';
-import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { anyUserLock } from '../locks/user.ts';
+import { program, type WorkerRuntime } from '../workers/program.ts';
 import { LockCode, WatchedLock, instrumentAtomics, virtualClock } from './lock-code.ts';
 import { userLockIds, wordNamer } from './words.ts';
 
@@ -34,13 +33,9 @@ export interface ExploreTask {
   grantLocks: boolean;
 }
 
-export default function exploreWorker(task: ExploreTask): { executions: number } | Promise<{ executions: number }> {
-  // user lock kinds (--lock ROLE=./lock.mjs): imported before any handle is built, so makeLock stays synchronous
-  const kinds = Object.values(task.plan);
-  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runExplore(task)) : runExplore(task);
-}
+export default program({ lockKinds: (task: ExploreTask) => Object.values(task.plan), run: runExplore });
 
-function runExplore(task: ExploreTask): { executions: number } {
+function runExplore(task: ExploreTask, rt: WorkerRuntime): { executions: number } {
   const { m, c, actor } = task;
   const L = Layout.of(m);
   const real = !task.grantLocks;
@@ -55,18 +50,19 @@ function runExplore(task: ExploreTask): { executions: number } {
     clock = virtualClock(() => c[H.STEP]!, actor);
   }
   const newCtx = () => {
-    const x = makeCtx(m, actor, {
+    const x = rt.context({
+      m,
+      worker: actor,
       ...(code ? { lockView: code.view } : {}),
       design: task.design,
       bug: task.bug,
       scope: task.scope,
       plan: task.plan,
       reporter: { report: (v) => ctl.violation({ kind: v.kind, message: v.message, op: v.op ?? '' }) },
+      // the scheduler grants each lock, or watches its code run
+      decorate: (lock) => (real ? new WatchedLock(lock, ctl) : new ControlledLock(lock, ctl)),
+      hooks: () => [ctl],
     });
-    // the seam's lock array is this worker's LockSet: the scheduler grants each lock, or watches its code run
-    const locks = x.seam.locks as Lock[];
-    for (let id = 0; id < locks.length; id++) locks[id] = real ? new WatchedLock(locks[id]!, ctl) : new ControlledLock(locks[id]!, ctl);
-    x.seam.hook = ctl;
     ctl.bindHeld(x.seam.heldCount);
     return x;
   };

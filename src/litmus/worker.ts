@@ -1,19 +1,16 @@
 /**
- * WorkerPool entry of a litmus actor: one long task per worker. Builds the model context
- * over the shared lab buffer, swaps every group's siglock handle for a timed one (the
- * siglock window of the copy being run), then runs the actor's rounds until the leader
- * says stop (src/litmus/actor.ts).
+ * The litmus engine's worker program, one long task per actor: asks the runtime for the
+ * model context with every group's siglock handle timed (the siglock window of the copy
+ * being run), then runs the actor's rounds until the leader says stop (./actor.ts).
  */
 import type { BugName } from '../seccomp/bug.ts';
 import { Layout } from '../shared/layout.ts';
-import { makeCtx } from '../seccomp/world.ts';
-import type { Lock } from '../locks/lock.ts';
 import type { LockPlan } from '../locks/kinds.ts';
 import type { Scope } from '../seccomp/context.ts';
 import { runActor, type ActorResult, type ActorSpec } from './actor.ts';
 import { TimedLock, WindowClock } from './timed-lock.ts';
 import { FirstViolations } from './violations.ts';
-import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { program, type WorkerRuntime } from '../workers/program.ts';
 
 export interface LitmusTask extends ActorSpec {
   design: string;
@@ -22,21 +19,22 @@ export interface LitmusTask extends ActorSpec {
   lockPlan: LockPlan;
 }
 
-export default function litmusWorker(task: LitmusTask): ActorResult | Promise<ActorResult> {
-  // user lock kinds (--lock ROLE=./lock.mjs): imported before any handle is built, so makeLock stays synchronous
-  const kinds = Object.values(task.lockPlan);
-  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runLitmusActor(task)) : runLitmusActor(task);
-}
+export default program({ lockKinds: (task: LitmusTask) => Object.values(task.lockPlan), run: runLitmusActor });
 
-function runLitmusActor(task: LitmusTask): ActorResult {
+function runLitmusActor(task: LitmusTask, rt: WorkerRuntime): ActorResult {
   const L = Layout.of(task.m);
   const rep = new FirstViolations(task.scenario.actorNames[task.actor]!);
-  const ctx = makeCtx(task.m, task.actor, { design: task.design, bug: task.bug, scope: task.scope, plan: task.lockPlan, reporter: rep });
   const clock = new WindowClock(task.times);
-  const locks = ctx.seam.locks as Lock[];
-  for (let g = 0; g < L.cfg.groups; g++) {
-    const id = L.siglock(g);
-    locks[id] = new TimedLock(locks[id]!, clock);
-  }
+  const siglocks = new Set(Array.from({ length: L.cfg.groups }, (_, g) => L.siglock(g)));
+  const ctx = rt.context({
+    m: task.m,
+    worker: task.actor,
+    design: task.design,
+    bug: task.bug,
+    scope: task.scope,
+    plan: task.lockPlan,
+    reporter: rep,
+    decorate: (lock, id) => (siglocks.has(id) ? new TimedLock(lock, clock) : lock),
+  });
   return runActor(task, ctx, L, clock, rep);
 }

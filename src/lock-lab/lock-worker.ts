@@ -1,13 +1,13 @@
 /**
- * WorkerPool worker entry for the lock tests: builds this worker's handle on the lock
- * under test from the task, and runs the workload the task names.
+ * The lock lab's worker program: builds this worker's handle on the lock under test
+ * from the task, and runs the workload the task names.
  */
 import { Layout } from '../shared/layout.ts';
 import { DEFAULT_LOCK_OPTIONS, type Lock } from '../locks/lock.ts';
 import { makeLock } from '../locks/kinds.ts';
 import { BrokenLock, UnfairRwLock } from '../locks/broken.ts';
 import type { LockTask, LockTaskResult } from './lock-task.ts';
-import { anyUserLock, preloadUserLocks } from '../locks/user.ts';
+import { program } from '../workers/program.ts';
 import { count, entryRace, hold, rwFair, rwRead, rwShare, rwWrite, wait, type WorkloadEnv } from './lock-workloads.ts';
 
 /** The worker's handle on the task's lock (the negative controls included). */
@@ -18,9 +18,7 @@ function lockFor(task: LockTask, layout: Layout): Lock {
   return makeLock(task.kind, task.m, layout, task.lockId, task.worker, opts, task.mutex);
 }
 
-export default function lockWorker(task: LockTask): LockTaskResult | Promise<LockTaskResult> {
-  return anyUserLock([task.kind]) ? preloadUserLocks([task.kind]).then(() => runTask(task)) : runTask(task);
-}
+export default program({ lockKinds: (task: LockTask) => [task.kind], run: runTask });
 
 function runTask(task: LockTask): LockTaskResult {
   const layout = Layout.of(task.m);

@@ -1,12 +1,10 @@
 /**
- * WorkerPool entry of a stress worker: builds this worker's model context over the
- * shared buffer, plugs the engines into the seam (noise, lockdep), runs the loop.
+ * The stress engine's worker program: asks the runtime for this worker's model context
+ * with lockdep and noise in the seam, waits at the start gate, runs the loop.
  */
 import * as hdr from 'hdr-histogram-js';
 import { Layout } from '../shared/layout.ts';
 import { RUN, RunWords } from './run-words.ts';
-import { chainHooks } from '../shared/seam.ts';
-import { makeCtx } from '../seccomp/world.ts';
 import type { NativeTable } from '../locks/kinds.ts';
 import type { Violation } from '../seccomp/violations.ts';
 import type { StressConfig } from './config.ts';
@@ -17,7 +15,7 @@ import { LockdepHook } from '../workers/lockdep.ts';
 import { Rng, workerSeed } from '../shared/rng.ts';
 import { boundedWait } from '../shared/wait.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
-import { anyUserLock, onUserLockBreach, preloadUserLocks } from '../locks/user.ts';
+import { program, type WorkerRuntime } from '../workers/program.ts';
 import { retryWanted } from './retry.ts';
 
 export interface StressTask {
@@ -39,20 +37,19 @@ export interface StressWorkerResult extends LoopResult {
   retry?: { attempts: string; timeToSuccess: string };
 }
 
-/** User lock modules are imported first (asynchronously), so that building the lock handles stays synchronous. */
-export default function stressWorker(task: StressTask): StressWorkerResult | Promise<StressWorkerResult> {
-  const kinds = Object.values(task.cfg.locks);
-  return anyUserLock(kinds) ? preloadUserLocks(kinds).then(() => runWorker(task)) : runWorker(task);
-}
+export default program({ lockKinds: (task: StressTask) => Object.values(task.cfg.locks), run: runWorker });
 
-function runWorker(task: StressTask): StressWorkerResult {
+function runWorker(task: StressTask, rt: WorkerRuntime): StressWorkerResult {
   const { m, r, cfg, worker } = task;
   const L = Layout.of(m);
   const run = RunWords.of(r);
   const reporter = new WorkerReporter(m, r, L, worker, cfg.seed, cfg.maxViolations, cfg.stopOn);
   Atomics.add(r, RUN.ACTIVE, 1);
   try {
-    const ctx = makeCtx(m, worker, {
+    const seedRng = new Rng(workerSeed(cfg.seed, worker));
+    const ctx = rt.context({
+      m,
+      worker,
       design: cfg.design,
       bug: cfg.bug,
       scope: cfg.scope,
@@ -61,13 +58,9 @@ function runWorker(task: StressTask): StressWorkerResult {
       natives: task.natives,
       checking: cfg.checking,
       reporter,
+      hooks: (ctx) => [cfg.lockdep ? new LockdepHook(m, L, worker, ctx) : null, cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null],
+      onLockBreach: (ctx, message) => ctx.violation('mutual-exclusion', message),
     });
-    onUserLockBreach((message) => ctx.violation('mutual-exclusion', message));
-    const seedRng = new Rng(workerSeed(cfg.seed, worker));
-    ctx.seam.hook = chainHooks(
-      cfg.lockdep ? new LockdepHook(m, L, worker, ctx) : null,
-      cfg.noise > 0 ? new NoiseHook(cfg.noise, new Rng(seedRng.u32())) : null,
-    );
     const histogram = cfg.latency ? newLatencyHistogram() : null;
     Atomics.add(r, RUN.STARTED, 1);
     // the start gate: every worker begins together, when the main thread starts the clock

@@ -1,10 +1,11 @@
 /**
- * Worker pools for TypeScript worker modules: a fixed set of long-lived worker threads
- * that run the default export of one module, one task at a time each.
+ * Worker pools: a fixed set of long-lived worker threads that run one engine's worker
+ * program (./program.ts), one task at a time each.
  *
- * Workers start from entry.mjs, which registers tsx's ESM hooks and imports the
- * TypeScript module (workerData.tsEntry) as real ESM. Nothing is resolved from the
- * current directory, so the CLI works from anywhere.
+ * Every worker starts from entry.mjs, which registers tsx's ESM hooks and imports the
+ * runtime's one worker entry (./worker.ts) as real ESM; that loads the program
+ * (workerData.program). Nothing is resolved from the current directory, so the CLI
+ * works from anywhere.
  *
  * Closing a pool never terminates a worker under running code: each worker is asked
  * to leave once its task has returned, and leaves by itself (its event loop drains,
@@ -95,7 +96,7 @@ export class WorkerPool {
   }
 
   private spawn(filename: URL): Slot {
-    const worker = new Worker(BOOTSTRAP, { workerData: { tsEntry: filename.href } });
+    const worker = new Worker(BOOTSTRAP, { workerData: { program: filename.href } });
     let onExit!: () => void;
     const slot: Slot = { worker, busy: null, exited: new Promise<void>((r) => (onExit = r)), gone: false };
     worker.on('message', (msg: Reply) => {
@@ -173,7 +174,7 @@ export class WorkerPool {
   }
 }
 
-/** A fixed-size pool of long-lived workers running the default export of `filename` (a .ts module URL). */
+/** A fixed-size pool of long-lived workers running the program that `filename` (a .ts module URL) default-exports. */
 export function workerPool(filename: URL, threads: number): WorkerPool {
   return new WorkerPool(filename, threads);
 }
