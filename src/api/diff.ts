@@ -6,8 +6,7 @@
  */
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
-import { findDesign } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bug-registry.ts';
+import { parseWorldFlags } from '../seccomp/world-flags.ts';
 import { diffScenario, scenarioFiles } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
@@ -34,8 +33,9 @@ export function diff(paths: string | readonly string[], options: DiffOptions = {
     const values = parseOptions(options, OPTIONS, ['onProgress']);
     const list = typeof paths === 'string' ? [paths] : [...paths];
     if (list.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
-    const design = findDesign(values.design!).name;
-    const bug = values.bug ? findBug(values.bug).name : undefined;
+    const world = parseWorldFlags(values);
+    const design = world.design!;
+    const bug = world.bug?.name;
     checkOutputFlag('junit', values.junit);
     const files = scenarioFiles(list);
     if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${list.join(', ')}`);

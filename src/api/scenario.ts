@@ -1,10 +1,7 @@
 /** `runScenario(file, options)`: the `tsync-lab scenario FILE --json` command as a function. */
-import { UsageError } from '../shared/usage-error.ts';
 import { parseScenario, parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
-import { findDesign } from '../seccomp/designs/index.ts';
-import { findBug } from '../seccomp/bug-registry.ts';
-import { SCOPES, type Scope } from '../seccomp/context.ts';
+import { parseWorldFlags } from '../seccomp/world-flags.ts';
 import type { Result } from '../scenario/types.ts';
 import { asApi } from './errors.ts';
 import { parseOptions, type FlagsOf } from './options.ts';
@@ -20,10 +17,8 @@ export type ScenarioOptions = FlagsOf<typeof OPTIONS>;
 export function runScenario(scenario: string | object, options: ScenarioOptions = {}): Promise<Result> {
   return asApi(() => {
     const values = parseOptions(options, OPTIONS);
-    const design = findDesign(values.design!).name;
-    const bug = values.bug ? findBug(values.bug).name : null;
-    if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
+    const world = parseWorldFlags(values);
     const s = typeof scenario === 'string' ? parseScenarioFile(scenario) : parseScenario(scenario);
-    return runScenarioFull(s, { design, bug, scope: values.scope as Scope }).result;
+    return runScenarioFull(s, { design: world.design!, bug: world.bug?.name ?? null, scope: world.scope }).result;
   });
 }

@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
-import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { bugFlag } from './bug-flag.ts';
+import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
+import { parseWorldFlags } from '../seccomp/world-flags.ts';
 import { diffScenario, scenarioFiles, type ScenarioDiff } from '../kernel/conformance.ts';
 import { NotRunnableOnKernel } from '../kernel/errors.ts';
 import { timeoutFlag } from '../shared/flags.ts';
@@ -88,14 +88,14 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutMs = timeoutFlag(values.timeout);
   if (values.fuzz !== undefined) {
     if (positionals.length) throw new UsageError('diff --fuzz takes no FILE (it generates its scenarios)');
-    const design = findDesign(values.design!).name;
-    const bug = bugFlag(values.bug);
-    return runFuzz({ ...values, fuzz: values.fuzz, design: values.design!, json: !!values.json }, design, bug);
+    const world = parseWorldFlags(values);
+    return runFuzz({ ...values, fuzz: values.fuzz, design: values.design!, json: !!values.json }, world.design!, world.bug?.name);
   }
   if (values.seed !== undefined || values['max-steps'] !== undefined) throw new UsageError('--seed and --max-steps go with --fuzz');
   if (positionals.length === 0) throw new UsageError('diff: expected a scenario FILE or FOLDER (see --help)');
-  const design = findDesign(values.design!).name;
-  const bug = bugFlag(values.bug);
+  const world = parseWorldFlags(values);
+  const design = world.design!;
+  const bug = world.bug?.name;
   checkOutputFlag('junit', values.junit);
   const files = scenarioFiles(positionals);
   if (files.length === 0) throw new UsageError(`diff: no *.json scenario under ${positionals.join(', ')}`);

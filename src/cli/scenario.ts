@@ -4,9 +4,9 @@ import { UsageError } from '../shared/usage-error.ts';
 import { parseScenarioFile } from '../scenario/parse.ts';
 import { runScenarioFull } from '../scenario/run.ts';
 import { compareResults } from '../scenario/compare.ts';
-import { findDesign, DESIGN_NAMES } from '../seccomp/designs/index.ts';
-import { bugFlag } from './bug-flag.ts';
-import { SCOPES, type Scope } from '../seccomp/context.ts';
+import { DESIGN_NAMES } from '../seccomp/designs/index.ts';
+import { parseWorldFlags } from '../seccomp/world-flags.ts';
+import { SCOPES } from '../seccomp/context.ts';
 import type { Result, Scenario } from '../scenario/types.ts';
 
 export const help = `usage: tsync-lab scenario FILE [--design NAME] [--bug NAME] [--scope S] [--json]
@@ -79,11 +79,11 @@ export async function run(argv: string[]): Promise<number> {
     options: { design: { type: 'string', default: 'merged' }, bug: { type: 'string' }, scope: { type: 'string', default: 'siglock' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError('scenario: expected exactly one FILE (see --help)');
-  const design = findDesign(values.design!).name;
-  const bug = bugFlag(values.bug) ?? null;
-  if (!(SCOPES as readonly string[]).includes(values.scope!)) throw new UsageError(`unknown scope "${values.scope}"; scopes: ${SCOPES.join(', ')}`);
+  const world = parseWorldFlags(values);
+  const design = world.design!;
+  const bug = world.bug?.name ?? null;
   const s = parseScenarioFile(positionals[0]!);
-  const out = runScenarioFull(s, { design, bug, scope: values.scope as Scope });
+  const out = runScenarioFull(s, { design, bug, scope: world.scope });
   if (values.json) process.stdout.write(JSON.stringify(out.result, null, 2) + '\n');
   else process.stdout.write(formatResult(s, out.result, `scenario ${s.name} (design ${design})`));
   let code = 0;

@@ -4,10 +4,8 @@
  * bug, scope, lock kinds) and their checks. Every problem is one UsageError line.
  */
 import { UsageError } from '../shared/usage-error.ts';
-import { findDesign } from '../seccomp/designs/index.ts';
 import { findBug } from '../seccomp/bug-registry.ts';
-import type { BugName } from '../seccomp/bug.ts';
-import { parseLockPlan, parseScope } from '../seccomp/world-flags.ts';
+import { WORLD_FLAGS, designFor, parseWorldFlags } from '../seccomp/world-flags.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
 import { ProbeWorkload, ScenarioWorkload, StressWorkload, type Workload } from './workloads.ts';
 import { PROBES, type Probe } from './actors.ts';
@@ -15,10 +13,7 @@ import type { World } from './session.ts';
 import { intFlag } from '../shared/flags.ts';
 
 export const WORLD_OPTIONS = {
-  design: { type: 'string' },
-  bug: { type: 'string' },
-  scope: { type: 'string' },
-  lock: { type: 'string', multiple: true },
+  ...WORLD_FLAGS,
   'grant-locks': { type: 'boolean', default: false },
   threads: { type: 'string' },
   ops: { type: 'string' },
@@ -57,19 +52,20 @@ export function exploreCommandFor(o: { design: string; bug: string | null; scope
 
 export function parseWorld(v: WorldValues, defaults: { design?: string; bug?: string | null; scope?: string; grantLocks?: boolean }, file: ConcurrentFile | null): World {
   const grantLocks = v['grant-locks'] === true || defaults.grantLocks === true;
-  const design = findDesign(v.design ?? defaults.design ?? file?.scenario.designs?.[0] ?? 'merged').name;
-  if (file?.scenario.designs && !file.scenario.designs.includes(design)) throw new UsageError(`${file.scenario.name}: the file applies to design(s) ${file.scenario.designs.join(', ')}, not ${design}`);
-  const named = v.bug ?? defaults.bug ?? null;
-  const bug: BugName | null = named ? findBug(named).name : null;
+  const w = parseWorldFlags(v, {
+    ...defaults,
+    command: 'explore',
+    noNative: 'is V8\'s Atomics.Mutex, whose waiting happens inside V8 where the controlled scheduler cannot step (and cannot be split into acquire and release); choose another kind',
+  });
+  const designs = file?.scenario.designs;
+  const design = designFor(w, designs);
+  if (design === null) throw new UsageError(`${file!.scenario.name}: the file applies to design(s) ${designs!.join(', ')}, not ${w.design}`);
+  const bug = w.bug?.name ?? null;
   if (bug) {
     const why = uncontrollable(bug, grantLocks);
     if (why) throw new UsageError(`explore: bug "${bug}" cannot be explored: ${why}`);
   }
-  const scope = parseScope(v.scope ?? defaults.scope ?? 'siglock');
-  const plan = parseLockPlan(v.lock);
-  for (const [role, kind] of Object.entries(plan))
-    if (kind === 'native') throw new UsageError(`explore: lock kind "native" (${role}) is V8's Atomics.Mutex, whose waiting happens inside V8 where the controlled scheduler cannot step (and cannot be split into acquire and release); choose another kind`);
-  return { design, bug, scope, plan, grantLocks };
+  return { design, bug, scope: w.scope, plan: w.plan, grantLocks };
 }
 
 export function readFileArg(path: string | undefined): ConcurrentFile | null {

@@ -6,9 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../shared/usage-error.ts';
-import { findDesign } from '../seccomp/designs/index.ts';
-import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
-import { parseLockPlan } from '../seccomp/world-flags.ts';
+import { WORLD_FLAGS, designFor, parseWorldFlags } from '../seccomp/world-flags.ts';
 import { randomSeed } from '../shared/rng.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import { readConcurrentFile, type ConcurrentFile } from '../scenario/concurrent-parse.ts';
@@ -21,9 +19,9 @@ import { formatLitmus, jsonOf, type LitmusJson } from './format.ts';
 export const LITMUS_OPTIONS = {
   duration: { type: 'string', default: '5s' },
   seed: { type: 'string' },
-  design: { type: 'string' },
-  bug: { type: 'string' },
-  lock: { type: 'string', multiple: true },
+  design: WORLD_FLAGS.design,
+  bug: WORLD_FLAGS.bug,
+  lock: WORLD_FLAGS.lock,
   'max-stride': { type: 'string' },
   junit: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -82,20 +80,17 @@ export async function litmusCommand(values: LitmusValues, positionals: readonly 
   const durationMs = parseDuration('duration', values.duration ?? '5s');
   const seed = intFlag('seed', values.seed, randomSeed(), 0, 0x7fffffff);
   const maxStride = values['max-stride'] === undefined ? undefined : intFlag('max-stride', values['max-stride'], 0, 1, 4096);
-  const explicitDesign = values.design === undefined ? null : findDesign(values.design).name;
-  const bug = values.bug ? findBug(values.bug).name : null;
-  const plan = parseLockPlan(values.lock);
-  for (const [role, kind] of Object.entries(plan)) if (kind === 'native') throw new UsageError(`litmus: lock kind "native" (${role}) is not supported by litmus; choose another kind`);
+  const world = parseWorldFlags(values, { command: 'litmus', noNative: 'is not supported by litmus; choose another kind' });
+  const explicitDesign = world.design;
+  const bug = world.bug?.name ?? null;
+  const plan = world.plan;
   checkOutputFlag('junit', values.junit);
   const paths = filesOf(positionals[0]!);
   // read every file first: a bad one is exit 2 before anything runs
   const files: { path: string; file: ConcurrentFile; design: string | null }[] = paths.map((path) => {
     const file = readConcurrentFile(path);
-    const ds = file.scenario.designs;
-    const design = explicitDesign ?? ds?.[0] ?? 'merged';
-    return { path, file, design: ds && !ds.includes(design) ? null : design };
+    return { path, file, design: designFor(world, file.scenario.designs) };
   });
-  for (const f of files) if (f.design && bug) checkBugDesign(findBug(bug), f.design);
   await preloadUserLocks(Object.values(plan)); // a bad lock module: one line, before anything runs
   const entries: LitmusEntry[] = [];
   let code = 0;
@@ -119,7 +114,7 @@ export async function litmusCommand(values: LitmusValues, positionals: readonly 
         {
           design,
           bug,
-          scope: 'siglock',
+          scope: world.scope,
           plan,
           seed,
           durationMs,

@@ -5,18 +5,17 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../shared/usage-error.ts';
 import { findDesign } from '../seccomp/designs/index.ts';
-import { checkBugDesign, findBug } from '../seccomp/bug-registry.ts';
 import { VIOLATION_KINDS } from '../seccomp/violations.ts';
-import { parseLockPlan, parseScope } from '../seccomp/world-flags.ts';
+import { WORLD_FLAGS, parseWorldFlags } from '../seccomp/world-flags.ts';
 import { intFlag, parseDuration, parseProbability } from '../shared/flags.ts';
 import { defaultMix, parseMix } from './mix.ts';
 import { randomSeed } from '../shared/rng.ts';
 import { INJECTIONS, RETRY_POLICIES, tasksNeeded, type Injection, type RetryPolicy, type StressConfig } from './config.ts';
 
 export const STRESS_OPTIONS = {
-  design: { type: 'string', default: 'merged' },
-  bug: { type: 'string' },
-  scope: { type: 'string', default: 'siglock' },
+  design: { ...WORLD_FLAGS.design, default: 'merged' },
+  bug: WORLD_FLAGS.bug,
+  scope: { ...WORLD_FLAGS.scope, default: 'siglock' },
   workers: { type: 'string' },
   groups: { type: 'string', default: '4' },
   threads: { type: 'string', default: '2..8' },
@@ -24,7 +23,7 @@ export const STRESS_OPTIONS = {
   ops: { type: 'string' },
   seed: { type: 'string' },
   mix: { type: 'string' },
-  lock: { type: 'string', multiple: true },
+  lock: WORLD_FLAGS.lock,
   noise: { type: 'string' },
   'no-lockdep': { type: 'boolean', default: false },
   'max-violations': { type: 'string', default: '1' },
@@ -76,10 +75,10 @@ export function parseRetryPolicy(raw: string): RetryPolicy {
 }
 
 export function stressConfigFrom(v: StressValues): StressConfig {
-  const designDef = findDesign(v.design ?? 'merged');
+  const world = parseWorldFlags(v, { design: 'merged' });
+  const designDef = findDesign(world.design!);
   const design = designDef.name;
-  const bug = v.bug ? findBug(v.bug) : null;
-  if (bug) checkBugDesign(bug, design);
+  const bug = world.bug;
   const [lo, hi] = parseThreads(v.threads ?? '2..8');
   const noise = v.noise === undefined ? (bug?.noise ?? 0) : Number(v.noise);
   if (!Number.isFinite(noise) || noise < 0 || noise > 1) throw new UsageError(`--noise must be a probability in 0..1, got "${v.noise}"`);
@@ -87,7 +86,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
   const cfg: StressConfig = {
     design,
     bug: bug?.name ?? null,
-    scope: parseScope(v.scope ?? 'siglock'),
+    scope: world.scope,
     workers: intFlag('workers', v.workers, cores, 1, 64),
     groups: intFlag('groups', v.groups, 4, 1, 1024),
     threadsLow: lo,
@@ -96,7 +95,7 @@ export function stressConfigFrom(v: StressValues): StressConfig {
     opsBudget: intFlag('ops', v.ops, 0, 1, 1_000_000_000),
     seed: intFlag('seed', v.seed, randomSeed(), 0, 0xffffffff),
     mix: parseMix(v.mix ?? bug?.mix ?? '', defaultMix(designDef)),
-    locks: parseLockPlan(v.lock),
+    locks: world.plan,
     noise,
     lockdep: !v['no-lockdep'],
     maxViolations: intFlag('max-violations', v['max-violations'], 1, 0, 1_000_000),
