@@ -1,12 +1,15 @@
 /**
  * What every engine shares at run time: the one lab-fault class (exit 3, an internal
- * error that names what was waited for), and the one bounded wait every engine's
- * waits go through.
+ * error that names what was waited for), the one bounded wait every engine's waits go
+ * through, and the one worker entry that runs every engine's program.
  */
 import test from 'ava';
 import { InternalError } from '../src/shared/internal-error.ts';
 import { LabFault } from '../src/shared/lab-fault.ts';
+import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../src/workers/pool.ts';
+import { Layout } from '../src/shared/layout.ts';
+import { parseLockKind } from '../src/locks/kinds.ts';
 import { SpinBarrier } from '../src/shared/barrier.ts';
 import { TIMED_OUT, boundedPoll, boundedWait, within } from '../src/shared/wait.ts';
 
@@ -76,4 +79,24 @@ test('boundedPoll and within: the main thread waits without blocking its event l
   t.false(await boundedPoll(() => false, { what: 'never', ms: 10, pollMs: 2, giveUp: true }));
   t.is(await within(new Promise((r) => setTimeout(() => r(7), 5)), 10_000), 7);
   t.is(await within(new Promise(() => {}), 10), TIMED_OUT);
+});
+
+const PROGRAM = new URL('./fixtures/workers/program.ts', import.meta.url);
+
+test("the one worker entry imports a task's user lock modules before its program runs, and builds the context with the engine's decorator and hooks", async (t) => {
+  const pool = new WorkerPool(PROGRAM, 1);
+  try {
+    const L = new Layout({ groups: 1, workers: 1 });
+    const siglock = parseLockKind(fileURLToPath(new URL('./fixtures/locks/tas-says-fair.mjs', import.meta.url)));
+    const got = await pool.run<{ decorated: number; locks: number; hookIsMine: boolean; siglockKind: string }>({ m: L.create(), siglock });
+    t.is(got.decorated, got.locks, 'every lock handle went through the decorator');
+    t.true(got.hookIsMine, "the engine's hook is the seam's (a null hook skipped)");
+    t.is(got.siglockKind, siglock, 'the user lock module was loaded before the handles were built');
+    // negative control: a lock module that does not load fails the task with its one line, before run
+    const e = await t.throwsAsync(pool.run({ m: L.create(), siglock: parseLockKind(fileURLToPath(new URL('./fixtures/locks/no-class.mjs', import.meta.url))) }));
+    t.is(e?.name, 'UsageError');
+    t.regex(e?.message ?? '', /no-class\.mjs/);
+  } finally {
+    await pool.close();
+  }
 });
