@@ -25,7 +25,8 @@ import { DEFAULT_LOCK_PLAN } from '../src/locks/kinds.ts';
 import { readConcurrentFile } from '../src/scenario/concurrent-parse.ts';
 import { runOp } from '../src/scenario/concurrent-ops.ts';
 import { prepare } from '../src/litmus/copies.ts';
-import { LH, LitmusCtl, RES } from '../src/litmus/ctl.ts';
+import { LH, LitmusCtl } from '../src/litmus/ctl.ts';
+import { RESULT } from '../src/workers/control.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { litmusPool, runLitmus, type LitmusReport } from '../src/litmus/run.ts';
@@ -94,9 +95,9 @@ for (const f of readdirSync(dir).filter((x) => x.endsWith('.json') && (!values.o
         s.actors[name]!.forEach((op, i) => {
           const res = runOp(ctxs[a]!, t, op, p.plan.actors[name]![i]!);
           const x = k.result(copy, a, i);
-          c[x + RES.CODE] = res.code;
-          c[x + RES.ARG] = res.arg;
-          c[x + RES.CHILD] = res.child;
+          c[x + RESULT.CODE] = res.code;
+          c[x + RESULT.ARG] = res.arg;
+          c[x + RESULT.CHILD] = res.child;
         });
       });
     const t1 = performance.now();

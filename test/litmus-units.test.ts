@@ -17,7 +17,8 @@ import { decodeResult, runOp, threadStates } from '../src/scenario/concurrent-op
 import { grade, renderOutcome } from '../src/scenario/concurrent-outcome.ts';
 import type { StepResult } from '../src/scenario/types.ts';
 import { prepare, type Prepared } from '../src/litmus/copies.ts';
-import { LitmusCtl, RES } from '../src/litmus/ctl.ts';
+import { LitmusCtl } from '../src/litmus/ctl.ts';
+import { RESULT } from '../src/workers/control.ts';
 import { Evaluator } from '../src/litmus/evaluate.ts';
 import { resetRanges, usedRanges } from '../src/litmus/reset.ts';
 import { StridePicker, strideCandidates } from '../src/litmus/stride.ts';
@@ -45,10 +46,10 @@ function runRound(s: ConcurrentScenario, p: Prepared, design: string, stride: nu
       s.actors[name]!.forEach((op, i) => {
         const r = runOp(ctxs[a]!, t, op, p.plan.actors[name]![i]!);
         const x = k.result(copy, a, i);
-        c[x + RES.CODE] = r.code;
-        c[x + RES.ARG] = r.arg;
-        c[x + RES.CHILD] = r.child;
-        c[x + RES.CHILD_TID] = r.child === 0 ? 0 : p.m[p.L.task(handleSlot(r.child)) + TASK.TID]!;
+        c[x + RESULT.CODE] = r.code;
+        c[x + RESULT.ARG] = r.arg;
+        c[x + RESULT.CHILD] = r.child;
+        c[x + RESULT.CHILD_TID] = r.child === 0 ? 0 : p.m[p.L.task(handleSlot(r.child)) + TASK.TID]!;
       });
     }
   }
@@ -108,15 +109,15 @@ for (const f of ['two_tsync_callers.json', 'tsync_vs_sibling_attach.json', 'sync
       s.actorNames.forEach((a, ai) =>
         s.actors[a]!.forEach((op, i) => {
           const x = k.result(copy, ai, i);
-          if (op.op === 'clone' && c[x + RES.CODE] === 0) {
-            handles[op.child!] = c[x + RES.CHILD]!;
-            tidName.set(c[x + RES.CHILD_TID]!, op.child!);
+          if (op.op === 'clone' && c[x + RESULT.CODE] === 0) {
+            handles[op.child!] = c[x + RESULT.CHILD]!;
+            tidName.set(c[x + RESULT.CHILD_TID]!, op.child!);
           }
         }),
       );
       const actors: Record<string, StepResult[]> = {};
       s.actorNames.forEach((a, ai) => {
-        actors[a] = s.actors[a]!.map((_, i) => decodeResult(c[k.result(copy, ai, i) + RES.CODE]!, c[k.result(copy, ai, i) + RES.ARG]!, (x) => tidName.get(x) ?? `tid${x}`));
+        actors[a] = s.actors[a]!.map((_, i) => decodeResult(c[k.result(copy, ai, i) + RESULT.CODE]!, c[k.result(copy, ai, i) + RESULT.ARG]!, (x) => tidName.get(x) ?? `tid${x}`));
       });
       const r = { setup: p.setupResults, actors, threads: threadStates(ctx, p.names, handles, p.plan.labels) };
       t.is(e.outcome, renderOutcome(s, r), `copy ${copy}`);

@@ -19,7 +19,7 @@ import type { Layout } from '../shared/layout.ts';
 import { GuardMap, describeWord } from '../shared/guards.ts';
 import type { Race } from './races.ts';
 import type { WordNamer } from './words.ts';
-import { ACC, CtlLayout, END, EVK, H, LK_NAMES, NOT_ACQUIRING, RNG_WORD, STATUS, WAIT, WATCHDOG_WAIT_MS, WATCH_CAP, appendText, LK, lockWord, packAccess, packDecision } from './ctl.ts';
+import { ACC, CtlLayout, END, EVK, H, HOLDER, LK_NAMES, NOT_ACQUIRING, RNG_WORD, STATUS, WAIT, WATCHDOG_WAIT_MS, WATCH_CAP, appendText, LK, lockWord, packAccess, packDecision } from './ctl.ts';
 import type { Decider } from './strategies/decider.ts';
 import { DECIDERS } from './strategies/index.ts';
 
@@ -168,13 +168,13 @@ export class Controller implements Hook {
     this.trace(EVK.RELEASING, lock | (write ? 1 << 16 : 0));
     if (this.real) {
       const c = this.c;
-      const at = this.k.locks + lock * 2;
+      const at = this.k.holder(lock);
       // leaving the critical section is an access of the lock's pseudo-word, so that dpor
       // orders it against another actor's entering (the exclusion check reads the holders)
       if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(lock), write ? ACC.RMW : ACC.READ));
       if (write) {
-        if (c[at] === this.me + 1) c[at] = 0;
-      } else c[at + 1]! &= ~(1 << this.me);
+        if (c[at + HOLDER.WRITER] === this.me + 1) c[at + HOLDER.WRITER] = 0;
+      } else c[at + HOLDER.READERS]! &= ~(1 << this.me);
     }
   }
 
@@ -191,19 +191,19 @@ export class Controller implements Hook {
   /** The lock's code let this actor in: record it, and check exclusion against the other holders. */
   private holdReal(id: number, write: boolean): void {
     const c = this.c;
-    const at = this.k.locks + id * 2;
+    const at = this.k.holder(id);
     c[H.BLOCKED + this.me] = NOT_ACQUIRING;
     // entering: an access of the lock's pseudo-word (a read for a reader: readers commute)
     if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(id), write ? ACC.RMW : ACC.READ));
     const others: string[] = [];
-    if (c[at]! > 0 && c[at] !== this.me + 1) others.push(`${this.names[c[at]! - 1]} (write)`);
-    if (write) for (let a = 0; a < this.k.nActors; a++) if (a !== this.me && (c[at + 1]! & (1 << a)) !== 0) others.push(`${this.names[a]} (read)`);
+    if (c[at + HOLDER.WRITER]! > 0 && c[at + HOLDER.WRITER] !== this.me + 1) others.push(`${this.names[c[at + HOLDER.WRITER]! - 1]} (write)`);
+    if (write) for (let a = 0; a < this.k.nActors; a++) if (a !== this.me && (c[at + HOLDER.READERS]! & (1 << a)) !== 0) others.push(`${this.names[a]} (read)`);
     if (others.length > 0) {
       const what = write ? 'mutual exclusion' : 'reader-writer exclusion';
       this.violation({ kind: write ? 'mutual-exclusion' : 'rw-exclusion', message: `${what} broken: ${this.names[this.me]} acquired ${this.L.lockName(id)}${write ? '' : ' for read'} while ${others.join(', ')} held it`, op: '' });
     }
-    if (write) c[at] = this.me + 1;
-    else c[at + 1]! |= 1 << this.me;
+    if (write) c[at + HOLDER.WRITER] = this.me + 1;
+    else c[at + HOLDER.READERS]! |= 1 << this.me;
   }
 
   /** Lock code's access of `word` races with another actor's (races.ts): stop the execution there. */
@@ -302,8 +302,8 @@ export class Controller implements Hook {
   // ---- locks (ControlledLock) ----
 
   private grantable(id: number, write: boolean): boolean {
-    const at = this.k.locks + id * 2;
-    return this.c[at] === 0 && (!write || this.c[at + 1] === 0);
+    const at = this.k.holder(id);
+    return this.c[at + HOLDER.WRITER] === 0 && (!write || this.c[at + HOLDER.READERS] === 0);
   }
 
   /** Block (giving the turn away) until lock `id` can be granted, then take it. */
@@ -318,18 +318,18 @@ export class Controller implements Hook {
       // a new step: the acquire attempt again
       if (c[H.RECORD] !== 0) this.log(packAccess(lockWord(id), ACC.RMW));
     }
-    const at = this.k.locks + id * 2;
-    if (write) c[at] = this.me + 1;
-    else c[at + 1]! |= 1 << this.me;
+    const at = this.k.holder(id);
+    if (write) c[at + HOLDER.WRITER] = this.me + 1;
+    else c[at + HOLDER.READERS]! |= 1 << this.me;
   }
 
   /** Lock `id` was released: drop the hold, unblock its waiters (they re-check when they run). */
   drop(id: number, write: boolean): void {
     if (this.aborting) return;
     const c = this.c;
-    const at = this.k.locks + id * 2;
-    if (write) c[at] = 0;
-    else c[at + 1]! &= ~(1 << this.me);
+    const at = this.k.holder(id);
+    if (write) c[at + HOLDER.WRITER] = 0;
+    else c[at + HOLDER.READERS]! &= ~(1 << this.me);
     for (let a = 0; a < this.k.nActors; a++)
       if (c[H.STATUS + a] === STATUS.BLOCKED && (c[H.BLOCKED + a]! & 0xffff) === id) c[H.STATUS + a] = STATUS.RUNNABLE;
   }
@@ -387,11 +387,11 @@ export class Controller implements Hook {
     const c = this.c;
     const lines: string[] = [];
     const holders = (id: number): string => {
-      const at = this.k.locks + id * 2;
+      const at = this.k.holder(id);
       const out: string[] = [];
       const who = (a: number) => `${this.names[a]}${c[H.STATUS + a] === STATUS.FINISHED ? ' (finished)' : ''}`;
-      if (c[at]! > 0) out.push(`${who(c[at]! - 1)} (write)`);
-      for (let a = 0; a < this.k.nActors; a++) if ((c[at + 1]! & (1 << a)) !== 0) out.push(`${who(a)} (read)`);
+      if (c[at + HOLDER.WRITER]! > 0) out.push(`${who(c[at + HOLDER.WRITER]! - 1)} (write)`);
+      for (let a = 0; a < this.k.nActors; a++) if ((c[at + HOLDER.READERS]! & (1 << a)) !== 0) out.push(`${who(a)} (read)`);
       return out.join(', ') || 'nobody';
     };
     for (let a = 0; a < this.k.nActors; a++) {
@@ -401,7 +401,7 @@ export class Controller implements Hook {
       lines.push(`${this.names[a]} waits for ${this.L.lockName(id)} (${b >>> 16 ? 'write' : 'read'}) held by ${holders(id)}`);
     }
     const holds: string[] = [];
-    for (let id = 0; id < this.L.nLocks; id++) if (c[this.k.locks + id * 2] !== 0 || c[this.k.locks + id * 2 + 1] !== 0) holds.push(`${this.L.lockName(id)}: ${holders(id)}`);
+    for (let id = 0; id < this.L.nLocks; id++) if (c[this.k.holder(id) + HOLDER.WRITER] !== 0 || c[this.k.holder(id) + HOLDER.READERS] !== 0) holds.push(`${this.L.lockName(id)}: ${holders(id)}`);
     this.abort(END.DEADLOCK, JSON.stringify({ kind: 'deadlock', message: lines.join('; '), holds }), raise);
   }
 
@@ -414,11 +414,11 @@ export class Controller implements Hook {
   private stuck(raise: boolean): void {
     const c = this.c;
     const holders = (id: number): string[] => {
-      const at = this.k.locks + id * 2;
+      const at = this.k.holder(id);
       const out: string[] = [];
       const who = (a: number) => `${this.names[a]}${c[H.STATUS + a] === STATUS.FINISHED ? ' (finished)' : ''}`;
-      if (c[at]! > 0) out.push(`${who(c[at]! - 1)} (write)`);
-      for (let a = 0; a < this.k.nActors; a++) if ((c[at + 1]! & (1 << a)) !== 0) out.push(`${who(a)} (read)`);
+      if (c[at + HOLDER.WRITER]! > 0) out.push(`${who(c[at + HOLDER.WRITER]! - 1)} (write)`);
+      for (let a = 0; a < this.k.nActors; a++) if ((c[at + HOLDER.READERS]! & (1 << a)) !== 0) out.push(`${who(a)} (read)`);
       return out;
     };
     const lines: string[] = [];

@@ -9,47 +9,56 @@
  * only the actor holding the turn reads or writes them, its own or another actor's
  * (a waker sets the sleeper's status), and the main thread only between executions.
  *
- * Header words, then regions: per-actor op results, lock holders, the strategy's own
+ * The runtime's run-control block, explore's header words, then regions: per-actor op
+ * results (the runtime's RESULT records), lock holders (HOLDER records), the strategy's own
  * area (prefix of choices, RNG state, PCT priorities and change points: prepared by the
  * main thread in newExecution), the decision log, the event trace and a text area
  * (violation and deadlock messages, JSON lines).
  */
+import { CTL, RESULT } from '../workers/control.ts';
+
 export const MAX_ACTORS = 8;
 export const MAX_OPS = 32;
-export const RESULT_WORDS = 5; // code, arg, child handle, op kind, child tid
+
+/** Where the explore words begin: after the runtime's run-control block. */
+const B = CTL.SIZE;
 
 export const H = {
-  QUIT: 0, //        [atomic] workers leave their loop
-  ABORT: 1, //       [atomic] the execution is being torn down (deadlock, crash, step limit)
-  DONE: 2, //        [atomic] the main thread waits here: 1 when every actor left the execution
-  RUNNING: 3, //     [atomic] actors still inside the execution
-  READY: 4, //       [atomic] workers that entered their loop
-  STEP: 5, //        decisions made so far
-  CURRENT: 6, //     actor holding the turn
-  PREEMPTIONS: 7, // switches away from a runnable actor
-  NACTORS: 8,
-  DECIDER: 9, //     which strategy decides (strategies/index.ts)
-  EXEC: 10, //       executions started
-  TRACE_LEN: 11,
-  END: 12, //        how the execution ended (END)
-  VIOLATIONS: 13, // model violations reported
-  TEXT_LEN: 14,
-  NONDET: 15, //     1 + the step at which a recorded choice was not runnable (0 = none)
-  MAX_STEPS: 16,
-  INJECT: 17, //     test hook: the probes' uncontrolled choice is armed
-  LOGLEN: 18, //     entries in the access log (dpor)
-  RECORD: 19, //     1 = log every step's accesses (the dpor strategy asks for it)
-  LOGFULL: 21, //    1 + the step at which the access log overflowed (0 = it did not): that step on is wild
-  OPRNG: 20, //      nextU64 state (the only source of randomness for workloads)
-  SLEEPSEQ: 23, //   sleeps so far (Atomics.wait under the scheduler): orders the sleepers, FIFO
-  TURN: 32, //       [atomic] per actor: 1 = it may run
-  WAITKIND: 40, //   per actor, while BLOCKED: WAIT.LOCK (granted mode), WAIT.SPIN or WAIT.SLEEP (real lock code)
-  STATUS: 48, //     per actor: STATUS
-  BLOCKED: 56, //    per actor: lock id | write << 16 it waits for (granted), or it is acquiring (real: 0xffff = none)
-  WAITWORD: 64, //   per actor: the word it sleeps on (WAIT.SLEEP)
-  SLEEPAT: 72, //    per actor: its place among the sleepers (H.SLEEPSEQ when it went to sleep)
-  WATCHN: 80, //     per actor: how many words its spin watches (WAIT.SPIN; the words are in CtlLayout.watch)
-  SIZE: 96,
+  // the runtime's run-control block (src/workers/control.ts)
+  QUIT: CTL.QUIT, //  [atomic] workers leave their loop
+  ABORT: CTL.ABORT, // [atomic] the execution is being torn down (deadlock, crash, step limit)
+  READY: CTL.READY, // [atomic] workers that entered their loop
+  VIOLATIONS: CTL.FINDINGS, // model violations reported in this execution (zeroed with the words from STEP on)
+  // explore's own
+  DONE: B, //        [atomic] the main thread waits here: 1 when every actor left the execution
+  RUNNING: B + 1, // [atomic] actors still inside the execution
+  // from here to SIZE: zeroed before every execution (session.ts)
+  STEP: B + 2, //    decisions made so far
+  CURRENT: B + 3, // actor holding the turn
+  PREEMPTIONS: B + 4, // switches away from a runnable actor
+  NACTORS: B + 5,
+  DECIDER: B + 6, // which strategy decides (strategies/index.ts)
+  EXEC: B + 7, //    executions started
+  TRACE_LEN: B + 8,
+  END: B + 9, //     how the execution ended (END)
+  TEXT_LEN: B + 10,
+  NONDET: B + 11, // 1 + the step at which a recorded choice was not runnable (0 = none)
+  MAX_STEPS: B + 12,
+  INJECT: B + 13, // test hook: the probes' uncontrolled choice is armed
+  LOGLEN: B + 14, // entries in the access log (dpor)
+  RECORD: B + 15, // 1 = log every step's accesses (the dpor strategy asks for it)
+  OPRNG: B + 16, //  nextU64 state (the only source of randomness for workloads)
+  LOGFULL: B + 17, // 1 + the step at which the access log overflowed (0 = it did not): that step on is wild
+  SLEEPSEQ: B + 18, // sleeps so far (Atomics.wait under the scheduler): orders the sleepers, FIFO
+  // per actor, MAX_ACTORS words each
+  TURN: B + 32, //   [atomic] per actor: 1 = it may run
+  WAITKIND: B + 32 + MAX_ACTORS, // per actor, while BLOCKED: WAIT.LOCK (granted mode), WAIT.SPIN or WAIT.SLEEP (real lock code)
+  STATUS: B + 32 + 2 * MAX_ACTORS, // per actor: STATUS
+  BLOCKED: B + 32 + 3 * MAX_ACTORS, // per actor: lock id | write << 16 it waits for (granted), or it is acquiring (real: 0xffff = none)
+  WAITWORD: B + 32 + 4 * MAX_ACTORS, // per actor: the word it sleeps on (WAIT.SLEEP)
+  SLEEPAT: B + 32 + 5 * MAX_ACTORS, // per actor: its place among the sleepers (H.SLEEPSEQ when it went to sleep)
+  WATCHN: B + 32 + 6 * MAX_ACTORS, // per actor: how many words its spin watches (WAIT.SPIN; the words are in CtlLayout.watch)
+  SIZE: B + 32 + 7 * MAX_ACTORS,
 } as const;
 
 /** Why a BLOCKED actor is blocked. */
@@ -66,6 +75,9 @@ export const WATCH_CAP = 8;
 export const NOT_ACQUIRING = 0xffff;
 
 export const STATUS = { RUNNABLE: 0, BLOCKED: 1, FINISHED: 2 } as const;
+
+/** A lock's holders under the scheduler (granted mode), one record per lock: its writer (actor + 1, 0 = none), its readers (a bit per actor). */
+export const HOLDER = { WRITER: 0, READERS: 1, SIZE: 2 } as const;
 /** CUT: the strategy ended the execution early (dpor: sleep-set blocked, or a shard's probe reached its depth); not a finding */
 export const END = { NORMAL: 0, DEADLOCK: 1, CRASH: 2, STEP_LIMIT: 3, CUT: 4 } as const;
 
@@ -157,9 +169,9 @@ export class CtlLayout {
     this.traceCap = maxSteps * 4 + 1024;
     let at = H.SIZE;
     this.results = at;
-    at += MAX_ACTORS * MAX_OPS * RESULT_WORDS;
+    at += MAX_ACTORS * MAX_OPS * RESULT.SIZE;
     this.locks = at;
-    at += nLocks * 2;
+    at += nLocks * HOLDER.SIZE;
     // reset with the results and lock holders at every execution (session.ts)
     this.clocks = at;
     at += MAX_ACTORS * MAX_ACTORS;
@@ -185,7 +197,12 @@ export class CtlLayout {
   }
 
   result(actor: number, op: number): number {
-    return this.results + (actor * MAX_OPS + op) * RESULT_WORDS;
+    return this.results + (actor * MAX_OPS + op) * RESULT.SIZE;
+  }
+
+  /** Word index of lock `id`'s HOLDER record. */
+  holder(id: number): number {
+    return this.locks + id * HOLDER.SIZE;
   }
 
   create(): Int32Array {

@@ -20,7 +20,8 @@ import type { LockPlan } from '../locks/kinds.ts';
 import { workerPool } from '../workers/pool.ts';
 import { preloadUserLocks } from '../locks/user.ts';
 import type { ExploreTask } from './worker.ts';
-import { CtlLayout, END, H, MAX_ACTORS, NOT_ACQUIRING, MAX_OPS, RESULT_WORDS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
+import { CtlLayout, END, H, MAX_ACTORS, NOT_ACQUIRING, MAX_OPS, STATUS, decChosen, decCurrent, decMask, defaultChoice, packDecision, readText } from './ctl.ts';
+import { RESULT, readResult } from '../workers/control.ts';
 import { DECIDERS } from './strategies/index.ts';
 import type { Strategy } from './strategies/strategy.ts';
 import type { Deviation } from './strategies/deviations.ts';
@@ -125,6 +126,7 @@ export class Session {
     const { c, k, n } = this;
     this.m.set(this.snapshot);
     c.fill(0, H.STEP, H.SIZE);
+    c[H.VIOLATIONS] = 0;
     c.fill(0, k.results, k.strategy);
     c[H.NACTORS] = n;
     c[H.MAX_STEPS] = k.maxSteps;
@@ -178,7 +180,7 @@ export class Session {
     if (!failure && outcome && outcome.expect === 'forbidden') failure = { kind: 'forbidden', message: `${outcome.desc || 'forbidden outcome'}: ${outcome.line}` };
     const steps = c[H.STEP]!;
     const decisions = c.slice(k.decisions, k.decisions + steps);
-    const results = c.slice(k.results, k.results + this.n * MAX_OPS * RESULT_WORDS);
+    const results = c.slice(k.results, k.results + this.n * MAX_OPS * RESULT.SIZE);
     return {
       end,
       steps,
@@ -188,11 +190,8 @@ export class Session {
       failure,
       nondet: c[H.NONDET]!,
       opSeed,
-      opKind: (a, i) => results[(a * MAX_OPS + i) * RESULT_WORDS + 3]!,
-      opResult: (a, i) => {
-        const at = (a * MAX_OPS + i) * RESULT_WORDS;
-        return { code: results[at]!, arg: results[at + 1]!, child: results[at + 2]! };
-      },
+      opKind: (a, i) => results[(a * MAX_OPS + i) * RESULT.SIZE + RESULT.KIND]!,
+      opResult: (a, i) => readResult(results, (a * MAX_OPS + i) * RESULT.SIZE),
       get deviations() {
         return deviationsOf(decisions);
       },

@@ -16,6 +16,7 @@ import { nextU64 } from './strategies/decider.ts';
 import { actorBody, type ActorIo, type WorkloadSpec } from './actors.ts';
 import { anyUserLock } from '../locks/user.ts';
 import { program, type WorkerRuntime } from '../workers/program.ts';
+import { RESULT, writeResult } from '../workers/control.ts';
 import { LockCode, WatchedLock, instrumentAtomics, virtualClock } from './lock-code.ts';
 import { userLockIds, wordNamer } from './words.ts';
 
@@ -72,16 +73,12 @@ function runExplore(task: ExploreTask, rt: WorkerRuntime): { executions: number 
   const k = ctl.k;
   const io: ActorIo = {
     opStart(i, kind) {
-      c[k.result(actor, i) + 3] = kind;
+      c[k.result(actor, i) + RESULT.KIND] = kind;
       ctl.trace(EVK.OP_START, i);
     },
     opEnd(i, r) {
-      const at = k.result(actor, i);
-      c[at] = r.code;
-      c[at + 1] = r.arg;
-      c[at + 2] = r.child;
       // the child's tid (immutable once allocated): names the thread in later results
-      c[at + 4] = r.child === 0 ? 0 : m[L.task(handleSlot(r.child)) + TASK.TID]!;
+      writeResult(c, k.result(actor, i), r, r.child === 0 ? 0 : m[L.task(handleSlot(r.child)) + TASK.TID]!);
       ctl.trace(EVK.OP_END, i);
     },
     nextU64: () => {

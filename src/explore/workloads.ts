@@ -14,6 +14,7 @@ import { type ActorOp, type ConcurrentResult, type ConcurrentScenario, type Grad
 import type { StepResult } from '../scenario/types.ts';
 import type { ConcurrentFile } from '../scenario/concurrent-parse.ts';
 import { CtlLayout } from './ctl.ts';
+import { RESULT, readResult } from '../workers/control.ts';
 import { STRESS_OPS, type Probe, type WorkloadSpec } from './actors.ts';
 
 export interface Outcome {
@@ -83,16 +84,19 @@ export class ScenarioWorkload implements Workload {
     this.names.forEach((a, ai) => {
       this.s.actors[a]!.forEach((op, i) => {
         const at = k.result(ai, i);
-        if (op.op === 'clone' && c[at] === 0 && c[at + 2] !== 0) {
-          handles[op.child!] = c[at + 2]!;
-          names.set(c[at + 4]!, op.child!);
+        if (op.op === 'clone' && c[at + RESULT.CODE] === 0 && c[at + RESULT.CHILD] !== 0) {
+          handles[op.child!] = c[at + RESULT.CHILD]!;
+          names.set(c[at + RESULT.CHILD_TID]!, op.child!);
         }
       });
     });
     const tidName = (tid: number) => names.get(tid) ?? `tid${tid}`;
     const actors: Record<string, StepResult[]> = {};
     this.names.forEach((a, ai) => {
-      actors[a] = this.s.actors[a]!.map((_, i) => decodeResult(c[k.result(ai, i)]!, c[k.result(ai, i) + 1]!, tidName));
+      actors[a] = this.s.actors[a]!.map((_, i) => {
+        const r = readResult(c, k.result(ai, i));
+        return decodeResult(r.code, r.arg, tidName);
+      });
     });
     const result: ConcurrentResult = { setup: st.results, actors, threads: threadStates(ctx, this.allNames, handles, this.plan!.labels) };
     const g = grade(this.s, result);

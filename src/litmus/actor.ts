@@ -25,7 +25,8 @@ import { Rng } from '../shared/rng.ts';
 import { runOp, type LabelPlan } from '../scenario/concurrent-ops.ts';
 import type { ConcurrentScenario } from '../scenario/concurrent-types.ts';
 import type { StepResult } from '../scenario/types.ts';
-import { LH, LitmusCtl, MEASURE_EVERY, RES, STAT, TIME } from './ctl.ts';
+import { LH, LitmusCtl, MEASURE_EVERY, STAT, TIME } from './ctl.ts';
+import { writeResult } from '../workers/control.ts';
 import { Evaluator, overlapOf, type Overlap, type OutcomeEntry } from './evaluate.ts';
 import { usedRanges, resetRanges, resetWords } from './reset.ts';
 import { StridePicker, type StrideFigure } from './stride.ts';
@@ -197,10 +198,7 @@ export function runActor(spec: ActorSpec, ctx: Ctx, L: Layout, clock: WindowCloc
           ctx.op = opNames[i]!;
           const res = runOp(ctx, t, ops[i]!, labels[i]!);
           const x = k.result(copy, actor, i);
-          c[x + RES.CODE] = res.code;
-          c[x + RES.ARG] = res.arg;
-          c[x + RES.CHILD] = res.child;
-          c[x + RES.CHILD_TID] = res.child === 0 ? 0 : m[L.task(handleSlot(res.child)) + TASK.TID]!;
+          writeResult(c, x, res, res.child === 0 ? 0 : m[L.task(handleSlot(res.child)) + TASK.TID]!);
         }
       } catch (e) {
         threw = true;

@@ -7,29 +7,31 @@
  *   LH.BARRIER   [atomic] monotonic barrier counter: every actor adds 1 per barrier
  *   LH.CMD       [atomic] written by the leader (actor 0) before barrier B0: the next round's stride, 0 = stop
  *   LH.SKEW_NS+a [atomic] written by the leader before barrier B0: the bound of actor a's per-copy skew
- *                in the round, ns (at most 8 actors: words 17-24)
+ *                in the round, ns (at most 8 actors)
  *   LH.STOP_REQ  [atomic] written by the main thread (deadline handled by the leader; SIGINT here)
  *   LH.ABORT     [atomic] any actor whose op threw: the others leave the stride at their next copy
- *   START words  [atomic] one cache line per copy: actors arrived at this copy (low 16 bits; the
+ *   START words  [atomic] one cache line (LINE words) per copy: actors arrived at this copy (low 16 bits; the
  *                per-copy spin start), plus 0x10000 per actor that went to sleep waiting there
- *   results      [owner] per actor, its op results of every copy, contiguous (no line shared with
- *                the other actors or the start words while the stride runs), read by the evaluators
- *                after barrier B1
+ *   results      [owner] per actor, its op results of every copy (the runtime's RESULT records),
+ *                contiguous (no line shared with the other actors or the start words while the
+ *                stride runs), read by the evaluators after barrier B1
  */
 
-export const LH = {
-  BARRIER: 0,
-  /** [atomic] actors asleep (Atomics.wait) at the barrier: the last arriver wakes them */
-  BARRIER_SLEEP: 1,
-  CMD: 16,
-  SKEW_NS: 17,
-  STOP_REQ: 32,
-  ABORT: 48,
-  SIZE: 80,
-} as const;
+import { LINE } from '../shared/layout.ts';
+import { CTL, RESULT } from '../workers/control.ts';
 
-/** One op result in a copy record: 4 words [owner]. */
-export const RES = { CODE: 0, ARG: 1, CHILD: 2, CHILD_TID: 3, SIZE: 4 } as const;
+/** The round-control words: the run-control block, then the barrier's line, then the leader's line. */
+export const LH = {
+  /** the runtime's run-control block (src/workers/control.ts): the main thread's stop, an actor's abort */
+  STOP_REQ: CTL.STOP,
+  ABORT: CTL.ABORT,
+  BARRIER: CTL.SIZE,
+  /** [atomic] actors asleep (Atomics.wait) at the barrier: the last arriver wakes them */
+  BARRIER_SLEEP: CTL.SIZE + 1,
+  CMD: CTL.SIZE + LINE,
+  SKEW_NS: CTL.SIZE + LINE + 1,
+  SIZE: CTL.SIZE + 2 * LINE,
+} as const;
 
 /** One copy in this many gets timestamps (a draw of the per-copy seed both actors agree on). */
 export const MEASURE_EVERY = 8;
@@ -78,8 +80,6 @@ export const STAT = {
   SIZE: 20,
 } as const;
 
-/** Words per cache line (64 bytes): each copy's start word has one to itself. */
-const LINE = 16;
 
 export class LitmusCtl {
   /** result words per actor per copy */
@@ -94,7 +94,7 @@ export class LitmusCtl {
     readonly maxOps: number,
     readonly copies: number,
   ) {
-    this.recordWords = maxOps * RES.SIZE;
+    this.recordWords = maxOps * RESULT.SIZE;
     this.results = LH.SIZE + copies * LINE;
     // each actor's results start on a line of their own
     const perActor = Math.ceil((copies * this.recordWords) / LINE) * LINE;
@@ -106,7 +106,7 @@ export class LitmusCtl {
     return LH.SIZE + copy * LINE;
   }
   result(copy: number, actor: number, op: number): number {
-    return this.results + actor * this.perActor + copy * this.recordWords + op * RES.SIZE;
+    return this.results + actor * this.perActor + copy * this.recordWords + op * RESULT.SIZE;
   }
   time(copy: number, actor: number): number {
     return (copy * this.actors + actor) * TIME.SIZE;

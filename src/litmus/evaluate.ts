@@ -13,7 +13,8 @@ import { decodeResult, threadStates, type LabelPlan } from '../scenario/concurre
 import { grade, renderOutcome } from '../scenario/concurrent-outcome.ts';
 import type { ConcurrentResult, ConcurrentScenario, Grade } from '../scenario/concurrent-types.ts';
 import type { StepResult } from '../scenario/types.ts';
-import { RES, TIME, type LitmusCtl } from './ctl.ts';
+import { TIME, type LitmusCtl } from './ctl.ts';
+import { RESULT } from '../workers/control.ts';
 
 export interface OutcomeEntry {
   outcome: string;
@@ -85,9 +86,9 @@ export class Evaluator {
         const j = ops[i]!;
         if (j < 0) continue;
         const r = k.result(copy, a, i);
-        if (c[r + RES.CODE] === 0 && c[r + RES.CHILD] !== 0) {
-          h[j] = c[r + RES.CHILD]!;
-          tid[j] = c[r + RES.CHILD_TID]!;
+        if (c[r + RESULT.CODE] === 0 && c[r + RESULT.CHILD] !== 0) {
+          h[j] = c[r + RESULT.CHILD]!;
+          tid[j] = c[r + RESULT.CHILD_TID]!;
         }
       }
     }
@@ -100,8 +101,8 @@ export class Evaluator {
       const n = this.childOf[a]!.length;
       for (let i = 0; i < n; i++) {
         const r = k.result(copy, a, i);
-        const code = c[r + RES.CODE]!;
-        let arg = c[r + RES.ARG]!;
+        const code = c[r + RESULT.CODE]!;
+        let arg = c[r + RESULT.ARG]!;
         if (code === 2) arg = tid.indexOf(arg) + 1;
         key.push(code, arg);
       }
@@ -156,7 +157,7 @@ export class Evaluator {
     s.actorNames.forEach((a, ai) => {
       actors[a] = s.actors[a]!.map((_, i) => {
         const r = k.result(copy, ai, i);
-        return decodeResult(c[r + RES.CODE]!, c[r + RES.ARG]!, tidName);
+        return decodeResult(c[r + RESULT.CODE]!, c[r + RESULT.ARG]!, tidName);
       });
     });
     const result: ConcurrentResult = { setup: this.t.setupResults, actors, threads: threadStates(this.ctx, this.t.names, handles, this.plan.labels) };

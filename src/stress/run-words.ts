@@ -1,7 +1,7 @@
 /**
  * The stress engine's own shared words, in a SharedArrayBuffer of their own beside the
- * model's (src/shared/layout.ts): the run words (start gate, stop, the audit barrier,
- * the violation count) and one loop record per task slot (the claim that makes a
+ * model's (src/shared/layout.ts): the run words (the runtime's run-control block — start
+ * gate, stop, the violation count —, then the audit barrier) and one loop record per task slot (the claim that makes a
  * simulated thread run on one worker at a time, and the tsync_retry caller loop's
  * state). The model never reads or writes them; this file is the one place that
  * knows where they live.
@@ -13,20 +13,24 @@
  *             runs the thread next continues where the last one left it)
  */
 import { LINE, WORD } from '../shared/layout.ts';
+import { CTL } from '../workers/control.ts';
 
-/** Run words: one record at word 0. */
+/**
+ * Run words: the runtime's run-control block (src/workers/control.ts) at word 0, then the
+ * audit request and the barrier, each on a cache line of its own.
+ */
 export const RUN = {
-  STOP: 0, //         [atomic] non-zero: workers finish their op and return (1 stop, 2 abort). Set by the main
+  STOP: CTL.STOP, //   [atomic] non-zero: workers finish their op and return (1 stop, 2 abort). Set by the main
   //                   thread (the duration, --ops, SIGINT, the livelock watchdog, a start that failed) and by
   //                   a worker (1: --max-violations or --stop-on reached; 2: a crash or a deadlock)
-  VIOLATIONS: 1, //   [atomic] violations reported so far (all workers and the main thread)
-  ACTIVE: 2, //       [atomic] workers still running their loop (each adds 1 on entry, takes it back on return)
-  BARRIER_HOLD: 3, // [atomic] workers parked at the audit barrier
-  STARTED: 4, //      [atomic] workers that have entered their loop
-  GO: 5, //           [main] the start gate: workers wait (Atomics.wait) until it is non-zero
-  AUDIT_REQ: LINE, // [main] non-zero: workers park at the barrier (a stop-the-world audit); read before every op,
+  VIOLATIONS: CTL.FINDINGS, // [atomic] violations reported so far (all workers and the main thread)
+  ACTIVE: CTL.ACTIVE, // [atomic] workers still running their loop (each adds 1 on entry, takes it back on return)
+  STARTED: CTL.READY, // [atomic] workers that have entered their loop
+  GO: CTL.GO, //       [main] the start gate: workers wait until it is non-zero
+  AUDIT_REQ: CTL.SIZE, // [main] non-zero: workers park at the barrier (a stop-the-world audit); read before every op,
   //                   so on a cache line of its own
-  SIZE: 2 * LINE,
+  BARRIER_HOLD: CTL.SIZE + LINE, // [atomic] workers parked at the audit barrier
+  SIZE: CTL.SIZE + 2 * LINE,
 } as const;
 
 /** A task slot's loop record: one cache line per slot (claims of neighbouring slots do not share a line). */
