@@ -14,7 +14,8 @@ import { LOCK_KINDS, LOCK_ROLES } from '../locks/kinds.ts';
 import { writeJunitAtomic } from '../junit/xml.ts';
 import { stressSuite } from '../stress/junit.ts';
 import { preloadUserLocks } from '../locks/user.ts';
-import { OP_KINDS, formatMix, DEFAULT_MIX } from '../stress/mix.ts';
+import { formatMix, DEFAULT_MIX } from '../stress/mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 
 export const help = `usage: tsync-lab stress [options]
 

@@ -11,7 +11,8 @@ import { SCOPES } from '../seccomp/context.ts';
 import { parseThreads, type StressValues } from '../stress/options.ts';
 import { parseProbability } from '../shared/flags.ts';
 import { RETRY_POLICIES } from '../stress/config.ts';
-import { parseMix, DEFAULT_MIX, OP_KINDS } from '../stress/mix.ts';
+import { parseMix, DEFAULT_MIX } from '../stress/mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 
 export const AXIS_NAMES = ['design', 'siglock', 'tasklist', 'cred_guard', 'scope', 'groups', 'threads', 'workers', 'mix', 'diverge', 'lifetime', 'retry-policy'] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];

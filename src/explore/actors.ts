@@ -5,16 +5,16 @@
  * Math.random, no clock.
  */
 import type { Ctx } from '../seccomp/context.ts';
-import { FLAG } from '../seccomp/design.ts';
-import { cloneThread } from '../seccomp/clone.ts';
-import { exitThread } from '../seccomp/exit.ts';
-import { syscallEntry } from '../seccomp/syscall.ts';
-import { setNnp } from '../seccomp/task.ts';
-import { OK_RESULT as OK, encodeResult as enc, runOp, type EncodedResult, type LabelPlan } from '../scenario/concurrent-ops.ts';
+import { OK_RESULT as OK, runOp, type EncodedResult, type LabelPlan } from '../scenario/concurrent-ops.ts';
+import { runKind, type OpKind } from '../scenario/op-kinds.ts';
 import { ACTOR_OPS, type ConcurrentScenario } from '../scenario/concurrent-types.ts';
 
-/** The stress workload's op kinds and their weights (sync only where the design has it). */
-export const STRESS_OPS = ['tsync', 'attach', 'clone', 'exit', 'syscall', 'sync', 'set_nnp'] as const;
+/**
+ * The stress workload's op kinds (of the one vocabulary: src/scenario/op-kinds.ts) and
+ * its own weights (sync only where the design has it). Its draw walks them in this
+ * order; recorded schedules of the stress workload depend on both.
+ */
+export const STRESS_OPS = ['tsync', 'attach', 'clone', 'exit', 'syscall', 'sync', 'set_nnp'] as const satisfies readonly OpKind[];
 export const STRESS_WEIGHTS = [4, 2, 2, 1, 2, 2, 1] as const;
 
 export const PROBES = ['windows', 'abba', 'nondet'] as const;
@@ -66,38 +66,13 @@ export function actorBody(spec: WorkloadSpec, actor: number, names: readonly str
           let r = io.nextU64() % total;
           let kind = 0;
           while (r >= kinds[kind]!) r -= kinds[kind++]!;
+          const k = STRESS_OPS[kind]!;
           io.opStart(i, kind);
-          ctx.op = `actor ${actor} op ${i} ${STRESS_OPS[kind]}`;
-          const label = 1 + actor + n * seq++;
-          let res = OK;
-          switch (STRESS_OPS[kind]) {
-            case 'tsync':
-              res = enc(ctx.design.tsync(ctx, t, { label, insns: 1, flags: FLAG.TSYNC }));
-              break;
-            case 'attach':
-              res = enc(ctx.design.attach(ctx, t, { label, insns: 1, flags: 0 }));
-              break;
-            case 'clone': {
-              const c = cloneThread(ctx, t);
-              if (c.ok) children.push(c.child);
-              res = c.ok ? { code: 0, arg: 0, child: c.child } : enc(c);
-              break;
-            }
-            case 'exit':
-              exitThread(ctx, t);
-              break;
-            case 'syscall':
-              syscallEntry(ctx, t);
-              break;
-            case 'sync':
-              res = enc(ctx.design.sync(ctx, t));
-              break;
-            case 'set_nnp':
-              setNnp(ctx, t);
-              break;
-          }
+          ctx.op = `actor ${actor} op ${i} ${k}`;
+          const res = runKind(ctx, t, k, 1 + actor + n * seq++);
+          if (k === 'clone' && res.code === 0) children.push(res.child);
           io.opEnd(i, res);
-          if (STRESS_OPS[kind] === 'exit') {
+          if (k === 'exit') {
             // go on as the newest child this actor cloned, if any
             const next = children.pop();
             if (next === undefined) return;

@@ -18,7 +18,7 @@ import { checkRetryDone } from '../seccomp/retry.ts';
 import { threadState } from './thread-state.ts';
 
 /** The errno of an encoded result is its index here; every errno of the model is listed (checked below). */
-const ERRNOS = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'] as const satisfies readonly Errno[];
+export const ERRNOS = ['EINVAL', 'EACCES', 'ENOMEM', 'ESRCH', 'EAGAIN'] as const satisfies readonly Errno[];
 /** a compile error if the model gains an errno this table does not list */
 const everyErrnoListed: Exclude<Errno, (typeof ERRNOS)[number]> extends never ? true : never = true;
 void everyErrnoListed;
@@ -75,8 +75,14 @@ export function decodeResult(code: number, arg: number, tidName: (tid: number) =
   return { result: 'error', errno: ERRNOS[arg] ?? 'EINVAL' };
 }
 
-/** Run one op as task `t`; `label` is its label id (attach). */
-export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number): EncodedResult {
+/** What an op did besides its result, for an engine that counts it (stress): the exit ended its group; the nodes a syscall walked. */
+export interface OpFacts {
+  groupDead: boolean;
+  nodes: number;
+}
+
+/** The one "run this op" table: one op as task `t`; `label` is its label id (attach); `facts` receives what it did besides its result. */
+export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number, facts?: OpFacts): EncodedResult {
   switch (op.op) {
     case 'set_nnp':
       setNnp(ctx, t);
@@ -91,12 +97,16 @@ export function runOp(ctx: Ctx, t: number, op: ActorOp, label: number): EncodedR
       const r = cloneThread(ctx, t);
       return r.ok ? { code: 0, arg: 0, child: r.child } : encodeResult(r);
     }
-    case 'exit':
-      exitThread(ctx, t);
+    case 'exit': {
+      const dead = exitThread(ctx, t).groupDead;
+      if (facts) facts.groupDead = dead;
       return OK_RESULT;
-    case 'syscall':
-      syscallEntry(ctx, t);
+    }
+    case 'syscall': {
+      const nodes = syscallEntry(ctx, t);
+      if (facts) facts.nodes = nodes;
       return OK_RESULT;
+    }
     case 'tsync_retry': {
       // the caller loop: only a refusal naming a thread is retried; success is checked
       let r: OpResult = ctx.ops.retryAttempt(ctx, t, label, 1);

@@ -3,7 +3,7 @@
  * only its own (plain stores); the main thread sums them with Atomics.load for
  * progress lines and the report.
  */
-import { OP_KINDS } from './mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 
 /** ops per kind occupy indexes 0..OP_KINDS.length-1 */
 export const C = {

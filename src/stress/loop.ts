@@ -9,15 +9,12 @@ import { GROUP, TASK, TSTATE, WORKER, makeHandle } from '../shared/layout.ts';
 import { LOOP, RUN, type RunWords } from './run-words.ts';
 import { EV } from '../shared/events.ts';
 import type { Ctx } from '../seccomp/context.ts';
-import { FLAG } from '../seccomp/design.ts';
-import { cloneThread } from '../seccomp/clone.ts';
-import { exitThread } from '../seccomp/exit.ts';
-import { syscallEntry } from '../seccomp/syscall.ts';
-import { setNnp, filterCountOf, groupOf, setFilterCount } from '../seccomp/task.ts';
+import { filterCountOf, groupOf, setFilterCount } from '../seccomp/task.ts';
 import { createProcess } from '../seccomp/process.ts';
-import type { OpResult } from '../seccomp/errors.ts';
 import { DeadlockError, cpuRelax } from '../locks/lock.ts';
-import { OP_KINDS, cumulative, type OpKind } from './mix.ts';
+import { cumulative } from './mix.ts';
+import { OP_KINDS, runKind, type OpKind } from '../scenario/op-kinds.ts';
+import { ERRNOS, type OpFacts } from '../scenario/concurrent-ops.ts';
 import { C } from './counters.ts';
 import type { StressConfig } from './config.ts';
 import type { Rng } from '../shared/rng.ts';
@@ -25,6 +22,16 @@ import { RetryLoop, retryWanted, type RetryListeners } from './retry.ts';
 import { boundedWait } from '../shared/wait.ts';
 
 const K = Object.fromEntries(OP_KINDS.map((k, i) => [k, i])) as Record<OpKind, number>;
+/** The counters an op's success and its failure add to (null: the op counts nothing more; TSYNC and syscall are counted apart). */
+const OUTCOME_COUNTERS: Readonly<Record<Exclude<OpKind, 'tsync' | 'tsync_esrch' | 'syscall' | 'tsync_retry'>, readonly [number, number] | null>> = {
+  attach: [C.ATTACH_OK, C.ATTACH_FAIL],
+  sync: [C.SYNC_OK, C.SYNC_FAIL],
+  clone: [C.CLONE_OK, C.CLONE_FAIL],
+  exit: [C.EXITS, C.EXITS],
+  set_nnp: null,
+};
+/** A failed TSYNC's counter by its errno (its index in the result encoding's ERRNOS). */
+const TSYNC_FAIL_BY_ERRNO: readonly number[] = ERRNOS.map((e) => (e === 'ESRCH' ? C.TSYNC_FAIL_ESRCH : e === 'ENOMEM' ? C.TSYNC_FAIL_ENOMEM : e === 'EACCES' ? C.TSYNC_FAIL_EACCES : C.TSYNC_FAIL_OTHER));
 /** How long a parked worker waits for the audit to finish before giving up, ms. */
 const PARK_BOUND_MS = 30_000;
 
@@ -45,6 +52,8 @@ export class StressLoop {
   private readonly cnt: number; // this worker's counter base
   private readonly wbase: number;
   private labelSeq = 0;
+  /** what an op did besides its result (runOp fills it) */
+  private readonly facts: OpFacts = { groupDead: false, nodes: 0 };
   private readonly r: Int32Array;
   /** the tsync_retry loops and divergence knobs, when the configuration uses them */
   private readonly retry: RetryLoop | null;
@@ -189,56 +198,25 @@ export class StressLoop {
     else if (op === 'exit' && !forced && live <= cfg.threadsLow && this.rng.next() < 0.9) op = live < cfg.threadsHigh ? 'clone' : 'syscall';
     if ((op === 'attach' || op === 'tsync' || op === 'tsync_esrch' || (op === 'tsync_retry' && !this.retry!.active(lat, tid))) && filterCountOf(ctx, t) >= cfg.maxDepth) op = 'exit';
     this.count(K[op]);
-    switch (op) {
-      case 'attach':
-        this.attachOutcome(ctx.design.attach(ctx, t, { label: this.label(), insns: 1, flags: 0 }));
-        return -1;
-      case 'tsync':
-      case 'tsync_esrch':
-        this.tsync(t, op === 'tsync_esrch' ? FLAG.TSYNC | FLAG.TSYNC_ESRCH : FLAG.TSYNC);
-        return -1;
-      case 'sync': {
-        const r = ctx.design.sync(ctx, t);
-        this.count(r.ok ? C.SYNC_OK : C.SYNC_FAIL);
-        return -1;
-      }
-      case 'clone': {
-        const r = cloneThread(ctx, t);
-        this.count(r.ok ? C.CLONE_OK : C.CLONE_FAIL);
-        return -1;
-      }
-      case 'exit': {
-        const r = exitThread(ctx, t);
-        this.count(C.EXITS);
-        return r.groupDead ? g : -1;
-      }
-      case 'set_nnp':
-        setNnp(ctx, t);
-        return -1;
-      case 'syscall':
-        this.count(C.SYSCALL_NODES, syscallEntry(ctx, t));
-        return -1;
-      case 'tsync_retry':
-        this.retry!.attempt(t, lat, tid);
-        return -1;
+    if (op === 'tsync_retry') {
+      this.retry!.attempt(t, lat, tid);
+      return -1;
     }
-  }
-
-  private attachOutcome(r: OpResult): void {
-    this.count(r.ok ? C.ATTACH_OK : C.ATTACH_FAIL);
-  }
-
-  private tsync(t: number, flags: number): void {
-    const { ctx } = this;
-    const t0 = this.listeners.latency ? performance.now() : 0;
-    const r = ctx.design.tsync(ctx, t, { label: this.label(), insns: 1, flags });
-    if (this.listeners.latency) this.listeners.latency(Math.round((performance.now() - t0) * 1e6));
-    if (r.ok) this.count(C.TSYNC_OK);
-    else if (r.errno === 'TSYNC') this.count(C.TSYNC_FAIL_TID);
-    else if (r.errno === 'ESRCH') this.count(C.TSYNC_FAIL_ESRCH);
-    else if (r.errno === 'ENOMEM') this.count(C.TSYNC_FAIL_ENOMEM);
-    else if (r.errno === 'EACCES') this.count(C.TSYNC_FAIL_EACCES);
-    else this.count(C.TSYNC_FAIL_OTHER);
+    // the op itself: the one op table (src/scenario/op-kinds.ts runKind, through runOp)
+    const facts = this.facts;
+    const installs = op === 'attach' || op === 'tsync' || op === 'tsync_esrch';
+    const timed = this.listeners.latency !== undefined && installs && op !== 'attach';
+    const t0 = timed ? performance.now() : 0;
+    const r = runKind(ctx, t, op, installs ? this.label() : 0, facts);
+    if (timed) this.listeners.latency!(Math.round((performance.now() - t0) * 1e6));
+    // what it adds to this worker's counters
+    if (op === 'tsync' || op === 'tsync_esrch') this.count(r.code === 0 ? C.TSYNC_OK : r.code === 2 ? C.TSYNC_FAIL_TID : TSYNC_FAIL_BY_ERRNO[r.arg]!);
+    else if (op === 'syscall') this.count(C.SYSCALL_NODES, facts.nodes);
+    else {
+      const c = OUTCOME_COUNTERS[op];
+      if (c !== null) this.count(r.code === 0 ? c[0] : c[1]);
+    }
+    return op === 'exit' && facts.groupDead ? g : -1;
   }
 
   /** The group's last thread exited: a new process takes its place, unfiltered. */

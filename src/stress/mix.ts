@@ -1,11 +1,10 @@
 /**
- * The op mix of a stress run: weights per op kind, `--mix attach=1,tsync=4,...`.
+ * The op mix of a stress run: weights per op kind (../scenario/op-kinds.ts), `--mix attach=1,tsync=4,...`.
  */
 import { UsageError } from '../shared/usage-error.ts';
 import type { Design } from '../seccomp/design.ts';
+import { OP_KINDS, type OpKind } from '../scenario/op-kinds.ts';
 
-export const OP_KINDS = ['attach', 'tsync', 'tsync_esrch', 'sync', 'clone', 'exit', 'set_nnp', 'syscall', 'tsync_retry'] as const;
-export type OpKind = (typeof OP_KINDS)[number];
 export type Mix = Record<OpKind, number>;
 
 /**

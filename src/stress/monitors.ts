@@ -6,7 +6,7 @@
 import { WORKER } from '../shared/layout.ts';
 import { RUN } from './run-words.ts';
 import { boundedWait } from '../shared/wait.ts';
-import { OP_KINDS } from './mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 import type { Totals } from './report.ts';
 import { readTotals } from './totals.ts';
 import { userLockWhere } from '../locks/user.ts';

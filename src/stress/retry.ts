@@ -29,7 +29,7 @@ import { callerLoopOf, checkRetryDone, threadByTid, type CallerLoop } from '../s
 import { exitThread } from '../seccomp/exit.ts';
 import { groupOf, setNnp, taskAt } from '../seccomp/task.ts';
 import type { StressConfig } from './config.ts';
-import type { OpKind } from './mix.ts';
+import type { OpKind } from '../scenario/op-kinds.ts';
 import type { Rng } from '../shared/rng.ts';
 import { C } from './counters.ts';
 

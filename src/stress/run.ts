@@ -10,7 +10,7 @@ import { WORKER } from '../shared/layout.ts';
 import { RUN } from './run-words.ts';
 import { destroyPool, workerPool } from '../workers/pool.ts';
 import type { StressWorkerResult } from './worker.ts';
-import { OP_KINDS } from './mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 import type { StressConfig } from './config.ts';
 import { newLatencyHistogram } from '../shared/histogram.ts';
 import { buildReport, type StressReport } from './report.ts';

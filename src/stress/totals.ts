@@ -1,7 +1,7 @@
 /** The run's counters, summed over the workers' counter blocks (progress lines, the report). */
 import type { Layout } from '../shared/layout.ts';
 import { RUN } from './run-words.ts';
-import { OP_KINDS } from './mix.ts';
+import { OP_KINDS } from '../scenario/op-kinds.ts';
 import { C } from './counters.ts';
 import type { Totals } from './report.ts';
 
