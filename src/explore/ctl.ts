@@ -76,7 +76,7 @@ export const NOT_ACQUIRING = 0xffff;
 
 export const STATUS = { RUNNABLE: 0, BLOCKED: 1, FINISHED: 2 } as const;
 
-/** A lock's holders under the scheduler (granted mode), one record per lock: its writer (actor + 1, 0 = none), its readers (a bit per actor). */
+/** A lock's holders under the scheduler (granted mode), one record per lock: its writer (actor + 1, 0 = none), its readers (a bit per actor). Plain words, touched only by the actor holding the turn (and zeroed by the main thread between executions). */
 export const HOLDER = { WRITER: 0, READERS: 1, SIZE: 2 } as const;
 /** CUT: the strategy ended the execution early (dpor: sleep-set blocked, or a shard's probe reached its depth); not a finding */
 export const END = { NORMAL: 0, DEADLOCK: 1, CRASH: 2, STEP_LIMIT: 3, CUT: 4 } as const;

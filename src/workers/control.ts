@@ -36,6 +36,9 @@ export const CTL = {
  * records): the encoded result (src/scenario/concurrent-ops.ts encodeResult, which keeps
  * the errno), the new thread's tid (clone: it names the thread in later results), and
  * the op's kind (its index in the workload's op list; explore's schedule lines name it).
+ * Guard: plain words, written only by the actor whose op it is, read by others only
+ * after a synchronising hand-over (explore: the turn hand-over and the end of the
+ * execution; litmus: [owner], read after barrier B1).
  */
 export const RESULT = { CODE: 0, ARG: 1, CHILD: 2, CHILD_TID: 3, KIND: 4, SIZE: 5 } as const;
 
